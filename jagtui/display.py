@@ -1,0 +1,63 @@
+"""How values look on screen: literal text, privacy masking, flag badges.
+
+Pure functions, so the shared-screen privacy rules are unit-tested without a
+terminal. Anything a user typed goes through :func:`literal`: Rich markup and
+terminal escape sequences in it are shown as characters, never obeyed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rich.text import Text
+
+# C0/C1 control characters (ESC, BEL, CSI ...) except tab and newline.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Bidirectional overrides that could reorder what the room reads.
+_BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+
+FLAG_BADGES = {
+    "community_trigger": ("CT", "Community Trigger threshold met"),
+    "repeat_victim": ("RV", "Repeat victim"),
+    "repeat_location": ("RL", "Repeat location"),
+    "vulnerable": ("VV", "Vulnerable victim (medium or high risk)"),
+    "hate": ("H", "Hate incident"),
+    "youth": ("Y", "Youth"),
+    "review_overdue": ("OD", "Risk review overdue"),
+}
+RISK_STYLES = {"high": "bold red", "medium": "yellow", "standard": "green"}
+RAG_STYLES = {"red": "bold white on red", "amber": "black on yellow", "green": "black on green"}
+
+
+def visible(value: object) -> str:
+    """Control and bidi-override characters made visible as ``\\xNN``/``\\uNNNN``."""
+    text = "" if value is None else str(value)
+    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return _BIDI.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def literal(value: object, style: str = "") -> Text:
+    """User text for a widget: never parsed as markup, escapes shown not run."""
+    return Text(visible(value), style=style, no_wrap=False)
+
+
+def initials(name: str) -> str:
+    """'Mary-Jane O'Neill' -> 'M.O.'; used when the room is not cleared for names."""
+    words = [w for w in re.split(r"[\s\-]+", name.strip()) if w and w[0].isalnum()]
+    if not words:
+        return "?"
+    letters = [words[0][0]] + ([words[-1][0]] if len(words) > 1 else [])
+    return "".join(f"{letter.upper()}." for letter in letters)
+
+
+def masked_subject(subject: str, is_person: bool, locality: str, private: bool) -> str:
+    """The subject as the room may see it: people as initials, places as their locality."""
+    if not private:
+        return subject
+    if is_person:
+        return initials(subject)
+    return locality or "(location)"
+
+
+def flag_badges(codes: list[str] | tuple[str, ...]) -> str:
+    return " ".join(FLAG_BADGES[code][0] for code in codes if code in FLAG_BADGES)

@@ -1,0 +1,228 @@
+"""The case list: every open case with its risk, harm, flags and action counts.
+
+A handful of set-based queries (one per kind of fact, never one per case) feed
+the pure rules in ``jagtui.rules``, so the numbers on the list are the ones the
+rules unit tests pin down.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import case as when, exists, func, or_, select
+from sqlmodel import Session
+
+from jagtui.config import Config
+from jagtui.rules import flags as rules_flags
+from jagtui.rules.dates import months_before
+from jagtui.rules.flags import Flag
+from jagtui.rules.harm import HarmResult, harm_from_incidents, windows
+from jagtui.store.incidents import case_incidents
+from jagtui.store.models import Action, Case, CaseParty, Location, Person, RiskAssessment
+from jagtui.store.people import like_pattern
+
+RISK_RANK = {"high": 3, "medium": 2, "standard": 1, None: 0}
+RAG_RANK = {"red": 3, "amber": 2, "green": 1}
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    id: int
+    version: int
+    reference: str
+    title: str
+    subject: str
+    subject_is_person: bool
+    locality: str
+    case_type: str
+    subgroup: str
+    beat: str
+    lead_agency: str
+    lead_officer: str
+    status: str
+    rag: str
+    opened_on: date
+    risk_level: str | None
+    risk_review_due: date | None
+    harm: HarmResult
+    flags: tuple[Flag, ...]
+    next_review: date | None
+    open_actions: int
+    overdue_actions: int
+
+    def has_flag(self, code: str) -> bool:
+        return any(flag.code == code for flag in self.flags)
+
+
+def _case_query(status, subgroup, beat, lead_agency, search, case_ids):
+    query = select(Case)
+    if status:
+        query = query.where(Case.status == status)
+    if subgroup:
+        query = query.where(Case.subgroup == subgroup)
+    if beat:
+        query = query.where(Case.beat == beat)
+    if lead_agency:
+        query = query.where(Case.lead_agency == lead_agency)
+    if case_ids is not None:
+        query = query.where(Case.id.in_(list(case_ids)))
+    if search and search.strip():
+        pattern = like_pattern(search.strip().lower())
+        named = (
+            select(CaseParty.id)
+            .outerjoin(Person, Person.id == CaseParty.person_id)
+            .outerjoin(Location, Location.id == CaseParty.location_id)
+            .where(
+                CaseParty.case_id == Case.id,
+                or_(
+                    func.lower(Person.name).like(pattern, escape="\\"),
+                    func.lower(Location.name).like(pattern, escape="\\"),
+                    func.lower(Location.locality).like(pattern, escape="\\"),
+                ),
+            )
+        )
+        query = query.where(
+            or_(
+                func.lower(Case.reference).like(pattern, escape="\\"),
+                func.lower(Case.title).like(pattern, escape="\\"),
+                exists(named),
+            )
+        )
+    return query
+
+
+def _latest_risk(session: Session, ids) -> dict[int, tuple[str, date | None]]:
+    ranked = (
+        select(
+            RiskAssessment.case_id,
+            RiskAssessment.level,
+            RiskAssessment.review_due,
+            func.row_number()
+            .over(
+                partition_by=RiskAssessment.case_id,
+                order_by=(RiskAssessment.assessed_on.desc(), RiskAssessment.id.desc()),
+            )
+            .label("rn"),
+        )
+        .where(RiskAssessment.case_id.in_(ids))
+        .subquery()
+    )
+    rows = session.execute(select(ranked.c.case_id, ranked.c.level, ranked.c.review_due)
+                           .where(ranked.c.rn == 1))
+    return {case_id: (level, due) for case_id, level, due in rows}
+
+
+def _subjects(session: Session, ids) -> dict[int, tuple[str, bool, str]]:
+    rows = session.execute(
+        select(CaseParty.case_id, Person.name, Location.name, Location.locality, Person.address)
+        .outerjoin(Person, Person.id == CaseParty.person_id)
+        .outerjoin(Location, Location.id == CaseParty.location_id)
+        .where(CaseParty.case_id.in_(ids), CaseParty.primary)
+        .order_by(CaseParty.id.desc())
+    )
+    found = {}
+    for case_id, person, place, locality, _address in rows:
+        found[case_id] = (person, True, "") if person else (place or "", False, locality or "")
+    return found
+
+
+def _youngest(session: Session, ids) -> dict[int, date]:
+    rows = session.execute(
+        select(CaseParty.case_id, func.max(Person.date_of_birth))
+        .join(Person, Person.id == CaseParty.person_id)
+        .where(CaseParty.case_id.in_(ids), Person.date_of_birth.is_not(None))
+        .group_by(CaseParty.case_id)
+    )
+    return {case_id: dob for case_id, dob in rows}
+
+
+def _action_counts(session: Session, ids, today: date) -> dict[int, tuple[int, int]]:
+    rows = session.execute(
+        select(
+            Action.case_id,
+            func.count(),
+            func.sum(when((Action.due_on < today, 1), else_=0)),
+        )
+        .where(Action.case_id.in_(ids), Action.status == "open")
+        .group_by(Action.case_id)
+    )
+    return {case_id: (total, int(overdue or 0)) for case_id, total, overdue in rows}
+
+
+def case_flags(
+    cfg: Config, today: date, case: Case, incidents, risk: tuple[str, date | None] | None,
+    youngest: date | None,
+) -> tuple[Flag, ...]:
+    """Every flag that applies to one case, in a fixed order."""
+    victim_facts = [item.fact for item in incidents if item.as_victim]
+    rules = cfg.flags
+    level, review_due = risk or (None, None)
+    found = [
+        rules_flags.community_trigger(victim_facts, rules.community_trigger, cfg.categories, today),
+        rules_flags.repeat_victim(victim_facts, rules.repeat_victim, cfg.categories, today),
+        rules_flags.hate_flag([i.fact for i in incidents], rules.community_trigger.months, today),
+        rules_flags.vulnerable_flag(level) if case.case_type == "victim" else None,
+        rules_flags.review_overdue_flag(review_due, today) if case.status == "open" else None,
+        rules_flags.youth_flag(youngest, today, rules.youth_under),
+    ]
+    if case.case_type == "location":
+        found.append(rules_flags.repeat_location([i.fact for i in incidents],
+                                                 rules.repeat_location, today))
+    return tuple(flag for flag in found if flag is not None)
+
+
+def case_rows(
+    session: Session,
+    cfg: Config,
+    today: date,
+    *,
+    status: str | None = "open",
+    subgroup: str | None = None,
+    beat: str | None = None,
+    lead_agency: str | None = None,
+    search: str = "",
+    next_meeting: date | None = None,
+    case_ids=None,
+) -> list[CaseRow]:
+    """Cases matching the filters, in reference order, with everything the list shows."""
+    cases = list(session.scalars(
+        _case_query(status, subgroup, beat, lead_agency, search, case_ids).order_by(Case.reference)
+    ))
+    if not cases:
+        return []
+    ids = [case.id for case in cases]
+    risks = _latest_risk(session, ids)
+    subjects = _subjects(session, ids)
+    youngest = _youngest(session, ids)
+    actions = _action_counts(session, ids, today)
+    flag_months = max(cfg.flags.community_trigger.months, cfg.flags.repeat_victim.months,
+                      cfg.flags.repeat_location.months)
+    since = min(windows(today, cfg.harm.window_days)[0], months_before(today, flag_months))
+    incidents = case_incidents(session, ids, since=since, until=today)
+    rows = []
+    for case in cases:
+        its = incidents.get(case.id, [])
+        risk = risks.get(case.id)
+        subject, is_person, locality = subjects.get(case.id, (case.title, False, ""))
+        review_due = risk[1] if risk else None
+        open_count, overdue = actions.get(case.id, (0, 0))
+        rows.append(CaseRow(
+            id=case.id, version=case.version, reference=case.reference, title=case.title,
+            subject=subject, subject_is_person=is_person, locality=locality,
+            case_type=case.case_type, subgroup=case.subgroup, beat=case.beat,
+            lead_agency=case.lead_agency, lead_officer=case.lead_officer, status=case.status,
+            rag=case.rag, opened_on=case.opened_on,
+            risk_level=risk[0] if risk else None, risk_review_due=review_due,
+            harm=harm_from_incidents([i.fact for i in its], cfg.categories, cfg.harm, today),
+            flags=case_flags(cfg, today, case, its, risk, youngest.get(case.id)),
+            next_review=review_due or next_meeting,
+            open_actions=open_count, overdue_actions=overdue,
+        ))
+    return rows
+
+
+def highest_risk_first(row: CaseRow) -> tuple:
+    """The default sort: risk level, then RAG, then harm, then flags."""
+    return (-RISK_RANK.get(row.risk_level, 0), -RAG_RANK.get(row.rag, 0), -row.harm.index,
+            -len(row.flags), row.reference)

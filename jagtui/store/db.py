@@ -1,0 +1,235 @@
+"""Engine, sessions and schema checks.
+
+SQLite is the default: WAL, foreign keys, ``synchronous=FULL`` and a busy
+timeout on every pooled connection, and ``BEGIN IMMEDIATE`` for write
+transactions so two writers queue instead of failing half-way. PostgreSQL works
+from the same code given a ``postgresql+psycopg://`` URL.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlmodel import Session
+
+from jagtui.store import hooks
+from jagtui.store.errors import StoreError
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+DEFAULT_FILENAME = "jagtui.db"
+
+
+def first_line(error: BaseException) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
+
+
+def resolve_url(db: str | os.PathLike | None, configured: str = "") -> str:
+    """``--db`` / ``JAGTUI_DATABASE_URL`` / config, else the per-user SQLite file.
+
+    A value without ``://`` is a path to an SQLite file.
+    """
+    chosen = str(db) if db else os.environ.get("JAGTUI_DATABASE_URL") or configured
+    if not chosen:
+        from jagtui.config import user_data_dir
+
+        chosen = str(user_data_dir() / DEFAULT_FILENAME)
+    if "://" in chosen:
+        try:
+            url = make_url(chosen)
+        except ArgumentError:
+            raise StoreError(f"Not a database URL: {chosen!r}") from None
+        if url.get_backend_name() not in ("sqlite", "postgresql"):
+            raise StoreError(
+                f"Unsupported database {url.get_backend_name()!r}: use SQLite or PostgreSQL"
+            )
+        return chosen
+    path = Path(chosen).expanduser().resolve()
+    return f"sqlite:///{path}"
+
+
+def sqlite_path(url: str) -> Path | None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def _prepare_sqlite_file(path: Path, create: bool) -> None:
+    """Create the file owner-only (0600, folder 0700) whatever the umask."""
+    if path.exists():
+        if path.is_dir():
+            raise StoreError(f"{path} is a directory, not a database file")
+        return
+    if not create:
+        raise StoreError(f"No database at {path}: run `jagtui demo` or `jagtui db upgrade` first")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        os.chmod(path, 0o600)
+    except OSError as exc:
+        raise StoreError(f"Cannot create {path}: {exc.strerror}") from None
+
+
+def make_engine(url: str, *, create: bool = False, busy_timeout_ms: int = 10000) -> Engine:
+    """An engine for ``url``; with ``create`` a missing SQLite file is made."""
+    path = sqlite_path(url)
+    if path is not None:
+        _prepare_sqlite_file(path, create)
+    try:
+        if url.startswith("sqlite"):
+            engine = create_engine(
+                url, connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000}
+            )
+            _configure_sqlite(engine, busy_timeout_ms)
+        else:
+            engine = create_engine(url, pool_pre_ping=True)
+    except (ArgumentError, ImportError) as exc:
+        raise StoreError(f"Cannot use database URL {url!r}: {exc}") from None
+    return engine
+
+
+def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record) -> None:
+        # Take transaction control from pysqlite so "begin" below decides.
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn) -> None:
+        # Writers take the write lock up front: a clash waits (busy timeout)
+        # instead of failing mid-transaction with "database is locked".
+        immediate = conn.get_execution_options().get("immediate", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+@dataclass
+class Store:
+    """An open database: the engine plus the login that every change is made by."""
+
+    engine: Engine
+    login: str
+
+    @property
+    def url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only unit of work."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            session.info["login"] = self.login
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One transaction: committed on success, rolled back on any error.
+
+        Every change made through it is stamped and audited (see ``audit``).
+        """
+        with Session(self.engine, expire_on_commit=False) as session:
+            session.info["login"] = self.login
+            session.connection(execution_options={"immediate": True})
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+hooks.install()
+
+
+def _alembic_config(engine: Engine):
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory(str(MIGRATIONS)).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Create or upgrade the schema; the only way the schema is made."""
+    from alembic import command
+
+    command.upgrade(_alembic_config(engine), revision)
+
+
+def check_schema(engine: Engine) -> None:
+    """Refuse a database whose schema is behind or ahead of this program."""
+    try:
+        current = current_revision(engine)
+    except OperationalError as exc:
+        raise StoreError(f"Cannot open the database: {first_line(exc.orig)}") from None
+    head = head_revision()
+    if current == head:
+        return
+    if current is None:
+        has_tables = bool(inspect(engine).get_table_names())
+        what = "is not a jagtui database" if has_tables else "is empty"
+        raise StoreError(f"The database {what}: run `jagtui db upgrade` (or `jagtui demo`)")
+    from alembic.script import ScriptDirectory
+
+    known = {rev.revision for rev in ScriptDirectory(str(MIGRATIONS)).walk_revisions()}
+    if current not in known:
+        raise StoreError(
+            f"The database schema ({current}) is newer than this jagtui ({head}): upgrade jagtui"
+        )
+    raise StoreError(f"The database schema is behind ({current} < {head}): run `jagtui db upgrade`")
+
+
+def open_store(url: str, login: str, *, busy_timeout_ms: int = 10000) -> Store:
+    """Open an existing, up-to-date database."""
+    engine = make_engine(url, busy_timeout_ms=busy_timeout_ms)
+    try:
+        check_schema(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    return Store(engine, login)
+
+
+def create_store(url: str, login: str, *, busy_timeout_ms: int = 10000) -> Store:
+    """Create (or upgrade) the database at ``url`` and open it."""
+    engine = make_engine(url, create=True, busy_timeout_ms=busy_timeout_ms)
+    try:
+        upgrade(engine)
+    except OperationalError as exc:
+        engine.dispose()
+        raise StoreError(f"Cannot create the schema: {first_line(exc.orig)}") from None
+    return Store(engine, login)

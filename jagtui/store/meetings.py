@@ -1,0 +1,117 @@
+"""Meetings: attendance, numbered items, discussion points and AGREED decisions."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from jagtui.store.models import (
+    ATTENDANCE_KINDS, ITEM_KINDS, NOTE_KINDS, Attendance, ItemNote, Meeting, MeetingItem,
+)
+from jagtui.store.records import edit, fetch, one_of, require
+
+
+def create_meeting(session: Session, *, held_on: date, subgroup: str, chair: str = "",
+                   starts_at: str = "", place: str = "") -> Meeting:
+    meeting = Meeting(held_on=held_on, subgroup=require(subgroup, "A subgroup"), chair=chair,
+                      starts_at=starts_at, place=place)
+    session.add(meeting)
+    session.flush()
+    return meeting
+
+
+def get_meeting(session: Session, meeting_id: int) -> Meeting:
+    return fetch(session, Meeting, meeting_id, "meeting")
+
+
+def update_meeting(session: Session, meeting_id: int, expected_version: int | None, **changes) -> Meeting:
+    return edit(session, fetch(session, Meeting, meeting_id, "meeting", lock=True), changes,
+                expected_version)
+
+
+def last_meeting_date(session: Session, subgroup: str | None = None, before: date | None = None) -> date | None:
+    query = select(func.max(Meeting.held_on))
+    if subgroup:
+        query = query.where(Meeting.subgroup == subgroup)
+    if before:
+        query = query.where(Meeting.held_on < before)
+    return session.scalar(query)
+
+
+def list_meetings(session: Session, subgroup: str | None = None) -> list[Meeting]:
+    query = select(Meeting).order_by(Meeting.held_on.desc(), Meeting.id.desc())
+    if subgroup:
+        query = query.where(Meeting.subgroup == subgroup)
+    return list(session.scalars(query))
+
+
+def add_attendee(session: Session, meeting_id: int, name: str, organisation: str = "",
+                 kind: str = "present") -> Attendance:
+    fetch(session, Meeting, meeting_id, "meeting")
+    row = Attendance(meeting_id=meeting_id, name=require(name, "A name"), organisation=organisation,
+                     kind=one_of(kind, ATTENDANCE_KINDS, "Attendance"))
+    session.add(row)
+    session.flush()
+    return row
+
+
+def attendance(session: Session, meeting_id: int) -> list[Attendance]:
+    return list(session.scalars(
+        select(Attendance).where(Attendance.meeting_id == meeting_id).order_by(Attendance.id)
+    ))
+
+
+def add_item(session: Session, meeting_id: int, kind: str, title: str,
+             case_id: int | None = None, number: int | None = None) -> MeetingItem:
+    """Append an item (numbered after the last unless ``number`` is given)."""
+    fetch(session, Meeting, meeting_id, "meeting")
+    if number is None:
+        last = session.scalar(select(func.max(MeetingItem.number))
+                              .where(MeetingItem.meeting_id == meeting_id))
+        number = (last or 0) + 1
+    item = MeetingItem(meeting_id=meeting_id, number=number, kind=one_of(kind, ITEM_KINDS, "Item kind"),
+                       title=require(title, "A title"), case_id=case_id)
+    session.add(item)
+    session.flush()
+    return item
+
+
+def items(session: Session, meeting_id: int) -> list[MeetingItem]:
+    return list(session.scalars(
+        select(MeetingItem).where(MeetingItem.meeting_id == meeting_id).order_by(MeetingItem.number)
+    ))
+
+
+def add_note(session: Session, item_id: int, text: str, kind: str = "point") -> ItemNote:
+    """A numbered discussion point, or an AGREED decision (``kind="agreed"``)."""
+    fetch(session, MeetingItem, item_id, "meeting item")
+    last = session.scalar(select(func.max(ItemNote.number)).where(ItemNote.item_id == item_id))
+    note = ItemNote(item_id=item_id, number=(last or 0) + 1, kind=one_of(kind, NOTE_KINDS, "Note kind"),
+                    text=require(text, "The note"))
+    session.add(note)
+    session.flush()
+    return note
+
+
+def notes(session: Session, item_ids: list[int]) -> dict[int, list[ItemNote]]:
+    found: dict[int, list[ItemNote]] = {item_id: [] for item_id in item_ids}
+    if item_ids:
+        for note in session.scalars(
+            select(ItemNote).where(ItemNote.item_id.in_(item_ids))
+            .order_by(ItemNote.item_id, ItemNote.number)
+        ):
+            found[note.item_id].append(note)
+    return found
+
+
+def case_history(session: Session, case_id: int) -> list[tuple[Meeting, MeetingItem, list[ItemNote]]]:
+    """Every meeting item about this case with its notes and decisions, newest first."""
+    rows = list(session.execute(
+        select(Meeting, MeetingItem).join(MeetingItem, MeetingItem.meeting_id == Meeting.id)
+        .where(MeetingItem.case_id == case_id)
+        .order_by(Meeting.held_on.desc(), MeetingItem.number)
+    ))
+    by_item = notes(session, [item.id for _, item in rows])
+    return [(meeting, item, by_item[item.id]) for meeting, item in rows]

@@ -1,0 +1,101 @@
+"""Shared fixtures: a fresh store on SQLite and on the real PostgreSQL.
+
+PostgreSQL tests use ``JAGTUI_TEST_PG_URL`` (default: the local server on
+127.0.0.1:5432). Locally they are skipped when no server answers; under CI
+(``CI`` set) an unreachable server is a failure, never a skip.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from datetime import date
+
+import pytest
+
+from jagtui.config import load_config
+
+PG_URL = os.environ.get("JAGTUI_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+TODAY = date(2026, 11, 22)
+
+
+@pytest.fixture(scope="session")
+def cfg():
+    return load_config(_shipped())
+
+
+def _shipped():
+    from jagtui.config import DEFAULTS_PATH
+
+    return DEFAULTS_PATH
+
+
+def _pg_admin_url() -> str | None:
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    url = make_url(PG_URL)
+    dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    try:
+        with psycopg.connect(dsn, connect_timeout=3):
+            return dsn
+    except psycopg.OperationalError as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL at {PG_URL} is required in CI: {exc}")
+        return None
+
+
+@pytest.fixture(scope="session")
+def pg_database():
+    """A throwaway database on the PostgreSQL server, dropped at the end."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    admin = _pg_admin_url()
+    if admin is None:
+        pytest.skip(f"no PostgreSQL at {PG_URL}")
+    name = f"jagtui_test_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _reset_pg(url: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    """An empty database URL, once for SQLite and once for PostgreSQL."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'test.db'}"
+    else:
+        url = request.getfixturevalue("pg_database")
+        _reset_pg(url)
+        yield url
+
+
+@pytest.fixture
+def store(db_url):
+    from jagtui.store.db import create_store
+
+    opened = create_store(db_url, "tester")
+    yield opened
+    opened.dispose()
+
+
+@pytest.fixture
+def sqlite_store(tmp_path):
+    from jagtui.store.db import create_store
+
+    opened = create_store(f"sqlite:///{tmp_path / 'test.db'}", "tester")
+    yield opened
+    opened.dispose()
