@@ -1,44 +1,73 @@
-"""The Textual application: screens, global keys and the command palette."""
+"""The Textual application: top-level screens, global keys and the command palette."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date
+from functools import partial
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
 
+from jagtui import access
 from jagtui.config import Config
+from jagtui.screens.nav import NAV
 from jagtui.store.db import Store
 
 
 class JagApp(App):
-    """jagtui. ``today`` is injectable so tests and snapshots see a fixed date."""
+    """jagtui.
+
+    ``role`` decides what the user may do (``jagtui.access``); ``today`` is
+    injectable so tests and snapshots see a fixed date.
+    """
 
     CSS_PATH = "app.tcss"
-    ENABLE_COMMAND_PALETTE = True
+    MODES = {entry.name: entry.factory for entry in NAV}
+    DEFAULT_MODE = "cases"
     BINDINGS = [
-        Binding("question_mark", "help", "Help", key_display="?", id="help"),
+        *(Binding(entry.key, f"open('{entry.name}')", entry.title, id=f"nav-{entry.name}",
+                  tooltip=entry.help, show=False) for entry in NAV),
+        Binding("question_mark", "help", "Help", key_display="?", id="help",
+                tooltip="Every key of this screen"),
         Binding("ctrl+t", "privacy", "Privacy", id="privacy",
                 tooltip="Shared-screen privacy: names become initials, addresses localities"),
     ]
 
     private: reactive[bool] = reactive(False)
 
-    def __init__(self, store: Store, cfg: Config, today: Callable[[], date] = date.today):
+    def __init__(self, store: Store, cfg: Config, *, role: str = "admin", user_name: str = "",
+                 today: Callable[[], date] = date.today):
         super().__init__()
         self.store = store
         self.cfg = cfg
+        self.role = role
+        self.user_name = user_name or store.login
         self.today = today
         self.title = cfg.partnership.short_name
         self.sub_title = cfg.partnership.group
+        if not access.can(role, "see_names"):
+            self.set_reactive(JagApp.private, True)
 
-    def on_mount(self) -> None:
-        from jagtui.screens.case_list import CaseListScreen
+    def can(self, permission: str) -> bool:
+        return access.can(self.role, permission)
 
-        self.push_screen(CaseListScreen())
+    def allowed(self, permission: str) -> bool:
+        """``can``, telling the user why not when the answer is no."""
+        if self.can(permission):
+            return True
+        try:
+            access.require(self.role, permission)
+        except access.Denied as denied:
+            self.notify(str(denied), severity="warning")
+        return False
+
+    def action_open(self, name: str) -> None:
+        entry = next(entry for entry in NAV if entry.name == name)
+        if self.allowed(entry.permission):
+            self.switch_mode(name)
 
     def action_help(self) -> None:
         from jagtui.screens.help import HelpScreen
@@ -47,6 +76,9 @@ class JagApp(App):
             self.push_screen(HelpScreen(self.screen))
 
     def action_privacy(self) -> None:
+        if self.private and not self.can("see_names"):
+            self.notify("Your role sees initials only", severity="warning")
+            return
         self.private = not self.private
         self.notify("Privacy mode on: names shown as initials" if self.private
                     else "Privacy mode off", timeout=3)
@@ -59,7 +91,11 @@ class JagApp(App):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        yield SystemCommand("Help: keys for this screen", "Every key of the current screen",
+        for entry in NAV:
+            if self.can(entry.permission):
+                yield SystemCommand(f"Go to {entry.title} ({entry.key})", entry.help,
+                                    partial(self.action_open, entry.name))
+        yield SystemCommand("Help: keys for this screen (?)", "Every key of the current screen",
                             self.action_help)
-        yield SystemCommand("Privacy mode", "Toggle initials-only display for a shared screen",
+        yield SystemCommand("Privacy mode (ctrl+t)", "Initials only, for a shared screen",
                             self.action_privacy)

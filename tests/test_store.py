@@ -308,3 +308,22 @@ def test_foreign_keys_are_enforced(store):
             "INSERT INTO case_parties (created_at, created_by, updated_at, updated_by, version,"
             " case_id, person_id, role, \"primary\") VALUES"
             " (CURRENT_TIMESTAMP, 'x', CURRENT_TIMESTAMP, 'x', 1, 424242, NULL, 'victim', false)"))
+
+
+def test_upgrading_an_older_schema_keeps_its_data(db_url):
+    from jagtui.store.db import make_engine, upgrade
+
+    engine = make_engine(db_url, create=True)
+    upgrade(engine, "0001")
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO people (created_at, created_by, updated_at, updated_by, version, name,"
+            " address, postcode, beat, phone, vulnerabilities, notes) VALUES (CURRENT_TIMESTAMP,"
+            " 'x', CURRENT_TIMESTAMP, 'x', 1, 'Kept Person', '', '', '', '', '', '')"))
+    with pytest.raises(StoreError, match="behind"):
+        check_schema(engine)
+    upgrade(engine)
+    check_schema(engine)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT name FROM people")).scalars().all() == ["Kept Person"]
+    engine.dispose()

@@ -63,7 +63,7 @@ def log_changes(session: Session, _context) -> None:
     for operation, objects in (("create", session.new), ("update", session.dirty),
                                ("delete", session.deleted)):
         for obj in objects:
-            if not isinstance(obj, Tracked):
+            if not isinstance(obj, Tracked) or not getattr(obj, "__audited__", True):
                 continue
             if operation == "update":
                 detail = _changes(obj)

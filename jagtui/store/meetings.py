@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 from sqlmodel import Session
@@ -115,3 +115,18 @@ def case_history(session: Session, case_id: int) -> list[tuple[Meeting, MeetingI
     ))
     by_item = notes(session, [item.id for _, item in rows])
     return [(meeting, item, by_item[item.id]) for meeting, item in rows]
+
+
+def next_meeting_on(session: Session, cadence_weeks: int, today: date, subgroup: str | None = None) -> date:
+    """The next scheduled meeting on or after today, else the cadence from the last one."""
+    from jagtui.rules.dates import next_meeting_date
+
+    query = select(func.min(Meeting.held_on)).where(Meeting.held_on >= today,
+                                                    Meeting.status != "final")
+    if subgroup:
+        query = query.where(Meeting.subgroup == subgroup)
+    planned = session.scalar(query)
+    if planned is not None:
+        return planned
+    return next_meeting_date(last_meeting_date(session, subgroup, before=today + timedelta(days=1)),
+                             today, cadence_weeks)

@@ -350,6 +350,39 @@ class PlanUpdate(Tracked, table=True):
     text: str = _text()
 
 
+class Draft(Tracked, table=True):
+    """What a user was typing in a form, kept so a dropped connection loses nothing."""
+
+    __tablename__ = "drafts"
+    # Keystrokes in progress are not an audited change; the record they become is.
+    __audited__ = False
+    __table_args__ = (UniqueConstraint("login", "key", name="uq_drafts_login_key"),)
+
+    login: str = Field(max_length=64)
+    key: str = Field(max_length=200)
+    fields: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class RetentionReview(Tracked, table=True):
+    """A decision on a case closed longer than the retention period: retain (why) or delete.
+
+    Holds the reference, not personal data, so it survives the deletion it records.
+    """
+
+    __tablename__ = "retention_reviews"
+    __table_args__ = (
+        CheckConstraint("decision IN ('retain', 'delete')", name="ck_retention_decision"),
+        Index("ix_retention_case", "case_id"),
+    )
+
+    case_id: int | None = Field(default=None, foreign_key="cases.id", ondelete="SET NULL")
+    case_reference: str = Field(max_length=32)
+    decision: str = Field(max_length=8)
+    reason: str = _text()
+    decided_on: date
+    retain_until: date | None = None
+
+
 class AuditEntry(SQLModel, table=True):
     """Append-only: database triggers refuse UPDATE and DELETE on this table."""
 
