@@ -327,3 +327,26 @@ def test_upgrading_an_older_schema_keeps_its_data(db_url):
     with engine.connect() as conn:
         assert conn.execute(text("SELECT name FROM people")).scalars().all() == ["Kept Person"]
     engine.dispose()
+
+
+def test_youth_and_trigger_flags_follow_the_case_subject(store, cfg):
+    with store.write() as session:
+        case, victim = _victim_case(session, "Old Victim")
+        child = people.add_person(session, "Young Householder", date_of_birth=date(2015, 1, 1))
+        cases.link_party(session, case.id, "household member", person_id=child.id)
+        youth = people.add_person(session, "Young Perp", date_of_birth=date(2011, 1, 1))
+        perp = cases.open_case(session, case_type="perpetrator", title="Young Perp",
+                               subgroup="YJAG", lead_agency="YOS", opened_on=TODAY)
+        cases.link_party(session, perp.id, "perpetrator", person_id=youth.id, primary=True)
+        for n in range(3):
+            incidents.add_incident(session, occurred_on=TODAY - timedelta(days=n + 1),
+                                   category="ASB-PERSONAL", source="police", source_ref=f"Y-{n}",
+                                   categories=CATS, people=[(youth.id, "victim")])
+    with store.read() as session:
+        rows = {row.id: row for row in caselist.case_rows(session, cfg, TODAY)}
+    assert not rows[case.id].has_flag("youth")
+    assert rows[perp.id].has_flag("youth")
+    assert not rows[perp.id].has_flag("community_trigger")
+    with pytest.raises(Invalid, match="Status must be one of"), store.write() as session:
+        cases.open_case(session, case_type="victim", title="x", subgroup="JAG",
+                        lead_agency="POLICE", opened_on=TODAY, status="pending")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import case as when, exists, func, or_, select
+from sqlalchemy import and_, case as when, exists, func, or_, select
 from sqlmodel import Session
 
 from jagtui.config import Config
@@ -128,10 +128,17 @@ def _subjects(session: Session, ids) -> dict[int, tuple[str, bool, str]]:
 
 
 def _youngest(session: Session, ids) -> dict[int, date]:
+    """The youngest subject's date of birth: the victim(s) of a victim case, the
+    perpetrator(s) of a perpetrator case; not a child in the household."""
+    subject = or_(
+        and_(Case.case_type == "victim", CaseParty.role == "victim"),
+        and_(Case.case_type == "perpetrator", CaseParty.role == "perpetrator"),
+    )
     rows = session.execute(
         select(CaseParty.case_id, func.max(Person.date_of_birth))
         .join(Person, Person.id == CaseParty.person_id)
-        .where(CaseParty.case_id.in_(ids), Person.date_of_birth.is_not(None))
+        .join(Case, Case.id == CaseParty.case_id)
+        .where(CaseParty.case_id.in_(ids), Person.date_of_birth.is_not(None), subject)
         .group_by(CaseParty.case_id)
     )
     return {case_id: dob for case_id, dob in rows}
@@ -158,11 +165,15 @@ def case_flags(
     victim_facts = [item.fact for item in incidents if item.as_victim]
     rules = cfg.flags
     level, review_due = risk or (None, None)
+    is_victim = case.case_type == "victim"
+    # Trigger and repeat-victim rules are about a person who complained: victim cases only.
     found = [
-        rules_flags.community_trigger(victim_facts, rules.community_trigger, cfg.categories, today),
-        rules_flags.repeat_victim(victim_facts, rules.repeat_victim, cfg.categories, today),
+        rules_flags.community_trigger(victim_facts, rules.community_trigger, cfg.categories, today)
+        if is_victim else None,
+        rules_flags.repeat_victim(victim_facts, rules.repeat_victim, cfg.categories, today)
+        if is_victim else None,
         rules_flags.hate_flag([i.fact for i in incidents], rules.community_trigger.months, today),
-        rules_flags.vulnerable_flag(level) if case.case_type == "victim" else None,
+        rules_flags.vulnerable_flag(level) if is_victim else None,
         rules_flags.review_overdue_flag(review_due, today) if case.status == "open" else None,
         rules_flags.youth_flag(youngest, today, rules.youth_under),
     ]

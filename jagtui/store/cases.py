@@ -44,6 +44,7 @@ def open_case(
         **fields,
     )
     one_of(case.rag, RAG, "RAG")
+    one_of(case.status, CASE_STATUSES, "Status")
     session.add(case)
     session.flush()
     return case
