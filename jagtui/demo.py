@@ -561,7 +561,7 @@ def build_demo(store: Store, cfg: Config, today: date, seed: int = 2026) -> Demo
     """
     with store.write() as session:
         session.info["audit"] = False
-        _ensure_empty(session, store)
+        ensure_empty(session, store)
         builder = _Builder(session, store, cfg, today, seed)
         builder.build()
         summary = _summary(session)
@@ -582,7 +582,7 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
-def _ensure_empty(session: Session, store: Store) -> None:
+def ensure_empty(session: Session, store: Store) -> None:
     for model, what in ((Case, "cases"), (Person, "people"), (Location, "locations"),
                         (Incident, "incidents"), (Meeting, "meetings"), (Action, "actions"),
                         (PlanPriority, "plan priorities")):

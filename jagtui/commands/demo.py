@@ -11,6 +11,10 @@ def register(sub, common) -> None:
     parser = sub.add_parser("demo", parents=[common], help="build a database of fictional demo data")
     parser.add_argument("--open", action="store_true", help="open the app on it afterwards")
     parser.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
+    parser.add_argument("--scale", choices=("small", "large"), default="small",
+                        help="small: a JAG's two years (default); large: a county's five years "
+                        "(10,000 cases, 100,000 incidents) for benchmarks")
+    parser.add_argument("--cases", type=int, default=10_000, help="with --scale large: how many cases")
     parser.set_defaults(handler=demo)
 
 
@@ -32,7 +36,12 @@ def demo(args, cfg) -> int:
     started = time.perf_counter()
     store = create_store(url, login(), busy_timeout_ms=cfg.database.busy_timeout_ms)
     try:
-        summary = build_demo(store, cfg, date.today(), seed=args.seed)
+        if args.scale == "large":
+            from jagtui.demo_scale import build_scale
+
+            summary = build_scale(store, cfg, date.today(), cases=args.cases, seed=args.seed)
+        else:
+            summary = build_demo(store, cfg, date.today(), seed=args.seed)
     finally:
         store.dispose()
     where = sqlite_path(url) or store.url
