@@ -6,6 +6,7 @@ Everything takes ``today`` as an argument so the rules stay pure and testable.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -29,8 +30,12 @@ class DateInputError(ValueError):
     """Text that is not a date; the message is a plain sentence for the user."""
 
 
+@lru_cache(maxsize=4096)
 def months_before(d: date, n: int) -> date:
-    """Calendar months back, the day clamped to the month's end (31 Aug - 6m = 28/29 Feb)."""
+    """Calendar months back, the day clamped to the month's end (31 Aug - 6m = 28/29 Feb).
+
+    Cached: the flag rules ask for the same window start once per case.
+    """
     return d - relativedelta(months=n)
 
 
