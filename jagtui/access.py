@@ -24,6 +24,18 @@ PERMISSIONS = {
 }
 
 
+# What each permission lets a user do, for refusals ("Your role cannot ...").
+DOES = {
+    "view": "see cases",
+    "see_names": "see names and addresses",
+    "edit": "make changes",
+    "chair": "chair meetings",
+    "export": "export",
+    "import": "import partner data",
+    "admin": "administer users, the audit trail, retention and backups",
+}
+
+
 class Denied(Exception):
     """The current user's role does not allow this; the message says which role would."""
 
@@ -35,5 +47,5 @@ def can(role: str | None, permission: str) -> bool:
 def require(role: str | None, permission: str) -> None:
     if not can(role, permission):
         allowed = ", ".join(sorted(PERMISSIONS[permission]))
-        raise Denied(f"Your role ({role or 'none'}) cannot {permission.replace('_', ' ')}: "
+        raise Denied(f"Your role ({role or 'none'}) cannot {DOES[permission]}: "
                      f"that needs {allowed}")

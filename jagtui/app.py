@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date
+from pathlib import Path
 from functools import partial
 
 from textual.app import App, SystemCommand
@@ -13,18 +14,20 @@ from textual.screen import Screen
 
 from jagtui import access
 from jagtui.config import Config
+from jagtui.screens.drafts import DraftKeeping
+from jagtui.screens.lifecycle import Lifecycle
 from jagtui.screens.nav import NAV
 from jagtui.store.db import Store
 
 
-class JagApp(App):
+class JagApp(Lifecycle, DraftKeeping, App):
     """jagtui.
 
     ``role`` decides what the user may do (``jagtui.access``); ``today`` is
     injectable so tests and snapshots see a fixed date.
     """
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
     MODES = {entry.name: entry.factory for entry in NAV}
     DEFAULT_MODE = "cases"
     BINDINGS = [
@@ -32,7 +35,8 @@ class JagApp(App):
                   tooltip=entry.help, show=False) for entry in NAV),
         Binding("question_mark", "help", "Help", key_display="?", id="help",
                 tooltip="Every key of this screen"),
-        Binding("ctrl+t", "privacy", "Privacy", id="privacy",
+        # Priority: the room may change while a form is open, and no text box uses ctrl+t.
+        Binding("ctrl+t", "privacy", "Privacy", id="privacy", priority=True,
                 tooltip="Shared-screen privacy: names become initials, addresses localities"),
     ]
 
@@ -95,6 +99,10 @@ class JagApp(App):
             if self.can(entry.permission):
                 yield SystemCommand(f"Go to {entry.title} ({entry.key})", entry.help,
                                     partial(self.action_open, entry.name))
+        # The current screen's own commands, where it offers them (e.g. the case view).
+        palette_commands = getattr(screen, "palette_commands", None)
+        if palette_commands is not None:
+            yield from palette_commands()
         yield SystemCommand("Help: keys for this screen (?)", "Every key of the current screen",
                             self.action_help)
         yield SystemCommand("Privacy mode (ctrl+t)", "Initials only, for a shared screen",

@@ -45,6 +45,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from jagtui.files import private_umask
+
+    # Before anything is written: database, exports, backups and logs owner-only.
+    private_umask()
     args = build_parser().parse_args(argv)
     if args.command is None:
         from jagtui.commands.run import run

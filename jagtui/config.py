@@ -132,6 +132,47 @@ class LadderStep(Keyed):
     review_months: int = Field(ge=0, le=120)
 
 
+# Day-first, as UK extracts write dates; tried in order, ISO always last.
+UK_DATE_FORMATS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%d/%m/%y %H:%M", "%d/%m/%y",
+                   "%d-%m-%Y", "%d.%m.%Y", "%d %b %Y", "%d %B %Y", "%d-%b-%Y", "%d-%b-%y")
+
+
+class ImportPerson(_Section):
+    """One person column of an extract: who they are to the incident."""
+
+    role: Literal["victim", "perpetrator", "witness", "reporter"]
+    name: str = Field(min_length=1)
+    date_of_birth: str = ""
+    address: str = ""
+    postcode: str = ""
+
+
+class ImportMapping(_Section):
+    """How one partner's extract maps onto incidents. Values name column headers
+    (matched ignoring case and extra spaces); "" means the extract has no such column."""
+
+    title: str = Field(min_length=1)
+    source: Literal["police", "council", "housing", "sentinel"]
+    sheet: str = ""
+    reference: str = Field(min_length=1)
+    date: str = Field(min_length=1)
+    date_formats: list[str] = Field(default=list(UK_DATE_FORMATS), min_length=1)
+    category: str = Field(min_length=1)
+    # The extract's category text (any case) -> a [[categories]] key.
+    categories: dict[str, str] = Field(default_factory=dict)
+    location: str = ""
+    postcode: str = ""
+    locality: str = ""
+    beat: str = ""
+    hate: str = ""
+    hate_values: list[str] = Field(default=["y", "yes", "true", "1"])
+    description: str = ""
+    people: list[ImportPerson] = Field(default_factory=list)
+    # Name cells (any case) that name nobody: no person is created for them.
+    placeholder_names: list[str] = Field(
+        default=["anon", "anonymous", "withheld", "not known", "unknown", "n/a", "none"])
+
+
 class Config(_Section):
     """The validated configuration. Lists keep file order (the ladder is ordered)."""
 
@@ -151,6 +192,7 @@ class Config(_Section):
     risk: Risk
     flags: Flags
     ladder: list[LadderStep] = Field(min_length=2)
+    imports: dict[str, ImportMapping] = Field(default_factory=dict)
     source: str = Field(default="", exclude=True)
 
     @model_validator(mode="after")
@@ -158,6 +200,10 @@ class Config(_Section):
         for name in ("subgroups", "agencies", "categories", "ladder", "priorities"):
             _unique([item.key for item in getattr(self, name)], f"{name} key")
         _unique([b.code for b in self.beats], "beats code")
+        for name, mapping in self.imports.items():
+            unknown = sorted(set(mapping.categories.values()) - self.category_by_key.keys())
+            if unknown:
+                raise ValueError(f"imports.{name}.categories: no category with key {unknown[0]!r}")
         return self
 
     @cached_property
@@ -223,7 +269,9 @@ def _merge(base: dict, override: dict) -> dict:
 
 
 def _describe(error: dict) -> str:
-    key = ".".join(str(part) for part in error["loc"]) or "(top level)"
+    # Key names come from the file: shown escaped, never as terminal control codes.
+    key = ".".join(str(part) if str(part).isprintable() else repr(str(part))
+                   for part in error["loc"]) or "(top level)"
     kind = error["type"]
     if kind == "extra_forbidden":
         return f"key {key}: unknown key (check the spelling)"

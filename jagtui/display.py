@@ -41,6 +41,11 @@ def literal(value: object, style: str = "") -> Text:
     return Text(visible(value), style=style, no_wrap=False)
 
 
+def cell(value: object, style: str = "") -> Text:
+    """User text for a one-line table cell: literal, cut with an ellipsis, never wrapped."""
+    return Text(visible(value), style=style, no_wrap=True, overflow="ellipsis")
+
+
 def initials(name: str) -> str:
     """'Mary-Jane O'Neill' -> 'M.O.'; used when the room is not cleared for names."""
     words = [w for w in re.split(r"[\s\-]+", name.strip()) if w and w[0].isalnum()]

@@ -11,4 +11,9 @@ MODULES = (
     "jagtui.commands.db",
     "jagtui.commands.config",
     "jagtui.commands.users",
+    "jagtui.commands.audit",
+    "jagtui.commands.retention",
+    "jagtui.commands.backup",
+    "jagtui.commands.imports",
+    "jagtui.commands.export",
 )

@@ -1,4 +1,10 @@
-"""What the subcommands share: who is running them and opening the database."""
+"""What the subcommands share: who is running them, and opening the database as them.
+
+Every subcommand that touches data opens it with :func:`open_session` (or
+:func:`open_db`), which looks the operating-system login up in the users table
+and checks the role *before* anything is read: an unknown or disabled login, or
+a role without the permission, ends as one line and exit status 2.
+"""
 
 from __future__ import annotations
 
@@ -10,14 +16,48 @@ class CliError(Exception):
 
 
 def login() -> str:
+    # Looked up on each call so tests can monkeypatch jagtui.identity.current_login.
     from jagtui.identity import current_login
 
     return current_login()
 
 
-def open_db(args, cfg: Config):
-    """The configured database, opened for the current login (schema must be current)."""
+def open_unchecked(args, cfg: Config):
+    """The configured database, opened for the current login without asking who that is.
+
+    Only for what must work before anyone is registered (the first ``users add``).
+    """
     from jagtui.store.db import open_store, resolve_url
 
     url = resolve_url(getattr(args, "db", None), cfg.database.url)
     return open_store(url, login(), busy_timeout_ms=cfg.database.busy_timeout_ms)
+
+
+def authorise(session, permission: str):
+    """The session's user, if registered, enabled and allowed ``permission``; else CliError."""
+    from jagtui import access
+    from jagtui.store.users import active_user
+
+    user = active_user(session, session.info["login"])
+    try:
+        access.require(user.role, permission)
+    except access.Denied as denied:
+        raise CliError(f"{user.login}: {denied}") from None
+    return user
+
+
+def open_session(args, cfg: Config, permission: str = "view"):
+    """``(store, user)`` for the current login, refused unless its role has ``permission``."""
+    store = open_unchecked(args, cfg)
+    try:
+        with store.read() as session:
+            user = authorise(session, permission)
+    except BaseException:
+        store.dispose()
+        raise
+    return store, user
+
+
+def open_db(args, cfg: Config, permission: str = "view"):
+    """The store, for a current login whose role has ``permission`` (see :func:`open_session`)."""
+    return open_session(args, cfg, permission)[0]

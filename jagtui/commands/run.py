@@ -1,8 +1,8 @@
-"""``jagtui`` / ``jagtui run``: open the app."""
+"""``jagtui`` / ``jagtui run``: open the app as the registered user."""
 
 from __future__ import annotations
 
-from jagtui.commands.common import open_db
+from jagtui.commands.common import open_session
 
 
 def register(sub, common) -> None:
@@ -11,11 +11,20 @@ def register(sub, common) -> None:
 
 
 def run(args, cfg) -> int:
-    store = open_db(args, cfg)
+    store, user = open_session(args, cfg, "view")
     try:
         from jagtui.app import JagApp
+        from jagtui.identity import connected_from
+        from jagtui.store.users import record_login
 
-        JagApp(store, cfg).run()
+        with store.write() as session:
+            record_login(session, user, connected_from())
+        from jagtui.files import announce
+
+        app = JagApp(store, cfg, role=user.role, user_name=user.display_name)
+        app.startup_warnings = announce(store.engine.url.render_as_string(), cfg.exports.directory)
+        app.run()
     finally:
         store.dispose()
-    return 0
+    # 128 + the signal number after a hang-up or SIGTERM (jagtui.screens.lifecycle).
+    return app.return_code or 0

@@ -1,22 +1,30 @@
-"""``jagtui users add|list|disable|role``: who may use jagtui, and as what."""
+"""``jagtui users add|list|enable|disable|role``: who may use jagtui, and as what.
+
+Admins only, with one exception so a new database can be set up: while the
+users table is empty, whoever can write the database may add the first user,
+and that user must be an admin.
+"""
 
 from __future__ import annotations
 
-from jagtui.commands.common import open_db
+from jagtui.commands.common import CliError, authorise, open_unchecked
 from jagtui.store.models import ROLES
 
 
 def register(sub, common) -> None:
-    parser = sub.add_parser("users", help="who may use jagtui")
+    parser = sub.add_parser("users", help="who may use jagtui (admins)")
     actions = parser.add_subparsers(dest="users_command", metavar="ACTION", required=True)
     add = actions.add_parser("add", parents=[common], help="register a login")
-    add.add_argument("login")
-    add.add_argument("--name", required=True, help="display name")
+    add.add_argument("login", help="the operating-system login")
+    add.add_argument("--name", help="display name (default: the login's full name on this server)")
     add.add_argument("--agency", default="", help="agency key from config")
-    add.add_argument("--role", default="member", choices=ROLES)
+    add.add_argument("--role", choices=ROLES,
+                     help="role (default: member; the first user must be, and is, admin)")
     actions.add_parser("list", parents=[common], help="list users")
-    disable = actions.add_parser("disable", parents=[common], help="disable a login")
-    disable.add_argument("login")
+    for verb, does in (("enable", "let a disabled login in again"),
+                       ("disable", "shut a login out")):
+        action = actions.add_parser(verb, parents=[common], help=does)
+        action.add_argument("login")
     role = actions.add_parser("role", parents=[common], help="change a user's role")
     role.add_argument("login")
     role.add_argument("role", choices=ROLES)
@@ -24,26 +32,54 @@ def register(sub, common) -> None:
 
 
 def users_command(args, cfg) -> int:
+    from jagtui.display import visible
     from jagtui.store import users
 
-    store = open_db(args, cfg)
+    store = open_unchecked(args, cfg)
     try:
         if args.users_command == "list":
             with store.read() as session:
+                if users.count_users(session) == 0:
+                    raise CliError("No users yet: add the first one, an admin, with "
+                                   "`jagtui users add LOGIN`")
+                authorise(session, "admin")
                 for user in users.list_users(session):
                     state = "active" if user.active else "disabled"
-                    print(f"{user.login}\t{user.role}\t{state}\t{user.agency}\t{user.display_name}")
+                    print("\t".join(visible(value) for value in (
+                        user.login, user.role, state, user.agency, user.display_name)))
             return 0
         with store.write() as session:
+            # Checked inside the write transaction, so two people cannot both
+            # take the "first user" route at once.
+            first = users.count_users(session) == 0
+            if first and args.users_command != "add":
+                raise CliError("No users yet: add the first one, an admin, with "
+                               "`jagtui users add LOGIN`")
+            if not first:
+                authorise(session, "admin")
             if args.users_command == "add":
-                users.add_user(session, args.login, args.name, args.agency, args.role)
-                print(f"Added {args.login} as {args.role}")
-            elif args.users_command == "disable":
-                users.set_active(session, args.login, False)
-                print(f"Disabled {args.login}")
+                print(_add(session, args, first))
+            elif args.users_command in ("enable", "disable"):
+                users.set_active(session, args.login, args.users_command == "enable")
+                print(f"{args.users_command.capitalize()}d {args.login}")
             else:
                 users.set_role(session, args.login, args.role)
                 print(f"{args.login} is now {args.role}")
     finally:
         store.dispose()
     return 0
+
+
+def _add(session, args, first: bool) -> str:
+    from jagtui.identity import display_name_of, is_system_login
+    from jagtui.store import users
+
+    role = args.role or ("admin" if first else "member")
+    if first and role != "admin":
+        raise CliError("The first user must be an admin (they add everyone else): "
+                       "use --role admin or leave --role out")
+    users.add_user(session, args.login, args.name or display_name_of(args.login), args.agency, role)
+    note = " (the first user is always an admin)" if first else ""
+    if not is_system_login(args.login):
+        note += f"; note: {args.login} has no account on this server yet"
+    return f"Added {args.login} as {role}{note}"

@@ -39,9 +39,14 @@ def months_before(d: date, n: int) -> date:
     return d - relativedelta(months=n)
 
 
+# Echoed text must not carry terminal escapes or bidi overrides into a message.
+_UNSHOWABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
 def _shown(text: str) -> str:
     text = text.strip()
-    return text if len(text) <= 40 else text[:37] + "..."
+    text = text if len(text) <= 40 else text[:37] + "..."
+    return _UNSHOWABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _checked(result: date, text: str) -> date:

@@ -1,99 +1,299 @@
-"""Home: the open cases, highest risk first."""
+"""Home: the cases, highest risk first; Enter opens one, n opens a new one."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from rich.text import Text
 from textual import on, work
+from textual.worker import get_current_worker
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
+from jagtui.case_listing import DEFAULT_SORT, CaseFilter, filter_rows, sort_rows, sort_words
 from jagtui.display import RAG_STYLES, RISK_STYLES, flag_badges, literal, masked_subject
 from jagtui.rules.dates import fmt_date
-from jagtui.store.caselist import CaseRow, case_rows, highest_risk_first
+from jagtui.screens.palette import binding_commands
+from jagtui.store.caselist import CaseRow, case_rows
+from jagtui.store.casework import record_search
+from jagtui.store.errors import StoreError
+from jagtui.store.meetings import next_meeting_on
 
+# The essentials first, so they are the ones visible at 80 columns; the rest after.
 COLUMNS = (
-    ("Ref", "ref"), ("Subject", "subject"), ("Type", "type"), ("Group", "group"),
-    ("Beat", "beat"), ("Lead", "lead"), ("Risk", "risk"), ("Harm", "harm"), ("Flags", "flags"),
+    ("Ref", "ref"), ("Subject", "subject"), ("Risk", "risk"), ("Harm", "harm"), ("Flags", "flags"),
     ("RAG", "rag"), ("Review", "review"), ("Actions", "actions"),
+    ("Type", "type"), ("Group", "group"), ("Beat", "beat"), ("Lead", "lead"),
 )
+# Below this width the table abbreviates (risk, RAG, dates) so the essentials fit.
+WIDE = 120
+# A search is audited once typing pauses this long, or at Enter: not per keystroke.
+SEARCH_AUDIT_SECONDS = 1.0
+# A big list is rebuilt when typing pauses, not per key (a small one follows every key).
+SEARCH_DEBOUNCE_SECONDS = 0.25
+SEARCH_DEBOUNCE_ROWS = 300
+SHORT_RISK = {"high": "HIGH", "medium": "MED", "standard": "STD"}
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def short_date(d: date | None, today: date) -> str:
+    """'3 Dec', or '3 Dec 27' outside this year: a date in six characters or so."""
+    if d is None:
+        return ""
+    text = f"{d.day} {_MONTHS[d.month - 1]}"
+    return text if d.year == today.year else f"{text} {d.year % 100:02d}"
 
 
 class CaseListScreen(Screen):
     TITLE = "Cases"
     BINDINGS = [
+        # Priority, so the Footer shows it over the table's own Enter; not while searching.
+        Binding("enter", "open_case", "Open", id="case-open", tooltip="Open the highlighted case",
+                priority=True),
+        Binding("n", "new_case", "New case", id="case-new", tooltip="Open a new case"),
         Binding("slash", "search", "Search", key_display="/", id="search",
                 tooltip="Search references, names and places as you type"),
+        Binding("f", "filter", "Filter", id="case-filter",
+                tooltip="Filter by subgroup, status, beat, risk level, flag or lead agency"),
+        Binding("s", "sort", "Sort", id="case-sort", tooltip="Choose the column to sort by"),
+        Binding("d", "default_sort", "Risk first", id="case-default-sort",
+                tooltip="Back to the default sort: highest risk first"),
         Binding("escape", "clear_search", "Clear", show=False),
         Binding("f5", "reload", "Refresh", id="refresh", tooltip="Reload the list from the database"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
-        self.rows: list[CaseRow] = []
+        self.loaded: list[CaseRow] = []   # as the database gave them, filtered
+        self.rows: list[CaseRow] = []     # as shown, sorted
+        self.case_filter = CaseFilter()
+        self.sort_column = DEFAULT_SORT
+        self.sort_reverse = False
+        self.cursor_key: str | None = None  # a case to highlight at the next fill (a new one)
+        self.compact: bool | None = None
+        self.subject_width = 60
+        self._search_timer: Timer | None = None
+        self._load_timer: Timer | None = None
+        self._audited = ""
+        self._audit_pending = ""
+        self._shown_search = ""
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder="Search: reference, name, place", id="search")
+        yield Input(placeholder="Search: reference, name, place (Enter to finish)", id="search")
         yield DataTable(id="cases", cursor_type="row", zebra_stripes=True)
         yield Static("", id="status")
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        for label, key in COLUMNS:
-            table.add_column(label, key=key)
-        table.focus()
+        self.set_columns()
+        self.query_one(DataTable).focus()
         self.load()
+
+    def set_columns(self) -> None:
+        compact = self.size.width < WIDE if self.size.width else True
+        if compact == self.compact:
+            return
+        self.compact = compact
+        table = self.query_one(DataTable)
+        table.clear(columns=True)
+        for label, key in COLUMNS:
+            table.add_column("Act" if compact and key == "actions" else label, key=key)
+        self.fill()
+
+    def on_resize(self) -> None:
+        compact = self.compact
+        self.set_columns()
+        if compact == self.compact:
+            self.fill()  # the subject column takes what the new width leaves
+
+    # -- loading ---------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="case-list")
     def load(self, search: str = "") -> None:
         app = self.app
-        with app.store.read() as session:
-            rows = case_rows(session, app.cfg, app.today(), search=search)
-        rows.sort(key=highest_risk_first)
-        app.call_from_thread(self.show, rows)
+        today = app.today()
+        try:
+            with app.store.read() as session:
+                upcoming = next_meeting_on(session, app.cfg.meetings.cadence_weeks, today)
+                rows = case_rows(session, app.cfg, today, search=search, next_meeting=upcoming,
+                                 **self.case_filter.sql())
+        except StoreError as error:
+            app.call_from_thread(app.notify, str(error), severity="error", markup=False)
+            return
+        if not get_current_worker().is_cancelled:  # a newer search has started: drop these
+            app.call_from_thread(self.show, filter_rows(rows, self.case_filter), search)
 
-    def show(self, rows: list[CaseRow]) -> None:
-        self.rows = rows
+    def show(self, rows: list[CaseRow], search: str = "") -> None:
+        self.loaded = rows
+        self._shown_search = search
+        self.resort()
+        pending, self._audit_pending = self._audit_pending, ""
+        if pending and pending == search.strip() and pending != self._audited:
+            self._audited = pending
+            self.record(pending, len(self.rows))
+
+    def resort(self) -> None:
+        self.rows = sort_rows(self.loaded, self.sort_column, self.sort_reverse)
         self.fill()
 
     def fill(self) -> None:
+        if not self.is_mounted:
+            return
         table = self.query_one(DataTable)
         private = self.app.private
-        cursor = table.cursor_row
+        today = self.app.today()
+        index = table.cursor_row
+        wanted = self.cursor_key or self.key_at_cursor(table)
+        self.cursor_key = None
         table.clear()
+        self.subject_width = self.fit_subject()
         for row in self.rows:
-            table.add_row(*self.cells(row, private), key=str(row.id))
+            table.add_row(*self.cells(row, private, today), key=str(row.id))
+        keys = [str(row.id) for row in self.rows]
         if self.rows:
-            table.move_cursor(row=min(cursor, len(self.rows) - 1))
-        overdue = sum(1 for row in self.rows if row.has_flag("review_overdue"))
-        self.query_one("#status", Static).update(
-            Text(f"{len(self.rows)} open cases · {overdue} risk reviews overdue · sorted highest risk first")
-        )
+            # The same case stays highlighted across reloads, wherever it moved to.
+            target = keys.index(wanted) if wanted in keys else min(max(index, 0), len(keys) - 1)
+            table.move_cursor(row=target)
+        self.show_status()
 
-    def cells(self, row: CaseRow, private: bool) -> list:
+    def fit_subject(self) -> int:
+        """At 80 columns the subject gets what the other essential columns leave."""
+        if not self.compact:
+            return 60
+        flags = max((len(flag_badges([f.code for f in row.flags])) for row in self.rows), default=0)
+        # ref 11, risk 4, harm 6, RAG 3, review 6, actions 4; 2 cells of padding a column; scrollbar 2.
+        used = 11 + 4 + 6 + max(flags, 5) + 3 + 6 + 4 + 8 * 2 + 2
+        return max(12, self.size.width - used)
+
+    def show_status(self) -> None:
+        overdue = sum(1 for row in self.rows if row.has_flag("review_overdue"))
+        noun = "cases" if self.case_filter.status == "all" else f"{self.case_filter.status} cases"
+        if len(self.rows) == 1:
+            noun = noun[:-1]
+        parts = [f"{len(self.rows)} {noun}", f"{overdue} review{'' if overdue == 1 else 's'} overdue"]
+        if self.case_filter.active:
+            parts.append(f"filter: {self.case_filter.describe()} (f)")
+        if self._shown_search:
+            parts.append(f"search: {self._shown_search}")
+        parts.append(sort_words(self.sort_column, self.sort_reverse))
+        self.query_one("#status", Static).update(Text(" · ".join(parts)))
+
+    def cells(self, row: CaseRow, private: bool, today: date) -> list:
+        compact = bool(self.compact)
         subject = masked_subject(row.subject, row.subject_is_person, row.locality, private)
+        risk = (SHORT_RISK.get(row.risk_level, "-") if compact else row.risk_level) or "-"
+        rag = row.rag[0].upper() if compact else row.rag.upper()
+        review = short_date(row.next_review, today) if compact else fmt_date(row.next_review)
+        overdue_review = row.has_flag("review_overdue")
         return [
             literal(row.reference),
-            literal(subject),
+            literal(subject if len(subject) <= self.subject_width
+                    else subject[:self.subject_width - 1] + "…"),
+            Text(risk, style=RISK_STYLES.get(row.risk_level, "dim")),
+            Text(f"{row.harm.index:g} {row.harm.arrow}"),
+            Text(flag_badges([flag.code for flag in row.flags]), style="bold"),
+            Text(f" {rag} ", style=RAG_STYLES.get(row.rag, "")),
+            Text(review, style="bold red" if overdue_review else ""),
+            Text(f"{row.open_actions}/{row.overdue_actions}",
+                 style="bold red" if row.overdue_actions else ""),
             row.case_type,
             literal(row.subgroup),
             literal(row.beat),
             literal(row.lead_agency),
-            Text(row.risk_level or "-", style=RISK_STYLES.get(row.risk_level, "dim")),
-            Text(f"{row.harm.index:g} {row.harm.arrow}"),
-            Text(flag_badges([flag.code for flag in row.flags]), style="bold"),
-            Text(row.rag.upper(), style=RAG_STYLES.get(row.rag, "")),
-            fmt_date(row.next_review),
-            Text(f"{row.open_actions}/{row.overdue_actions}",
-                 style="bold red" if row.overdue_actions else ""),
         ]
 
     def refresh_privacy(self) -> None:
         if self.is_mounted:
             self.fill()
+
+    def on_screen_resume(self) -> None:
+        # Back from a case: it may have changed, and privacy may have been toggled there.
+        self.fill()
+        self.action_reload()
+
+    def on_data_changed(self, _event) -> None:
+        # Posted by the app when anyone's change reaches the database (jagtui.screens.lifecycle).
+        self.action_reload()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open_case":
+            return not isinstance(self.focused, Input)
+        return True
+
+    def palette_commands(self):
+        return binding_commands(self)
+
+    @staticmethod
+    def key_at_cursor(table: DataTable) -> str | None:
+        if not table.row_count or table.cursor_row < 0:
+            return None
+        return table.coordinate_to_cell_key((min(table.cursor_row, table.row_count - 1), 0)).row_key.value
+
+    # -- opening and creating ----------------------------------------------------------
+
+    def highlighted_id(self) -> int | None:
+        table = self.query_one(DataTable)
+        if not self.rows or table.cursor_row < 0:
+            return None
+        return self.rows[min(table.cursor_row, len(self.rows) - 1)].id
+
+    @on(DataTable.RowSelected, "#cases")
+    def action_open_case(self) -> None:
+        case_id = self.highlighted_id()
+        if case_id is None:
+            self.app.notify("No case to open: press n to open a new one", severity="warning")
+            return
+        from jagtui.screens.case_view import CaseScreen
+
+        self.app.push_screen(CaseScreen(case_id))
+
+    def action_new_case(self) -> None:
+        if not self.app.allowed("edit"):
+            return
+        from jagtui.screens.case_view import CaseScreen
+        from jagtui.screens.forms.case_form import CaseForm
+
+        def opened(case_id: int | None) -> None:
+            if case_id:
+                self.cursor_key = str(case_id)
+                self.app.push_screen(CaseScreen(case_id))
+
+        self.app.push_screen(CaseForm(), opened)
+
+    # -- filter and sort ------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        from jagtui.screens.forms.case_filter import CaseFilterForm
+
+        def chosen(case_filter: CaseFilter | None) -> None:
+            if case_filter is not None and case_filter != self.case_filter:
+                self.case_filter = case_filter
+                self.action_reload()
+
+        self.app.push_screen(CaseFilterForm(self.case_filter), chosen)
+
+    def action_sort(self) -> None:
+        from jagtui.screens.forms.case_filter import SortChooser
+
+        def chosen(choice: tuple[str, bool] | None) -> None:
+            if choice is not None:
+                self.sort_column, self.sort_reverse = choice
+                self.resort()
+
+        self.app.push_screen(SortChooser(self.sort_column, self.sort_reverse), chosen)
+
+    def action_default_sort(self) -> None:
+        if (self.sort_column, self.sort_reverse) == (DEFAULT_SORT, False):
+            self.app.notify("Already sorted highest risk first (s chooses another sort)", timeout=3)
+            return
+        self.sort_column, self.sort_reverse = DEFAULT_SORT, False
+        self.resort()
+
+    # -- search ------------------------------------------------------------------------
 
     def action_search(self) -> None:
         box = self.query_one("#search", Input)
@@ -102,6 +302,7 @@ class CaseListScreen(Screen):
 
     def action_clear_search(self) -> None:
         box = self.query_one("#search", Input)
+        self.audit_search()
         box.value = ""
         box.remove_class("shown")
         self.query_one(DataTable).focus()
@@ -111,8 +312,43 @@ class CaseListScreen(Screen):
 
     @on(Input.Changed, "#search")
     def search_changed(self, event: Input.Changed) -> None:
-        self.load(event.value)
+        for timer in (self._load_timer, self._search_timer):
+            if timer is not None:
+                timer.stop()
+        if len(self.loaded) > SEARCH_DEBOUNCE_ROWS:
+            self._load_timer = self.set_timer(SEARCH_DEBOUNCE_SECONDS, self.action_reload)
+        else:
+            self._load_timer = None
+            self.action_reload()
+        self._search_timer = self.set_timer(SEARCH_AUDIT_SECONDS, self.audit_search)
 
     @on(Input.Submitted, "#search")
     def search_done(self) -> None:
+        if self._load_timer is not None and self._shown_search != self.query_one("#search", Input).value:
+            self._load_timer.stop()
+            self.action_reload()  # Enter searches now rather than after the pause
+        self.audit_search()
         self.query_one(DataTable).focus()
+
+    def audit_search(self) -> None:
+        """Record the search the user settled on, once, with how many cases it found."""
+        if self._search_timer is not None:
+            self._search_timer.stop()
+            self._search_timer = None
+        text = self.query_one("#search", Input).value.strip()
+        if not text or text in (self._audited, self._audit_pending):
+            return
+        if self._shown_search.strip() == text:
+            self._audited = text
+            self.record(text, len(self.rows))
+        else:
+            self._audit_pending = text  # recorded when its results arrive (see show)
+
+    @work(thread=True, group="search-audit")
+    def record(self, text: str, found: int) -> None:
+        app = self.app
+        try:
+            with app.store.write() as session:
+                record_search(session, text, found)
+        except StoreError as error:
+            app.call_from_thread(app.notify, f"Search not audited: {error}", severity="warning", markup=False)

@@ -27,4 +27,12 @@ class NavEntry:
 
 NAV = (
     NavEntry("1", "cases", "Cases", "Open cases, highest risk first", "jagtui.screens.case_list:CaseListScreen"),
+    NavEntry("2", "flags", "Flags", "Repeat victims, Community Triggers, repeat locations, overdue reviews", "jagtui.screens.flags:FlagsScreen"),
+    NavEntry("3", "escalation", "Escalation", "Interventions per perpetrator: the ladder, breaches, next steps", "jagtui.screens.escalation:EscalationScreen"),
+    NavEntry("4", "actions", "Actions", "Open actions across cases and meetings, overdue first", "jagtui.screens.actions:ActionsScreen"),
+    NavEntry("5", "meeting", "Meeting", "Start or resume a meeting and run its agenda; final minutes, amendments, exports", "jagtui.screens.meeting:MeetingsScreen"),
+    NavEntry("6", "plan", "Plan", "Partnership action plan: this quarter's progress and status per action", "jagtui.screens.plan:PlanScreen"),
+    NavEntry("7", "import", "Import", "Import incidents and people from police, council and Sentinel extracts", "jagtui.screens.import_screen:ImportScreen", "import"),
+    NavEntry("8", "retention", "Retention", "Closed cases past the retention period: retain, delete, purge", "jagtui.screens.retention:RetentionScreen", "admin"),
+    NavEntry("9", "audit", "Audit", "The audit trail: who saw and changed what", "jagtui.screens.audit:AuditScreen", "admin"),
 )

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlmodel import Session
 
-from jagtui.store.models import Action, ActionUpdate, Case
+from jagtui.store.models import (
+    Action, ActionUpdate, Case, CaseParty, Location, Meeting, MeetingItem, Person, User,
+)
+from jagtui.store.people import like_pattern
 from jagtui.store.records import edit, fetch, one_of, require
 
 STATUSES = ("open", "complete", "cancelled")
@@ -63,15 +67,28 @@ class ActionRow:
 
 
 def action_rows(session: Session, *, status: str | None = "open", case_id: int | None = None,
-                meeting_id: int | None = None) -> list[ActionRow]:
-    """Actions with their case reference and latest update, oldest due first."""
+                meeting_id: int | None = None, search: str = "",
+                action_ids: list[int] | None = None) -> list[ActionRow]:
+    """Actions with their case reference and latest update, oldest due first.
+
+    ``search`` matches the ref, the action, the owner, the agency or the case
+    reference, anywhere and ignoring case.
+    """
     query = select(Action, Case.reference).outerjoin(Case, Case.id == Action.case_id)
     if status:
         query = query.where(Action.status == status)
+    if search.strip():
+        pattern = like_pattern(search.strip().lower())
+        query = query.where(or_(*(
+            func.lower(column).like(pattern, escape="\\")
+            for column in (Action.ref, Action.text, Action.owner, Action.owner_agency, Case.reference)
+        )))
     if case_id is not None:
         query = query.where(Action.case_id == case_id)
     if meeting_id is not None:
         query = query.where(Action.meeting_id == meeting_id)
+    if action_ids is not None:
+        query = query.where(Action.id.in_(list(action_ids)))
     rows = list(session.execute(query.order_by(Action.due_on, Action.id)))
     latest: dict[int, ActionUpdate] = {}
     if rows:
@@ -89,3 +106,93 @@ def updates(session: Session, action_id: int) -> list[ActionUpdate]:
         select(ActionUpdate).where(ActionUpdate.action_id == action_id)
         .order_by(ActionUpdate.updated_on, ActionUpdate.id)
     ))
+
+
+_REF = re.compile(r"\s*(\d{2})(\d{2})(\d{2})\s+item\s+(\d{1,3})\s*", re.IGNORECASE | re.ASCII)
+
+
+def default_ref(session: Session, today: date) -> str:
+    """``<meeting code> Item N`` for the latest meeting held by today, at its
+    last item; empty when there has been no meeting (the ref is then typed)."""
+    from jagtui.rules.dates import action_ref
+
+    meeting = session.scalar(select(Meeting).where(Meeting.held_on <= today)
+                             .order_by(Meeting.held_on.desc(), Meeting.id.desc()).limit(1))
+    if meeting is None:
+        return ""
+    last = session.scalar(select(func.max(MeetingItem.number))
+                          .where(MeetingItem.meeting_id == meeting.id))
+    return action_ref(meeting.held_on, last or 1)
+
+
+def meeting_of_ref(session: Session, ref: str) -> tuple[int | None, int | None]:
+    """The meeting and item a ref like ``200521 Item 7`` points at, when recorded."""
+    match = _REF.fullmatch(ref or "")
+    if not match:
+        return None, None
+    day, month, yy, number = (int(part) for part in match.groups())
+    try:
+        held_on = date(2000 + yy, month, day)
+    except ValueError:
+        return None, None
+    meeting_id = session.scalar(select(Meeting.id).where(Meeting.held_on == held_on)
+                                .order_by(Meeting.id.desc()).limit(1))
+    if meeting_id is None:
+        return None, None
+    item_id = session.scalar(select(MeetingItem.id).where(MeetingItem.meeting_id == meeting_id,
+                                                          MeetingItem.number == number))
+    return meeting_id, item_id
+
+
+def owner_names(session: Session, text: str = "", limit: int = 50) -> list[tuple[str, str]]:
+    """(name, agency) of people who can own an action: users of jagtui and
+    everyone who has owned an action before, matching ``text``, by name."""
+    pattern = like_pattern(text.strip().lower())
+    found: dict[str, tuple[str, str]] = {}
+    queries = (
+        select(User.display_name, User.agency)
+        .where(User.active, func.lower(User.display_name).like(pattern, escape="\\")),
+        select(Action.owner, Action.owner_agency)
+        .where(func.lower(Action.owner).like(pattern, escape="\\"))
+        .order_by(Action.id.desc()),
+    )
+    for query in queries:
+        for name, agency in session.execute(query.limit(limit * 4)):
+            found.setdefault(name.casefold(), (name, agency or ""))
+    return sorted(found.values(), key=lambda pair: pair[0].casefold())[:limit]
+
+
+def open_case_refs(session: Session) -> dict[str, int]:
+    """Reference -> id of every open case, for linking an action to one."""
+    return dict(session.execute(select(Case.reference, Case.id).where(Case.status == "open")).all())
+
+
+@dataclass(frozen=True)
+class NamedParty:
+    """A name and address linked to a case: what privacy mode masks in action text."""
+
+    name: str
+    address: str
+    postcode: str
+    locality: str
+    beat: str
+    is_person: bool
+
+
+def case_party_names(session: Session, case_ids) -> dict[int, list[NamedParty]]:
+    """The people and places linked to each case, for masking free text."""
+    found: dict[int, list[NamedParty]] = {}
+    if not case_ids:
+        return found
+    for case_id, person, p_address, p_postcode, p_beat, place, l_address, l_postcode, locality, \
+            l_beat in session.execute(
+        select(CaseParty.case_id, Person.name, Person.address, Person.postcode, Person.beat,
+               Location.name, Location.address, Location.postcode, Location.locality, Location.beat)
+        .outerjoin(Person, Person.id == CaseParty.person_id)
+        .outerjoin(Location, Location.id == CaseParty.location_id)
+        .where(CaseParty.case_id.in_(list(case_ids)))
+    ):
+        party = (NamedParty(person, p_address, p_postcode, "", p_beat, True) if person is not None
+                 else NamedParty(place, l_address, l_postcode, locality, l_beat, False))
+        found.setdefault(case_id, []).append(party)
+    return found

@@ -63,7 +63,14 @@ def sqlite_path(url: str) -> Path | None:
 
 
 def _prepare_sqlite_file(path: Path, create: bool) -> None:
-    """Create the file owner-only (0600, folder 0700) whatever the umask."""
+    """Create the file owner-only (0600, folder 0700) whatever the umask.
+
+    In a setgid folder (a server's shared data folder, see ``jagtui.files``) the
+    file is 0660 so the group can open it. SQLite gives the -wal and -shm files
+    the database file's mode.
+    """
+    from jagtui.files import database_file_mode
+
     if path.exists():
         if path.is_dir():
             raise StoreError(f"{path} is a directory, not a database file")
@@ -72,8 +79,9 @@ def _prepare_sqlite_file(path: Path, create: bool) -> None:
         raise StoreError(f"No database at {path}: run `jagtui demo` or `jagtui db upgrade` first")
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
-        os.chmod(path, 0o600)
+        mode = database_file_mode(path)
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, mode))
+        os.chmod(path, mode)
     except OSError as exc:
         raise StoreError(f"Cannot create {path}: {exc.strerror}") from None
 

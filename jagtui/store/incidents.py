@@ -11,6 +11,8 @@ from sqlalchemy import and_, literal, select, union
 from sqlmodel import Session
 
 from jagtui.rules.facts import IncidentFact
+from jagtui.store.errors import Invalid
+from jagtui.store.hooks import check_text
 from jagtui.store.models import (
     INCIDENT_ROLES, INCIDENT_SOURCES, CaseParty, Incident, IncidentParty, Location, Person,
 )
@@ -48,6 +50,10 @@ def add_incident(
     )
     if location_id is not None and not beat:
         incident.beat = fetch(session, Location, location_id, "location").beat
+    check_text(incident)  # before the query below: PostgreSQL cannot even compare a NUL
+    if session.scalar(select(Incident.id).where(Incident.source == incident.source,
+                                                Incident.source_ref == incident.source_ref)):
+        raise Invalid(f"{incident.source} reference {incident.source_ref!r} is already recorded")
     session.add(incident)
     session.flush()
     for person_id, role in people:

@@ -12,7 +12,12 @@ from jagtui.store.records import edit, fetch, require
 
 
 def like_pattern(text: str) -> str:
-    """A LIKE pattern that matches ``text`` literally anywhere (``%`` and ``_`` escaped)."""
+    """A LIKE pattern that matches ``text`` literally anywhere (``%`` and ``_`` escaped).
+
+    NUL is left out: no stored text can hold one (see ``hooks.check_text``), the
+    terminal shows nothing for it, and PostgreSQL refuses it even in a search.
+    """
+    text = text.replace("\x00", "")
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
 

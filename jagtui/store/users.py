@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
-from jagtui.store.errors import Invalid, NotFound
+from jagtui.store import audit
+from jagtui.store.errors import Invalid, NotFound, StoreError
 from jagtui.store.models import ROLES, User
 from jagtui.store.records import one_of, require
+
+
+class NotAllowed(StoreError):
+    """The login may not use jagtui (unknown or disabled); the message says what to do."""
 
 
 def get_user(session: Session, login: str) -> User | None:
@@ -33,18 +38,55 @@ def _existing(session: Session, login: str) -> User:
     return user
 
 
+def count_users(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(User)) or 0
+
+
+def active_user(session: Session, login: str) -> User:
+    """The registered, enabled user for ``login``, or :class:`NotAllowed` saying what to do."""
+    user = get_user(session, login)
+    if user is None:
+        raise NotAllowed(f"{login} is not registered for jagtui: "
+                         f"ask an administrator to run `jagtui users add {login}`")
+    if not user.active:
+        raise NotAllowed(f"{login} is disabled for jagtui: "
+                         f"ask an administrator to run `jagtui users enable {login}`")
+    return user
+
+
+def _keep_an_admin(session: Session, user: User) -> None:
+    """Refuse to demote or disable the last active admin: nobody could manage users after."""
+    others = session.scalar(
+        select(func.count()).select_from(User)
+        .where(User.role == "admin", User.active.is_(True), User.id != user.id)
+    )
+    if user.role == "admin" and user.active and not others:
+        raise Invalid(f"{user.login} is the only active admin: make another admin first")
+
+
 def set_role(session: Session, login: str, role: str) -> User:
     user = _existing(session, login)
-    user.role = one_of(role, ROLES, "Role")
+    role = one_of(role, ROLES, "Role")
+    if role != "admin":
+        _keep_an_admin(session, user)
+    user.role = role
     session.flush()
     return user
 
 
 def set_active(session: Session, login: str, active: bool) -> User:
     user = _existing(session, login)
+    if not active:
+        _keep_an_admin(session, user)
     user.active = active
     session.flush()
     return user
+
+
+def record_login(session: Session, user: User, connected_from: str) -> None:
+    """The audit row for a session starting: who, as what, from where."""
+    audit.record(session, "login", table_name="users", record_id=user.id,
+                 role=user.role, connected_from=connected_from)
 
 
 def list_users(session: Session) -> list[User]:

@@ -1,0 +1,307 @@
+"""jagtui's benchmark: the real code paths on a county-sized database.
+
+    .venv/bin/python bench/run.py [--cases 10000] [--repeat 5] [--backend sqlite,postgresql]
+
+Builds (once, then reuses) a database per backend and size with
+``jagtui.demo_scale``, measures, prints a table and writes it as JSON
+(``bench/results.json`` unless ``--out``). Timings are medians / percentiles
+of repeated runs of the same functions the app calls; start-up is a fresh
+interpreter each time, against a bare Textual app started the same way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zlib
+from datetime import date
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DATA = Path(os.environ.get("JAGTUI_BENCH_DATA", HERE / ".data"))
+PG_ADMIN = os.environ.get("JAGTUI_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+TODAY = date.today()
+TARGETS = {  # seconds (memory in MiB); from the performance issue
+    "startup ratio": 2.0, "keystroke p95": 0.050, "case view": 0.100, "flags": 0.200,
+    "harm all open": 0.200, "minutes export": 1.0, "plan export": 1.0, "peak memory MiB": 200,
+}
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def timed(fn, repeat: int) -> list[float]:
+    out = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - started)
+    return out
+
+
+# -- databases ---------------------------------------------------------------
+
+def pg_name(cases: int) -> str:
+    # A separate data folder (the smoke test's) gets its own PostgreSQL database too.
+    return f"jagtui_bench_{cases}_{zlib.crc32(str(DATA).encode()):08x}"
+
+
+def drop_pg(cases: int) -> None:
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    admin = make_url(PG_ADMIN).set(drivername="postgresql").render_as_string(False)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{pg_name(cases)}" WITH (FORCE)')
+
+
+def database(backend: str, cases: int, cfg) -> str:
+    from jagtui.demo_scale import build_scale
+    from jagtui.store.db import create_store
+
+    if backend == "sqlite":
+        path = DATA / f"bench-{cases}.db"
+        url = f"sqlite:///{path}"
+        if path.exists():
+            return url
+        path.parent.mkdir(exist_ok=True)
+    else:
+        import psycopg
+        from sqlalchemy.engine import make_url
+
+        name = pg_name(cases)
+        admin = make_url(PG_ADMIN).set(drivername="postgresql").render_as_string(False)
+        with psycopg.connect(admin, autocommit=True) as conn:
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+            if exists:
+                return make_url(PG_ADMIN).set(database=name).render_as_string(False)
+            conn.execute(f'CREATE DATABASE "{name}"')
+        url = make_url(PG_ADMIN).set(database=name).render_as_string(False)
+    store = create_store(url, "bench")
+    started = time.perf_counter()
+    build_scale(store, cfg, TODAY, cases=cases)
+    _add_big_meeting(store, cfg)
+    store.dispose()
+    print(f"  built {backend} {cases:,} cases in {time.perf_counter() - started:.1f}s", flush=True)
+    return url
+
+
+def _add_big_meeting(store, cfg) -> None:
+    """A 40-case meeting with notes and decisions, for the minutes export."""
+    from sqlalchemy import select
+
+    from jagtui.store import meetings
+    from jagtui.store.models import Case
+
+    with store.write() as session:
+        ids = session.scalars(select(Case.id).where(Case.status == "open").limit(40)).all()
+        meeting = meetings.create_meeting(session, held_on=TODAY, subgroup="JAG", chair="Chair Bench",
+                                          starts_at="10:00", place=cfg.meetings.default_place)
+        for n in range(12):
+            meetings.add_attendee(session, meeting.id, f"Officer {n}", "Leicestershire Police")
+        meetings.add_attendee(session, meeting.id, "Absent Officer", "Probation Service", "apology")
+        for case_id in ids:
+            item = meetings.add_item(session, meeting.id, "case", "Case review", case_id)
+            meetings.add_note(session, item.id, "Two further incidents reported since the last meeting.")
+            meetings.add_note(session, item.id, "AGREED that a joint visit is made.", "agreed")
+        meeting.status = "final"
+
+
+# -- measurements ------------------------------------------------------------
+
+def startup(url: str, repeat: int) -> dict:
+    def run(*args) -> tuple[float, int]:
+        started = time.perf_counter()
+        done = subprocess.run([sys.executable, str(HERE / "startup.py"), *args],
+                              capture_output=True, text=True, check=True)
+        return time.perf_counter() - started, int(done.stdout.strip().splitlines()[-1])
+
+    bare = [run("bare") for _ in range(repeat)]
+    ours = [run("jagtui", url) for _ in range(repeat)]
+    bare_s = statistics.median(t for t, _ in bare)
+    ours_s = statistics.median(t for t, _ in ours)
+    return {"bare textual start s": bare_s, "jagtui start s": ours_s,
+            "startup ratio": ours_s / bare_s,
+            "startup peak memory MiB": max(kib for _, kib in ours) / 1024}
+
+
+def store_paths(url: str, cfg, repeat: int) -> dict:
+    from jagtui.store.caselist import case_rows
+    from jagtui.store.db import open_store
+    from jagtui.store.flagboard import flag_board
+
+    store = open_store(url, "bench")
+    with store.read() as session:
+        case_rows(session, cfg, TODAY)  # warm the connection and caches once
+        flags = timed(lambda: flag_board(session, cfg, TODAY), repeat)
+        harm = timed(lambda: case_rows(session, cfg, TODAY), repeat)
+        lines = len(flag_board(session, cfg, TODAY))
+        open_cases = len(case_rows(session, cfg, TODAY))
+    store.dispose()
+    return {"flags": statistics.median(flags), "flag lines": lines,
+            "harm all open": statistics.median(harm), "open cases": open_cases}
+
+
+def exports(url: str, cfg, repeat: int) -> dict:
+    from sqlalchemy import func, select
+
+    from jagtui.export.minutes import export_minutes
+    from jagtui.export.plan_progress import export_plan
+    from jagtui.store.db import open_store
+    from jagtui.store.models import Meeting
+
+    store = open_store(url, "bench")
+    with store.read() as session:
+        meeting_id = session.scalar(select(func.max(Meeting.id)))
+    with tempfile.TemporaryDirectory() as folder:
+        cfg = cfg.model_copy(update={"exports": cfg.exports.model_copy(update={"directory": folder})})
+        minutes = timed(lambda: export_minutes(store, cfg, meeting_id, formats=("md", "docx")), repeat)
+        plan = timed(lambda: export_plan(store, cfg, formats=("xlsx",)), repeat)
+    store.dispose()
+    return {"minutes export": statistics.median(minutes), "plan export": statistics.median(plan)}
+
+
+def interactive(url: str, cfg, repeat: int) -> dict:
+    """Keystroke to updated list, sorting and opening a case, in the real app (headless)."""
+    return asyncio.run(_interactive(url, cfg, repeat))
+
+
+async def _interactive(url: str, cfg, repeat: int) -> dict:
+    from textual.widgets import DataTable
+
+    from jagtui.app import JagApp
+    from jagtui.screens.case_view import CaseScreen
+    from jagtui.store.db import open_store
+
+    store = open_store(url, "bench")
+    app = JagApp(store, cfg, today=lambda: TODAY)
+    fills = 0
+
+    async with app.run_test(size=(160, 48)) as pilot:
+        async def settle(timeout: float = 60.0) -> None:
+            deadline = time.perf_counter() + timeout
+            await pilot.pause()
+            while app.workers and any(w.is_running for w in app.workers) and time.perf_counter() < deadline:
+                await asyncio.sleep(0.001)
+            await pilot.pause()
+
+        await settle()
+        screen = app.screen
+        original = screen.fill
+
+        def counting_fill(*args, **kwargs):
+            nonlocal fills
+            fills += 1
+            return original(*args, **kwargs)
+
+        screen.fill = counting_fill
+        await pilot.press("slash")
+        keystrokes = []
+        for text in ("lar", "oak", "jag", "wren", "moss")[: max(2, repeat)]:
+            for char in text:
+                before = fills
+                started = time.perf_counter()
+                await pilot.press(char)
+                while fills == before and time.perf_counter() - started < 30:
+                    await asyncio.sleep(0.0005)
+                keystrokes.append(time.perf_counter() - started)
+            for _ in text:
+                await pilot.press("backspace")
+            await settle()
+        await pilot.press("escape")
+        await settle()
+
+        sorts = []
+        for column in ("harm", "subject", "review", "ref")[: max(2, repeat)]:
+            started = time.perf_counter()
+            screen.sort_column = column
+            screen.resort()
+            sorts.append(time.perf_counter() - started)
+
+        opens = []
+        table = screen.query_one(DataTable)
+        for row in range(max(2, repeat)):
+            table.move_cursor(row=row)
+            case_id = int(table.coordinate_to_cell_key((row, 0)).row_key.value)
+            started = time.perf_counter()
+            await app.push_screen(CaseScreen(case_id))
+            await settle()
+            opens.append(time.perf_counter() - started)
+            await pilot.press("escape")
+            await settle()
+    store.dispose()
+    return {"keystroke p50": pct(keystrokes, 0.5), "keystroke p95": pct(keystrokes, 0.95),
+            "sort": statistics.median(sorts), "case view": statistics.median(opens)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--backend", default="sqlite,postgresql")
+    parser.add_argument("--out", default=str(HERE / "results.json"))
+    parser.add_argument("--drop-after", action="store_true",
+                        help="drop the PostgreSQL benchmark database afterwards")
+    args = parser.parse_args(argv)
+
+    from jagtui.config import DEFAULTS_PATH, load_config
+
+    cfg = load_config(DEFAULTS_PATH)
+    machine = {"python": platform.python_version(), "cpus": os.cpu_count(),
+               "platform": platform.platform(), "load": os.getloadavg()[0]}
+    results = {"machine": machine, "cases": args.cases, "targets": TARGETS, "backends": {}}
+    for backend in args.backend.split(","):
+        print(f"{backend}: {args.cases:,} cases", flush=True)
+        url = database(backend, args.cases, cfg)
+        measured = {}
+        for step in (startup, store_paths, exports, interactive):
+            if step is startup:
+                measured.update(step(url, args.repeat))
+            else:
+                measured.update(step(url, cfg, args.repeat))
+            print(f"  {step.__name__} done", flush=True)
+        measured["peak memory MiB"] = measured.pop("startup peak memory MiB")
+        results["backends"][backend] = measured
+
+    if args.drop_after and "postgresql" in results["backends"]:
+        drop_pg(args.cases)
+    print(table(results))
+    Path(args.out).write_text(json.dumps(results, indent=2, default=str))
+    print(f"written {args.out}")
+    return 0
+
+
+def table(results: dict) -> str:
+    backends = list(results["backends"])
+    keys = list(next(iter(results["backends"].values())))
+    lines = [f"| measure | target | {' | '.join(backends)} |",
+             f"| --- | --- |{' --- |' * len(backends)}"]
+    for key in keys:
+        target = TARGETS.get(key)
+        cells = []
+        for backend in backends:
+            value = results["backends"][backend][key]
+            text = f"{value * 1000:.1f} ms" if key.endswith(("export", "flags", "open", "sort",
+                                                               "p50", "p95", "view")) else (
+                f"{value:.2f}" if isinstance(value, float) else f"{value:,}")
+            if target is not None and isinstance(value, float):
+                text += " ✓" if value <= target else " ✗"
+            cells.append(text)
+        shown = "" if target is None else (f"{target * 1000:g} ms" if target < 5 and key != "startup ratio"
+                                           else f"{target:g}")
+        lines.append(f"| {key} | {shown} | {' | '.join(cells)} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,64 @@
+"""One cold start, timed by the parent: a bare Textual app or jagtui's case list.
+
+Both start the same way (a fresh interpreter, headless) and exit as soon as the
+table holds its rows, so the difference is jagtui's own imports and first load.
+Prints the peak resident memory (KiB) on exit.
+"""
+
+from __future__ import annotations
+
+import resource
+import sys
+
+
+def bare() -> None:
+    from textual.app import App
+    from textual.widgets import DataTable, Footer, Header
+
+    class Bare(App):
+        def compose(self):
+            yield Header()
+            yield DataTable()
+            yield Footer()
+
+        def on_mount(self) -> None:
+            table = self.query_one(DataTable)
+            table.add_columns("Ref", "Subject", "Risk")
+            table.add_rows([(f"R{n}", "Someone", "high") for n in range(50)])
+            self.call_after_refresh(self.exit)
+
+    Bare().run(headless=True, size=(120, 40))
+
+
+def jagtui(url: str) -> None:
+    from datetime import date
+
+    from textual.widgets import DataTable
+
+    from jagtui.app import JagApp
+    from jagtui.config import load_config
+    from jagtui.store.db import open_store
+
+    cfg = load_config()
+    store = open_store(url, "bench")
+
+    class Timed(JagApp):
+        def on_mount(self) -> None:
+            super().on_mount()
+            self.set_interval(0.002, self.ready)
+
+        def ready(self) -> None:
+            tables = self.screen.query(DataTable)
+            if tables and tables.first().row_count:
+                self.exit()
+
+    Timed(store, cfg, today=date.today).run(headless=True, size=(120, 40))
+    store.dispose()
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "bare":
+        bare()
+    else:
+        jagtui(sys.argv[2])
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)

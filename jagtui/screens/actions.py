@@ -1,0 +1,335 @@
+"""Actions: every open action across cases and meetings, overdue highlighted.
+
+Open actions carry forward from meeting to meeting until they are complete; an
+update keeps one open, a closing update completes it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from jagtui.display import cell, initials, literal
+from jagtui.rules.actions import is_overdue
+from jagtui.rules.dates import fmt_date
+from jagtui.screens.privacy import redact
+from jagtui.store.actions import ActionRow, NamedParty, action_rows, case_party_names
+from jagtui.store.errors import StoreError
+
+# (label, key, width at under 120 columns, width wider): text columns are cut with an
+# ellipsis so the due date and case stay in view; the panel below shows them in full.
+COLUMNS = (("Ref", "ref", None, None), ("Action", "text", 18, 52), ("Owner", "owner", 13, 28),
+           ("Due", "due", None, None), ("Case", "case", None, None),
+           ("Latest update", "update", 20, 44))
+# (name, key): each sort keeps the rest in due-date order.
+SORTS = (
+    ("due date", lambda row: (row.action.due_on or date.max, row.action.id)),
+    ("owner", lambda row: (row.action.owner.casefold(), row.action.due_on or date.max)),
+    ("case", lambda row: (row.case_reference or "~", row.action.due_on or date.max)),
+    ("ref", lambda row: (row.action.ref.casefold(), row.action.id)),
+)
+
+
+def owner_shown(row: ActionRow, private: bool) -> str:
+    """Owners are named people too: initials in privacy mode, the agency kept."""
+    owner = initials(row.action.owner) if private else row.action.owner
+    return f"{owner} ({row.action.owner_agency})" if row.action.owner_agency else owner
+
+
+class ActionsScreen(Screen):
+    CSS_PATH = "actions.tcss"
+    TITLE = "Actions"
+    BINDINGS = [
+        Binding("a", "add", "Add", id="actions-add", tooltip="Add an action"),
+        Binding("u", "update", "Update", id="actions-update",
+                tooltip="Add an update: the action stays open and carries forward"),
+        Binding("c", "complete", "Complete", id="actions-complete",
+                tooltip="Complete the action with a closing update"),
+        Binding("r", "reassign", "Reassign", id="actions-reassign",
+                tooltip="Give the action to another owner or agency"),
+        Binding("slash", "search", "Search", key_display="/", id="actions-search",
+                tooltip="Search refs, actions, owners, agencies and cases as you type"),
+        Binding("s", "sort", "Sort", id="actions-sort",
+                tooltip="Sort by due date, owner, case or ref in turn"),
+        Binding("t", "toggle_done", "Completed", id="actions-toggle",
+                tooltip="Show or hide completed and cancelled actions"),
+        # Priority: the table would otherwise take Enter; check_action hands it back to the search box.
+        Binding("enter", "open_case", "Open case", key_display="Enter", id="actions-open",
+                tooltip="Open the highlighted action's case", priority=True),
+        Binding("escape", "clear_search", "Clear search", show=False, id="actions-clear"),
+        Binding("f5", "reload", "Refresh", id="actions-refresh", tooltip="Reload from the database"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[ActionRow] = []
+        self.names: dict[int, list[NamedParty]] = {}
+        self.sort = 0
+        self.show_done = False
+        self._private: bool | None = None
+        self._highlight: int | None = None  # an action just added, to highlight once loaded
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Input(placeholder="Search: ref, action, owner, agency, case", id="actions-search")
+        yield DataTable(id="actions", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="actions-detail", markup=False)
+        yield Static("", id="actions-status", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).focus()
+        self._private = self.app.private
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        if self.app.private != self._private:
+            self.refresh_privacy()
+        self.load()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open_case" and isinstance(self.focused, Input):
+            return False
+        return True
+
+    # -- loading -------------------------------------------------------------------
+
+    @property
+    def search_text(self) -> str:
+        return self.query_one("#actions-search", Input).value
+
+    def load(self) -> None:
+        """Reload in a worker with the search and the completed toggle as they are now."""
+        self.fetch(self.search_text, None if self.show_done else "open")
+
+    @work(thread=True, exclusive=True, group="actions")
+    def fetch(self, search: str, status: str | None) -> None:
+        app = self.app
+        try:
+            with app.store.read() as session:
+                rows = action_rows(session, status=status, search=search)
+                names = case_party_names(session, {r.action.case_id for r in rows if r.action.case_id})
+        except StoreError as error:
+            app.call_from_thread(app.notify, str(error), title="Actions", severity="error")
+            return
+        app.call_from_thread(self.show, rows, names)
+
+    def show(self, rows: list[ActionRow], names: dict[int, list[NamedParty]]) -> None:
+        keep = self.selected
+        self.rows = rows
+        self.names = names
+        if self._highlight is not None:
+            self.fill(self._highlight)
+            self._highlight = None
+        else:
+            self.fill(keep.action.id if keep else None)
+
+    def names_of(self, row: ActionRow) -> list[NamedParty]:
+        return self.names.get(row.action.case_id, [])
+
+    def masked(self, row: ActionRow, text: str) -> str:
+        """Free text with the case's names and addresses masked in privacy mode."""
+        return redact(text, self.names_of(row), self.app.private)
+
+    def fill(self, keep: int | None = None) -> None:
+        """Show the rows, keeping the highlight on action ``keep`` (default: the highlighted one)."""
+        table = self.query_one(DataTable)
+        private = self.app.private
+        today = self.app.today()
+        keep = keep if keep is not None else (self.selected.action.id if self.selected else None)
+        cursor = table.cursor_row
+        self.rows.sort(key=SORTS[self.sort][1])
+        table.clear(columns=True)
+        narrow = self.size.width < 120
+        for label, key, small, large in COLUMNS:
+            table.add_column(label, key=key, width=small if narrow else large)
+        for row in self.rows:
+            action = row.action
+            overdue = is_overdue(action.due_on, action.status, today)
+            done = action.status != "open"
+            style = "dim" if done else ""
+            due = Text(fmt_date(action.due_on) or "-", style="bold red" if overdue else style)
+            if overdue:
+                due.append("!", style="bold red")
+            update = row.latest_update
+            update_text = self.masked(row, update.text) if update else "-"
+            table.add_row(
+                cell(action.ref, style), cell(self.masked(row, action.text), style),
+                cell(owner_shown(row, private), style), due,
+                cell(row.case_reference or "-", style),
+                cell(f"{action.status}: {update_text}" if done else update_text, "dim"),
+                key=str(action.id),
+            )
+        ids = [row.action.id for row in self.rows]
+        if ids:
+            table.move_cursor(row=ids.index(keep) if keep in ids else min(max(cursor, 0), len(ids) - 1))
+        overdue = sum(1 for row in self.rows if is_overdue(row.action.due_on, row.action.status, today))
+        which = "actions" if self.show_done else "open actions"
+        searched = " matching the search" if self.search_text.strip() else ""
+        self.query_one("#actions-status", Static).update(Text(
+            f"{len(self.rows)} {which}{searched} · {overdue} overdue · sorted by {SORTS[self.sort][0]}"
+            f" · t {'hides' if self.show_done else 'shows'} completed"))
+        self.fill_detail()
+
+    @property
+    def selected(self) -> ActionRow | None:
+        table = self.query_one(DataTable)
+        if not self.rows or table.row_count == 0:
+            return None
+        return self.rows[min(max(table.cursor_row, 0), len(self.rows) - 1)]
+
+    @on(DataTable.RowHighlighted)
+    def fill_detail(self) -> None:
+        row = self.selected
+        detail = self.query_one("#actions-detail", Static)
+        if row is None:
+            detail.update(Text("No actions." if not self.search_text.strip() else "No actions match."))
+            return
+        action = row.action
+        text = Text()
+        text.append_text(literal(action.ref, "bold"))
+        text.append(": ")
+        text.append_text(literal(self.masked(row, action.text)))
+        text.append("\nWho: ", style="dim")
+        text.append_text(literal(owner_shown(row, self.app.private)))
+        if action.owner_agency:
+            text.append(f" — {self.app.cfg.agency_name(action.owner_agency)}", style="dim")
+        text.append(f" · due {fmt_date(action.due_on) or 'no date'} · {action.status}", style="dim")
+        if is_overdue(action.due_on, action.status, self.app.today()):
+            text.append(" · OVERDUE", style="bold red")
+        if row.latest_update is not None:
+            text.append(f"\nLatest update ({fmt_date(row.latest_update.updated_on)}): ", style="dim")
+            text.append_text(literal(self.masked(row, row.latest_update.text)))
+        detail.update(text)
+
+    def on_resize(self) -> None:
+        if self.rows:
+            self.fill()
+
+    def refresh_privacy(self) -> None:
+        self._private = self.app.private
+        if self.is_mounted:
+            self.fill()
+
+    # -- keys ----------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        box = self.query_one("#actions-search", Input)
+        box.add_class("shown")
+        box.focus()
+
+    def action_clear_search(self) -> None:
+        box = self.query_one("#actions-search", Input)
+        had_text = bool(box.value)
+        box.value = ""
+        box.remove_class("shown")
+        self.query_one(DataTable).focus()
+        if had_text:
+            self.load()
+
+    @on(Input.Changed, "#actions-search")
+    def search_changed(self) -> None:
+        self.load()
+
+    @on(Input.Submitted, "#actions-search")
+    def search_done(self) -> None:
+        self.query_one(DataTable).focus()
+
+    def action_sort(self) -> None:
+        self.sort = (self.sort + 1) % len(SORTS)
+        self.fill()
+
+    def action_toggle_done(self) -> None:
+        self.show_done = not self.show_done
+        self.load()
+
+    def action_reload(self) -> None:
+        self.load()
+
+    def action_open_case(self) -> None:
+        row = self.selected
+        if row is None:
+            return
+        if row.action.case_id is None:
+            self.app.notify("This action is not linked to a case", severity="warning")
+            return
+        from jagtui.screens.case_view import CaseScreen
+
+        self.app.push_screen(CaseScreen(row.action.case_id))
+
+    def _open_row(self, verb: str) -> ActionRow | None:
+        row = self.selected
+        if row is None:
+            self.app.notify(f"No action to {verb}: press a to add one", severity="warning")
+            return None
+        if row.action.status != "open":
+            self.app.notify(f"This action is already {row.action.status}: press t to list "
+                            "open actions only", severity="warning")
+            return None
+        return row if self.app.allowed("edit") else None
+
+    def _saved(self, result) -> None:
+        if result is not None:
+            self.load()
+
+    def action_add(self) -> None:
+        if self.app.allowed("edit"):
+            self.gather_context()
+
+    @work(thread=True, exclusive=True, group="actions-context")
+    def gather_context(self) -> None:
+        """What the add form needs (default ref, next meeting, open cases), read first."""
+        from jagtui.screens.forms.action import ActionContext
+        from jagtui.store import actions, meetings
+
+        app = self.app
+        today = app.today()
+        try:
+            with app.store.read() as session:
+                context = ActionContext(
+                    today, actions.default_ref(session, today),
+                    meetings.next_meeting_on(session, app.cfg.meetings.cadence_weeks, today),
+                    actions.open_case_refs(session))
+        except StoreError as error:
+            app.call_from_thread(app.notify, str(error), severity="error")
+            return
+        app.call_from_thread(self.open_add_form, context)
+
+    def open_add_form(self, context) -> None:
+        from jagtui.screens.forms.action import ActionForm
+
+        def added(action_id: int | None) -> None:
+            if action_id is not None:
+                self._highlight = action_id
+                self.load()
+
+        self.app.push_screen(ActionForm(context, self.app.cfg), added)
+
+    def action_update(self) -> None:
+        row = self._open_row("update")
+        if row is not None:
+            from jagtui.screens.forms.action import ActionUpdateForm
+
+            self.app.push_screen(ActionUpdateForm(row, self.app.cfg, self.app.today(),
+                                                  names=self.names_of(row)), self._saved)
+
+    def action_complete(self) -> None:
+        row = self._open_row("complete")
+        if row is not None:
+            from jagtui.screens.forms.action import ActionUpdateForm
+
+            self.app.push_screen(ActionUpdateForm(row, self.app.cfg, self.app.today(), complete=True,
+                                                  names=self.names_of(row)), self._saved)
+
+    def action_reassign(self) -> None:
+        row = self._open_row("reassign")
+        if row is not None:
+            from jagtui.screens.forms.action import ReassignForm
+
+            self.app.push_screen(ReassignForm(row, self.app.cfg, self.names_of(row)), self._saved)

@@ -1,0 +1,601 @@
+"""The agenda runner: the running order on the left, the item being discussed on the right.
+
+The chair steps through the items (n / b, g to jump), reorders them ([ / ]),
+and records under each: numbered discussion points typed in the notes box,
+AGREED decisions, actions, and on a case item an intervention, a RAG change, a
+risk review or a closure. On the action log each open action is reviewed in
+turn (u update, c complete, f carry forward). Everything is written as it is
+entered, in order; the note being typed is kept as a draft a second after
+typing stops and on leaving the item.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Header, Input, OptionList, Static, TextArea
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+from jagtui.display import literal
+from jagtui.rules.dates import fmt_date
+from jagtui.screens import meeting_text as show
+from jagtui.screens.writes import OrderedWrites
+from jagtui.store import meeting_run
+from jagtui.store.agenda import move_item
+from jagtui.store.meeting_view import (
+    ItemView, MeetingView, item_view, keep_note_draft, meeting_view,
+)
+from jagtui.store.models import MeetingItem, utcnow
+
+NOTE_DEBOUNCE = 1.0
+
+
+class NotesBox(TextArea):
+    """Where discussion points are typed; ctrl+s adds one, ctrl+g adds an AGREED decision."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "add('point')", "Add point", id="notes-point",
+                tooltip="Save what is typed as the next numbered discussion point"),
+        Binding("ctrl+g", "add('agreed')", "Add AGREED", id="notes-agreed",
+                tooltip="Save what is typed as an AGREED decision"),
+        Binding("escape", "leave", "Done", key_display="Esc", id="notes-leave",
+                tooltip="Back to the agenda (what is typed is kept as a draft)"),
+    ]
+
+    def action_add(self, kind: str) -> None:
+        self.screen.add_note(kind)
+
+    def action_leave(self) -> None:
+        self.screen.query_one("#agenda", OptionList).focus()
+
+
+class GoToItem(ModalScreen[int]):
+    """Type an item number, Enter to go there."""
+
+    BINDINGS = [Binding("escape", "dismiss", "Cancel", key_display="Esc")]
+
+    def __init__(self, count: int) -> None:
+        super().__init__()
+        self.count = count
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="goto"):
+            yield Static(f"Go to item (1-{self.count})", classes="goto-title")
+            yield Input(id="goto_number", type="integer", placeholder="item number")
+
+    @on(Input.Submitted)
+    def chosen(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        if text.isdigit() and 1 <= int(text) <= self.count:
+            self.dismiss(int(text))
+        else:
+            self.app.notify(f"Type a number from 1 to {self.count}", severity="warning")
+
+
+class AgendaRunnerScreen(Screen):
+    TITLE = "Meeting"
+    CSS_PATH = "meeting.tcss"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (130, "-wide")]
+    # Tests and snapshots freeze the clocks: a fixed ``now`` and no ticking.
+    now: Callable[[], datetime] = staticmethod(utcnow)
+    tick_seconds: float | None = 1.0
+
+    BINDINGS = [
+        Binding("n,pagedown", "step(1)", "Next", id="run-next", tooltip="Next item"),
+        Binding("b,pageup", "step(-1)", "Back", id="run-back", tooltip="Previous item"),
+        Binding("g", "go_to", "Go to", id="run-goto", show=False, tooltip="Jump to an item by its number"),
+        Binding("left_square_bracket", "move(-1)", "Up", key_display="[", id="run-up", show=False,
+                tooltip="Move this item up the agenda"),
+        Binding("right_square_bracket", "move(1)", "Down", key_display="]", id="run-down", show=False,
+                tooltip="Move this item down the agenda"),
+        Binding("i", "write_note", "Note", id="run-note",
+                tooltip="Type a discussion point (ctrl+s adds it)"),
+        Binding("a", "agreed", "AGREED", id="run-agreed", tooltip="Record an AGREED decision"),
+        Binding("o", "new_action", "Action", id="run-action",
+                tooltip="New action: owner, complete-by; ref is this meeting's item"),
+        Binding("u", "review('update')", "Update", id="run-update",
+                tooltip="Action log: the owner's update on the highlighted action"),
+        Binding("c", "review('complete')", "Complete", id="run-complete",
+                tooltip="Action log: the highlighted action is complete"),
+        Binding("f", "review('carry')", "Carry fwd", id="run-carry",
+                tooltip="Action log: carry the highlighted action forward to a new date"),
+        Binding("e", "intervention", "Intervention", id="run-intervention",
+                tooltip="Record an intervention on the ladder for this case"),
+        Binding("r", "rag", "RAG", id="run-rag", tooltip="Change the case's RAG rating"),
+        Binding("s", "risk", "Risk", id="run-risk", tooltip="Review the victim risk assessment"),
+        Binding("x", "close_case", "Close", id="run-close", tooltip="Close the case"),
+        Binding("d", "next_date", "Next date", id="run-next-date",
+                tooltip="Set the date of the next meeting"),
+        Binding("w", "attendance", "Attendance", id="run-attendance", show=False,
+                tooltip="Add someone arriving late, or an apology received"),
+        Binding("E", "end", "End meeting", key_display="E", id="run-end",
+                tooltip="Summary of what changed, then the minutes become final"),
+        Binding("escape", "back", "Leave", key_display="Esc", id="run-leave", show=False,
+                tooltip="Back to the meetings list; the meeting stays open to resume"),
+    ]
+
+    def __init__(self, meeting_id: int) -> None:
+        super().__init__()
+        self.meeting_id = meeting_id
+        self.view: MeetingView | None = None
+        self.index = 0
+        self.current: ItemView | None = None
+        self.writes = OrderedWrites(self)
+        self._entered_at: datetime | None = None
+        self._ticker: Timer | None = None
+        self._draft_timer: Timer | None = None
+        self._draft_saved = ""
+        self._draft_for: int | None = None
+        self._applies: tuple | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="run-top"):
+            yield Static("", id="meeting-line", markup=False)
+            yield Static("", id="clock", markup=False)
+        with Horizontal(id="run-body"):
+            yield OptionList(id="agenda")
+            with Vertical(id="item-pane"):
+                yield Static("", id="item-title", markup=False)
+                with Horizontal(id="item-main"):
+                    with Vertical(id="info-col"):
+                        yield DataTable(id="review", cursor_type="row", zebra_stripes=True)
+                        with VerticalScroll(id="info-scroll"):
+                            yield Static("Loading…", id="item-info", markup=False)
+                    with Vertical(id="notes-pane"):
+                        with VerticalScroll(id="notes-scroll"):
+                            yield Static("", id="notes", markup=False)
+                        yield NotesBox(id="note_draft", soft_wrap=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#review", DataTable)
+        for label, key, width in (("Ref", "ref", 14), ("Action", "action", 34),
+                                  ("Owner", "owner", 16), ("Due", "due", 11), ("Status", "status", 10)):
+            table.add_column(label, key=key, width=width)
+        table.display = False
+        self.query_one("#agenda", OptionList).focus()
+        if self.tick_seconds:
+            self._ticker = self.set_interval(self.tick_seconds, self.update_clock)
+        self.load()
+
+    def stop_clocks(self) -> None:
+        if self._ticker is not None:
+            self._ticker.stop()
+            self._ticker = None
+
+    # -- loading ----------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="run-load")
+    def load(self, enter: bool = True) -> None:
+        app = self.app
+        with app.store.read() as session:
+            view = meeting_view(session, app.cfg, app.today(), self.meeting_id)
+        if not get_current_worker().is_cancelled:  # a newer load is on its way
+            app.call_from_thread(self.show_view, view, enter)
+
+    def show_view(self, view: MeetingView, enter: bool) -> None:
+        current_id = self.item.id if self.item is not None else None
+        listing = self.query_one("#agenda", OptionList)
+        following = listing.highlighted in (None, self.index)
+        self.view = view
+        ids = [item.id for item in view.items]
+        if current_id in ids:
+            self.index = ids.index(current_id)
+        self.index = max(0, min(self.index, len(ids) - 1))
+        self.fill_agenda()
+        if following:  # the highlight stays on the current item when it moves
+            listing.highlighted = self.index
+        self.fill_item()
+        self.update_clock()
+        if enter and self.item is not None:
+            self.enter_item()
+
+    @property
+    def item(self) -> MeetingItem | None:
+        if self.view is None or not self.view.items:
+            return None
+        return self.view.items[self.index]
+
+    def enter_item(self) -> None:
+        """Bring the current item up: a case item is a case opened (audited)."""
+        item = self.item
+        self._entered_at = self.now()
+        self.current = None
+        # The box holds this item's note from now on: its draft, once read.
+        self._draft_for = item.id
+        self._draft_saved = ""
+        self._set_box("")
+        self.fill_item()
+        applies = (item.kind, item.case_id is not None)
+        if applies != self._applies:  # redrawing the footer is costly: only when it changes
+            self._applies = applies
+            self.refresh_bindings()
+        if item.kind == "actions":
+            self.query_one("#review", DataTable).focus()
+        elif self.focused is not None and self.focused.id == "review":
+            self.query_one("#agenda", OptionList).focus()
+        self.open_item(item)
+
+    @work(thread=True, exclusive=True, group="run-item")
+    def open_item(self, item: MeetingItem, audit: bool = True) -> None:
+        app = self.app
+        try:
+            if audit and item.case_id is not None:
+                with app.store.write() as session:
+                    meeting_run.open_item(session, item.id)
+            with app.store.read() as session:
+                shown = item_view(session, app.cfg, app.today(), item, self.view.next_on)
+        except Exception as error:  # the item cannot open: say why, stay on the agenda
+            app.call_from_thread(app.notify, str(error).splitlines()[0], severity="error")
+            return
+        if not get_current_worker().is_cancelled:
+            app.call_from_thread(self.show_item, shown)
+
+    def show_item(self, shown: ItemView) -> None:
+        if self.item is None or shown.item_id != self.item.id:
+            return
+        self.current = shown
+        if self._draft_for == shown.item_id:
+            self._draft_for = None
+            box = self.query_one("#note_draft", NotesBox)
+            if not box.text:  # typing that began before the draft arrived wins
+                self._set_box(shown.draft)
+            self._draft_saved = shown.draft
+        self.fill_item()
+
+    def _set_box(self, text: str) -> None:
+        """Fill the notes box; callers set ``_draft_saved`` too, so it is not saved back."""
+        self.query_one("#note_draft", NotesBox).load_text(text)
+
+    def refresh_current(self) -> None:
+        """After a write: the notes and the case as they are now (no new audit row)."""
+        self.load(enter=False)
+        if self.item is not None:
+            self.open_item(self.item, audit=False)
+
+    # -- drawing ----------------------------------------------------------------------------
+
+    def title_of(self, item: MeetingItem) -> str:
+        subject = self.view.subjects.get(item.case_id) if item.case_id else None
+        if subject is None:
+            return item.title
+        return show.masked_title(item.title, subject.name, subject.is_person, self.app.private)
+
+    def fill_agenda(self) -> None:
+        listing = self.query_one("#agenda", OptionList)
+        highlighted = listing.highlighted
+        listing.clear_options()
+        for n, item in enumerate(self.view.items):
+            listing.add_option(Option(show.agenda_label(item, self.title_of(item), n == self.index,
+                                                        len(self.view.notes.get(item.id, ())))))
+        listing.highlighted = self.index if highlighted is None else min(highlighted,
+                                                                        len(self.view.items) - 1)
+        meeting = self.view.meeting
+        line = Text.assemble((f"{meeting.subgroup} ", "bold"), fmt_date(meeting.held_on), " · Chair ")
+        line.append_text(literal(meeting.chair or "-"))
+        if meeting.status == "final":
+            line.append("  FINAL", style="bold green")
+        self.query_one("#meeting-line", Static).update(line)
+
+    def relabel(self, index: int) -> None:
+        item = self.view.items[index]
+        self.query_one("#agenda", OptionList).replace_option_prompt_at_index(
+            index, show.agenda_label(item, self.title_of(item), index == self.index,
+                                     len(self.view.notes.get(item.id, ()))))
+
+    def fill_item(self) -> None:
+        item, view = self.item, self.view
+        if item is None:
+            return
+        heading = Text(f"Item {item.number} of {len(view.items)}  ", style="bold")
+        heading.append_text(literal(self.title_of(item), "bold"))
+        self.query_one("#item-title", Static).update(heading)
+        parties = self.current.file.parties if self.current and self.current.file else ()
+        self.query_one("#notes", Static).update(
+            show.notes_text(view.notes.get(item.id, ()), parties, self.app.private))
+        table = self.query_one("#review", DataTable)
+        table.display = item.kind == "actions" and bool(view.review)
+        if item.kind == "actions":
+            self.fill_review(table)
+        else:
+            self.query_one("#item-info", Static).update(self.info_text(item))
+
+    def info_text(self, item: MeetingItem) -> Text:
+        view = self.view
+        if item.kind == "apologies":
+            return show.attendance_text(view.attendance, view.meeting.chair)
+        if item.kind == "minutes":
+            if view.previous is None:
+                return Text("No earlier meeting of this group is recorded.", style="dim")
+            return Text.assemble(
+                f"The minutes of the meeting held on {fmt_date(view.previous.held_on)} ",
+                f"({view.previous.status}). ",
+                ("a records the decision, e.g. That the minutes be approved as a true record.", "dim"))
+        if item.kind == "next meeting":
+            return Text.assemble(("Proposed: ", "bold"), fmt_date(view.next_on),
+                                 ("\nd to agree another date.", "dim"))
+        if item.case_id is not None:
+            if self.current is None or self.current.file is None:
+                return Text("Loading the case…", style="dim")
+            return show.case_summary(self.current.file, self.app.cfg, self.app.private)
+        return Text("Notes and decisions as for any item: i to type a point, a for AGREED, "
+                    "o for an action.", style="dim")
+
+    def fill_review(self, table: DataTable) -> None:
+        row_at = table.cursor_row
+        table.clear()
+        for row in self.view.review:
+            action = row.action
+            here = self.view.reviewed(row)
+            table.add_row(
+                literal(action.ref), literal(action.text), literal(action.owner),
+                fmt_date(action.due_on), Text(("✓ " if here else "") + action.status,
+                                              style="bold green" if here else "dim"),
+                key=str(action.id))
+        if self.view.review and row_at is not None:
+            table.move_cursor(row=min(row_at, len(self.view.review) - 1))
+        self.show_review_detail()
+
+    def show_review_detail(self) -> None:
+        info = self.query_one("#item-info", Static)
+        if not self.view.review:
+            info.update(Text("No open actions to review."))
+            return
+        row = self.view.review[min(self.query_one("#review", DataTable).cursor_row,
+                                   len(self.view.review) - 1)]
+        info.update(show.action_detail(row, self.view.reviewed(row),
+                                       self.app.cfg.agency_name(row.action.owner_agency)))
+
+    @on(DataTable.RowHighlighted, "#review")
+    def review_highlighted(self, _event) -> None:
+        if self.item is not None and self.item.kind == "actions":
+            self.show_review_detail()
+
+    def update_clock(self) -> None:
+        if self.view is None:
+            return
+        now = self.now()
+        started = show.as_utc(self.view.meeting.confidentiality_ack_at)
+        meeting = show.elapsed((now - started).total_seconds()) if started else "not started"
+        on_item = show.elapsed((now - self._entered_at).total_seconds()) if self._entered_at else "0:00"
+        self.query_one("#clock", Static).update(
+            Text.assemble(("Meeting ", "dim"), (meeting, "bold"), ("  Item ", "dim"), (on_item, "bold")))
+
+    def refresh_privacy(self) -> None:
+        if self.view is not None:
+            self.fill_agenda()
+            self.fill_item()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_privacy()
+
+    def on_data_changed(self, _message) -> None:
+        if self.view is not None:
+            self.load(enter=False)
+
+    # -- moving through the agenda ---------------------------------------------------------
+
+    def go(self, index: int) -> None:
+        if self.view is None or not self.view.items:
+            return
+        index = max(0, min(index, len(self.view.items) - 1))
+        if index == self.index and self.current is not None:
+            return
+        self.keep_draft_now()
+        before, self.index = self.index, index
+        self.relabel(before)
+        self.relabel(index)
+        self.query_one("#agenda", OptionList).highlighted = index
+        self.enter_item()
+
+    def action_step(self, offset: int) -> None:
+        self.go(self.index + offset)
+
+    @on(OptionList.OptionSelected, "#agenda")
+    def agenda_chosen(self, event: OptionList.OptionSelected) -> None:
+        self.go(event.option_index)
+
+    def action_go_to(self) -> None:
+        if self.view is not None:
+            self.app.push_screen(GoToItem(len(self.view.items)),
+                                 lambda number: number and self.go(number - 1))
+
+    def action_move(self, offset: int) -> None:
+        item = self.item
+        if item is None or not self.app.allowed("chair"):
+            return
+        self.writes.submit(lambda session: move_item(session, self.meeting_id, item.id, offset),
+                           lambda _: self.load(enter=False))
+
+    # -- notes -------------------------------------------------------------------------------
+
+    def action_write_note(self) -> None:
+        self.query_one("#note_draft", NotesBox).focus()
+
+    def add_note(self, kind: str) -> None:
+        box = self.query_one("#note_draft", NotesBox)
+        text, item = box.text.strip(), self.item
+        if not text or item is None:
+            self.app.notify("Type the point first", severity="warning")
+            return
+        if not self.app.allowed("chair"):
+            return
+        self._set_box("")
+
+        def write(session):
+            note = meeting_run.record_note(session, item.id, text, kind)
+            keep_note_draft(session, item, "")
+            return note
+
+        def give_back() -> None:  # refused: nothing typed is lost
+            if self.item is not None and self.item.id == item.id:
+                box.load_text(text + ("\n" + box.text if box.text.strip() else ""))
+            else:  # moved on meanwhile: it waits as that item's draft
+                self.writes.submit(lambda session: keep_note_draft(session, item, text))
+
+        self._draft_saved = ""
+        self.writes.submit(write, lambda _: self.refresh_current(), give_back)
+
+    @on(TextArea.Changed, "#note_draft")
+    def note_typed(self, _event: TextArea.Changed) -> None:
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._draft_timer = self.set_timer(NOTE_DEBOUNCE, self.keep_draft_now)
+
+    def keep_draft_now(self) -> None:
+        """Keep what is typed under the current item (debounced, and on leaving it)."""
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
+        item = self.item
+        text = self.query_one("#note_draft", NotesBox).text
+        if item is None or text == self._draft_saved or self.view.meeting.status == "final":
+            return
+        self._draft_saved = text
+        self.writes.submit(lambda session: keep_note_draft(session, item, text))
+
+    def on_screen_suspend(self) -> None:
+        self.keep_draft_now()
+
+    # -- entries under the item ------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        item = self.item
+        if item is None:
+            return action in ("back",)
+        if action in ("intervention", "rag", "risk", "close_case"):
+            return item.case_id is not None
+        if action == "review":
+            return item.kind == "actions"
+        if action == "next_date":
+            return item.kind == "next meeting"
+        return True
+
+    def _form(self, form, then: Callable | None = None) -> None:
+        def saved(result) -> None:
+            if result is not None:
+                if then is not None:
+                    then(result)
+                self.refresh_current()
+
+        self.app.push_screen(form, saved)
+
+    def _case_ready(self) -> bool:
+        if not self.app.allowed("chair"):
+            return False
+        if self.current is None or self.current.file is None:
+            self.app.notify("The case is still loading", severity="warning")
+            return False
+        return True
+
+    def action_agreed(self) -> None:
+        from jagtui.screens.forms.meeting_forms import DecisionForm
+
+        if self.item is not None and self.app.allowed("chair"):
+            self._form(DecisionForm(self.item, self.title_of(self.item)))
+
+    def action_new_action(self) -> None:
+        from jagtui.screens.forms.meeting_forms import MeetingActionForm
+
+        item = self.item
+        if item is None or not self.app.allowed("chair"):
+            return
+        refs = self.view.open_case_refs
+        case_ref = next((ref for ref, cid in refs.items() if cid == item.case_id), "")
+        self._form(MeetingActionForm(item, self.view.meeting, self.app.cfg, self.app.today(),
+                                     self.view.next_on, refs, case_ref))
+
+    def action_intervention(self) -> None:
+        from jagtui.screens.forms.meeting_forms import MeetingInterventionForm
+
+        if self._case_ready():
+            self._form(MeetingInterventionForm(self.item, self.current.file, self.app.cfg,
+                                               self.app.today()))
+
+    def action_rag(self) -> None:
+        from jagtui.screens.forms.meeting_forms import RagForm
+
+        if self._case_ready():
+            self._form(RagForm(self.item, self.current.file))
+
+    def action_risk(self) -> None:
+        from jagtui.screens.forms.meeting_forms import MeetingRiskForm
+
+        if self._case_ready():
+            self._form(MeetingRiskForm(self.item, self.current.file))
+
+    def action_close_case(self) -> None:
+        from jagtui.screens.forms.meeting_forms import ClosureForm
+
+        if self._case_ready():
+            self._form(ClosureForm(self.item, self.current.file, self.view.meeting))
+
+    def action_review(self, kind: str) -> None:
+        from jagtui.screens.forms.meeting_forms import CarryForwardForm, MeetingReviewForm
+
+        table = self.query_one("#review", DataTable)
+        if not self.view.review or not self.app.allowed("chair"):
+            return
+        row = self.view.review[min(table.cursor_row, len(self.view.review) - 1)]
+        meeting = self.view.meeting
+        if kind == "carry":
+            form = CarryForwardForm(row, meeting, self.view.next_on)
+        else:
+            form = MeetingReviewForm(row, meeting, complete=kind == "complete")
+        self._form(form, lambda _: self.after_review(row.action.id))
+
+    def after_review(self, action_id: int) -> None:
+        """Each action in turn: the cursor moves to the next one not yet reviewed."""
+        ids = [row.action.id for row in self.view.review]
+        start = ids.index(action_id) + 1 if action_id in ids else 0
+        pending = [n for n in range(start, len(ids)) if not self.view.reviewed(self.view.review[n])
+                   and ids[n] != action_id]
+        table = self.query_one("#review", DataTable)
+        if pending:
+            table.move_cursor(row=pending[0])
+        elif start < len(ids):
+            table.move_cursor(row=start)
+
+    def action_next_date(self) -> None:
+        from jagtui.screens.forms.meeting_forms import NextMeetingForm
+
+        if self.app.allowed("chair"):
+            self._form(NextMeetingForm(self.view.meeting, self.view.next_on))
+
+    def action_attendance(self) -> None:
+        from jagtui.screens.forms.meeting_forms import AttendeeForm
+
+        if self.app.allowed("chair"):
+            self._form(AttendeeForm(self.meeting_id))
+
+    def action_end(self) -> None:
+        from jagtui.screens.meeting_end import MeetingEndScreen
+
+        if self.view is not None and self.app.allowed("chair"):
+            self.keep_draft_now()
+            self.app.push_screen(MeetingEndScreen(self.meeting_id), self._ended)
+
+    def _ended(self, final: bool | None) -> None:
+        if final:
+            self.dismiss_runner()
+
+    def action_back(self) -> None:
+        if self.focused is not None and self.focused.id == "note_draft":
+            self.query_one("#agenda", OptionList).focus()
+            return
+        self.dismiss_runner()
+
+    def dismiss_runner(self) -> None:
+        self.keep_draft_now()
+        self.stop_clocks()
+        self.dismiss()

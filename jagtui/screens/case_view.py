@@ -1,0 +1,413 @@
+"""One case: the key facts in a header, then tabs for everything the meeting reviews.
+
+Opened with ``app.push_screen(CaseScreen(case_id))`` from any screen. The case
+file loads in a thread worker (the first load records one audit "view"); after
+any save it reloads, and the screen underneath reloads when it resumes.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.worker import get_current_worker
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Sparkline, Static, TabbedContent, TabPane
+
+from jagtui.display import RISK_STYLES, literal
+from jagtui.rules.dates import fmt_date
+from jagtui.screens import case_text
+from jagtui.screens.palette import binding_commands
+from jagtui.screens.privacy import party_address, party_name, person_name, redact, where
+from jagtui.store.casefile import CaseFile, case_file, record_view
+from jagtui.store.errors import NotFound, StoreError
+
+# (pane id, title with the jump key underlined, jump key)
+TABS = (
+    ("people", "[u]P[/u]eople & places", "p"),
+    ("incidents", "[u]I[/u]ncidents", "i"),
+    ("risk", "Ris[u]k[/u]", "k"),
+    ("harm", "[u]H[/u]arm", "h"),
+    ("interventions", "Inter[u]v[/u]entions", "v"),
+    ("actions", "Ac[u]t[/u]ions", "t"),
+    ("history", "Histor[u]y[/u]", "y"),
+)
+TAB_IDS = tuple(pane for pane, _, _ in TABS)
+# One footer entry for every tab key: "[]pikhvty Tabs".
+TAB_KEYS = Binding.Group("Tabs", compact=True)
+# Tabs where "a" adds something.
+ADD_TABS = ("people", "incidents", "risk")
+
+
+class CaseScreen(Screen):
+    """The case view. ``case_id`` is the case's database id."""
+
+    CSS_PATH = "case_view.tcss"
+    TITLE = "Case"
+    BINDINGS = [
+        Binding("escape", "back", "Back", key_display="Esc", id="case-back",
+                tooltip="Back to the previous screen"),
+        Binding("a", "add", "Add", id="case-add",
+                tooltip="Add to this tab: link a person or place, add an incident, new risk assessment"),
+        Binding("e", "edit_incident", "Edit incident", id="case-edit-incident",
+                tooltip="Edit the highlighted incident"),
+        Binding("e", "edit_case", "Edit case", id="case-edit",
+                tooltip="Edit the case: RAG, status (closing needs a reason), lead, subgroup, beat"),
+        Binding("c", "edit_case", "Edit case", show=False, id="case-edit-any",
+                tooltip="Edit the case from any tab"),
+        Binding("r", "assess", "Risk assessment", id="case-assess",
+                tooltip="New risk assessment: one key answers each question"),
+        Binding("left_square_bracket", "tab(-1)", "Prev tab", key_display="[", id="case-prev-tab",
+                tooltip="Previous tab", group=TAB_KEYS),
+        Binding("right_square_bracket", "tab(1)", "Next tab", key_display="]", id="case-next-tab",
+                tooltip="Next tab", group=TAB_KEYS),
+        *(Binding(key, f"show_tab('{pane}')", Text.from_markup(title).plain, id=f"case-tab-{pane}",
+                  tooltip=f"Show the {Text.from_markup(title).plain} tab", group=TAB_KEYS)
+          for pane, title, key in TABS),
+        Binding("f5", "reload", "Refresh", show=False, id="case-refresh",
+                tooltip="Reload the case from the database"),
+    ]
+
+    def __init__(self, case_id: int) -> None:
+        super().__init__()
+        self.case_id = case_id
+        self.file: CaseFile | None = None
+        self._viewed = False
+        self._key_context = (True, False)  # the People tab: "a" links, "e" edits the case
+
+    # -- layout ----------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Loading case…", id="case-header")
+        with TabbedContent(id="case-tabs"):
+            with TabPane(TABS[0][1], id="people"):
+                yield DataTable(id="people-table", cursor_type="row", zebra_stripes=True)
+            with TabPane(TABS[1][1], id="incidents"):
+                yield DataTable(id="incidents-table", cursor_type="row", zebra_stripes=True)
+                yield Static("", id="incident-detail", classes="detail")
+            with TabPane(TABS[2][1], id="risk"):
+                with VerticalScroll(id="risk-scroll"):
+                    yield Static("", id="risk-latest")
+                    yield DataTable(id="risk-table", cursor_type="row", zebra_stripes=True)
+                    yield Static("", id="risk-answers")
+            with TabPane(TABS[3][1], id="harm"):
+                yield Static("", id="harm-summary")
+                yield Sparkline([], id="harm-spark")
+                yield Static("", id="harm-months", classes="hint")
+                yield DataTable(id="harm-table", cursor_type="row")
+            with TabPane(TABS[4][1], id="interventions"):
+                yield Static("", id="ladder")
+                yield DataTable(id="interventions-table", cursor_type="row", zebra_stripes=True)
+            with TabPane(TABS[5][1], id="actions"):
+                yield DataTable(id="actions-table", cursor_type="row", zebra_stripes=True)
+            with TabPane(TABS[6][1], id="history"):
+                with VerticalScroll(id="history-scroll"):
+                    yield Static("", id="history-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        columns = {
+            "people-table": ("Role", "Name", "Address / place", "Beat", "Born", "Vulnerabilities"),
+            "incidents-table": ("Date", "Ref", "Category", "Hate", "Source", "Where", "People"),
+            "risk-table": ("Assessed", "Level", "Score", "Assessor", "Review due"),
+            "harm-table": ("Category", "Incidents", "Weight", "Harm"),
+            "interventions-table": ("Issued", "Step", "Agency", "Review", "Outcome", "Breaches"),
+            "actions-table": ("Ref", "Action", "Owner", "Due", "Status", "Latest update"),
+        }
+        for table_id, labels in columns.items():
+            table = self.query_one(f"#{table_id}", DataTable)
+            for label in labels:
+                table.add_column(label, key=label.lower())
+        self.query_one("#people-table", DataTable).focus()
+        self.load()
+
+    # -- loading -----------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="case-file")
+    def load(self) -> None:
+        app = self.app
+        first = not self._viewed
+        try:
+            # The first load is the "view" the audit trail records; reloads are not.
+            with (app.store.write() if first else app.store.read()) as session:
+                loaded = case_file(session, app.cfg, app.today(), self.case_id)
+                if first:
+                    record_view(session, loaded.case)
+        except NotFound as error:
+            app.call_from_thread(self._gone, str(error))
+            return
+        except StoreError as error:
+            app.call_from_thread(app.notify, str(error), severity="error", markup=False)
+            return
+        self._viewed = True
+        if not get_current_worker().is_cancelled:
+            app.call_from_thread(self.show, loaded)
+
+    def _gone(self, message: str) -> None:
+        self.app.notify(message, severity="error", markup=False)
+        self.dismiss()
+
+    def show(self, loaded: CaseFile) -> None:
+        self.file = loaded
+        self.sub_title = loaded.case.reference
+        self.fill()
+
+    def fill(self) -> None:
+        if self.file is None or not self.is_mounted:
+            return
+        private = self.app.private
+        self.query_one("#case-header", Static).update(case_text.header(self.file, self.app.cfg, private))
+        self.fill_people(private)
+        self.fill_incidents(private)
+        self.fill_risk()
+        self.fill_harm()
+        self.fill_interventions()
+        self.fill_actions()
+        self.fill_history(private)
+        self.refresh_bindings()
+
+    def refresh_privacy(self) -> None:
+        self.fill()
+
+    def on_screen_resume(self) -> None:
+        # Privacy may have changed on another screen, and forms may have saved.
+        if self.file is not None:
+            self.fill()
+
+    def on_data_changed(self, _event) -> None:
+        # Someone changed data (jagtui.screens.lifecycle): show the case as it is now.
+        if self._viewed:
+            self.load()
+
+    # -- the tabs -------------------------------------------------------------------
+
+    def _table(self, table_id: str) -> DataTable:
+        table = self.query_one(f"#{table_id}", DataTable)
+        table.clear()
+        return table
+
+    @staticmethod
+    def _restore(table: DataTable, row: int) -> None:
+        if table.row_count:
+            table.move_cursor(row=min(row, table.row_count - 1))
+
+    def fill_people(self, private: bool) -> None:
+        table = self.query_one("#people-table", DataTable)
+        row = table.cursor_row
+        table.clear()
+        for party in self.file.parties:
+            table.add_row(
+                Text(party.role + (" ★" if party.primary else "")),
+                literal(party_name(party, private)),
+                literal(party_address(party, private) if party.is_person or private
+                        else ", ".join(x for x in (party.address, party.locality) if x)),
+                literal(party.beat),
+                "" if private or not party.date_of_birth else fmt_date(party.date_of_birth),
+                literal(redact(party.vulnerabilities, self.file.parties, private)),
+                key=str(party.link_id),
+            )
+        if not self.file.parties:
+            table.add_row("", Text("No one linked yet: press a to link a person or place", style="dim"),
+                          "", "", "", "")
+        self._restore(table, row)
+
+    def fill_incidents(self, private: bool) -> None:
+        cfg = self.app.cfg
+        table = self.query_one("#incidents-table", DataTable)
+        row = table.cursor_row
+        table.clear()
+        for line in self.file.incidents:
+            fact, item = line.item.fact, line.item
+            category = cfg.category_by_key.get(fact.category)
+            people = "; ".join(f"{person_name(p.name, private)} ({p.role})" for p in line.people)
+            place = where(line.location_locality, "") if private and item.location else item.location
+            table.add_row(
+                fmt_date(fact.occurred_on), literal(fact.ref),
+                literal(category.name if category else fact.category),
+                Text("HATE", style="bold red") if fact.hate else "",
+                item.source, literal(place), literal(people),
+                key=str(fact.id),
+            )
+        self._restore(table, row)
+        self.show_incident_detail()
+
+    @on(DataTable.RowHighlighted, "#incidents-table")
+    def show_incident_detail(self) -> None:
+        detail = self.query_one("#incident-detail", Static)
+        line = self.highlighted_incident()
+        if line is None:
+            detail.update(Text("No incidents reach this case yet: press a to add one", style="dim"))
+            return
+        text = redact(line.item.description, self.file.parties, self.app.private)
+        how = "as victim" if line.item.as_victim else "as perpetrator"
+        detail.update(Text.assemble((f"{line.item.fact.ref} ({how}): ", "bold"),
+                                    literal(text or "no description")))
+
+    def highlighted_incident(self):
+        if self.file is None or not self.file.incidents:
+            return None
+        table = self.query_one("#incidents-table", DataTable)
+        index = min(max(table.cursor_row, 0), len(self.file.incidents) - 1)
+        return self.file.incidents[index]
+
+    def fill_risk(self) -> None:
+        file = self.file
+        self.query_one("#risk-latest", Static).update(case_text.risk_summary(file, self.app.private))
+        self.query_one("#risk-answers", Static).update(case_text.risk_answers(file.latest_risk, self.app.cfg))
+        table = self._table("risk-table")
+        for assessment in file.risk:
+            table.add_row(fmt_date(assessment.assessed_on),
+                          Text(assessment.level, style=RISK_STYLES.get(assessment.level, "")),
+                          f"{assessment.score:g}", literal(assessment.assessor),
+                          fmt_date(assessment.review_due), key=str(assessment.id))
+
+    def fill_harm(self) -> None:
+        file, harm = self.file, self.file.harm
+        self.query_one("#harm-summary", Static).update(case_text.harm_summary(file, self.app.cfg))
+        self.query_one("#harm-spark", Sparkline).data = list(file.harm_series)
+        self.query_one("#harm-months", Static).update(case_text.harm_months(file))
+        table = self._table("harm-table")
+        for driver in harm.drivers:
+            table.add_row(driver.name, str(driver.count), f"{driver.weight:g}", f"{driver.subtotal:g}",
+                          key=driver.category)
+
+    def fill_interventions(self) -> None:
+        file, cfg = self.file, self.app.cfg
+        self.query_one("#ladder", Static).update(case_text.ladder(file, cfg))
+        table = self._table("interventions-table")
+        for line in reversed(file.interventions):
+            item = line.intervention
+            table.add_row(
+                fmt_date(item.issued_on), literal(line.step_name),
+                literal(cfg.agency_name(item.issuing_agency)), fmt_date(item.review_on),
+                Text(item.outcome, style="bold red" if item.outcome == "breached" else ""),
+                ", ".join(fmt_date(b.breached_on) for b in line.breaches),
+                key=str(item.id),
+            )
+        if not file.interventions:
+            table.add_row("", Text("None recorded (the escalation screen records them)", style="dim"),
+                          "", "", "", "")
+
+    def fill_actions(self) -> None:
+        file = self.file
+        table = self._table("actions-table")
+        for row in file.actions:
+            action = row.action
+            overdue = action.status == "open" and action.due_on is not None and action.due_on < file.today
+            table.add_row(
+                literal(action.ref), literal(redact(action.text, file.parties, self.app.private)),
+                literal(action.owner), Text(fmt_date(action.due_on), style="bold red" if overdue else ""),
+                Text("OVERDUE" if overdue else action.status, style="bold red" if overdue else ""),
+                literal(redact(row.latest_update.text, file.parties, self.app.private)
+                        if row.latest_update else ""),
+                key=str(action.id),
+            )
+        if not file.actions:
+            table.add_row("", Text("No actions for this case", style="dim"), "", "", "", "")
+
+    def fill_history(self, private: bool) -> None:
+        self.query_one("#history-body", Static).update(case_text.history(self.file, private))
+
+    # -- tabs and keys --------------------------------------------------------------------
+
+    @property
+    def active_tab(self) -> str:
+        return self.query_one(TabbedContent).active or TAB_IDS[0]
+
+    def action_tab(self, step: int) -> None:
+        index = TAB_IDS.index(self.active_tab)
+        self.action_show_tab(TAB_IDS[(index + step) % len(TAB_IDS)])
+
+    def action_show_tab(self, pane: str) -> None:
+        self.query_one(TabbedContent).active = pane
+
+    @on(TabbedContent.TabActivated)
+    def tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        # Keep the keyboard in the tab's content so arrows move through its rows.
+        pane = event.pane
+        scrolls = list(pane.query(VerticalScroll))
+        tables = list(pane.query(DataTable))
+        # A scrolling tab is read from the top; a list tab starts in its table.
+        target = scrolls[0] if scrolls else (tables[0] if tables else None)
+        if target is not None:
+            target.focus()
+        # The Footer is rebuilt only when a and e change meaning (it is not cheap).
+        context = (pane.id in ADD_TABS, pane.id == "incidents")
+        if context != self._key_context:
+            self._key_context = context
+            self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "edit_incident":
+            return self.active_tab == "incidents"
+        if action == "add":
+            return True if self.active_tab in ADD_TABS else None
+        return True
+
+    def palette_commands(self):
+        return binding_commands(self)
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_reload(self) -> None:
+        self.load()
+
+    # -- writes: each opens a form; a saved form reloads the case ------------------------
+
+    def _saved(self, result) -> None:
+        if result:
+            self.load()
+
+    def _can_edit(self) -> bool:
+        if self.file is None:
+            self.app.notify("The case is still loading", severity="warning")
+            return False
+        return self.app.allowed("edit")
+
+    def action_add(self) -> None:
+        tab = self.active_tab
+        if tab == "people":
+            self.action_link_party()
+        elif tab == "incidents":
+            self.action_add_incident()
+        elif tab == "risk":
+            self.action_assess()
+
+    def action_link_party(self) -> None:
+        if self._can_edit():
+            from jagtui.screens.forms.link_party import LinkPartyForm
+
+            self.app.push_screen(LinkPartyForm(self.file), self._saved)
+
+    def action_add_incident(self) -> None:
+        if self._can_edit():
+            from jagtui.screens.forms.incident_form import IncidentForm
+
+            self.app.push_screen(IncidentForm(self.file), self._saved)
+
+    @on(DataTable.RowSelected, "#incidents-table")
+    def action_edit_incident(self) -> None:
+        line = self.highlighted_incident()
+        if line is None:
+            self.app.notify("No incident to edit: press a to add one", severity="warning")
+            return
+        if self._can_edit():
+            from jagtui.screens.forms.incident_form import IncidentForm
+
+            self.app.push_screen(IncidentForm(self.file, incident_id=line.id), self._saved)
+
+    def action_edit_case(self) -> None:
+        if self._can_edit():
+            from jagtui.screens.forms.case_form import CaseForm
+
+            self.app.push_screen(CaseForm(case=self.file.case), self._saved)
+
+    def action_assess(self) -> None:
+        if self._can_edit():
+            from jagtui.screens.forms.risk_form import RiskForm
+
+            self.app.push_screen(RiskForm(self.file), self._saved)

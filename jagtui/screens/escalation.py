@@ -1,0 +1,372 @@
+"""Intervention escalation: per perpetrator, the ladder, the history and what comes next.
+
+The ASB incremental approach (LLR): each breach prompts the next step up. The
+rules in ``jagtui.rules.ladder`` say where a case is and what to propose; this
+screen shows it and records interventions, breaches and outcomes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from jagtui.config import Config
+from jagtui.display import cell, literal, masked_subject
+from jagtui.rules.dates import fmt_date
+from jagtui.rules.ladder import LadderState, expiring, ladder_state, lapsed
+from jagtui.screens.privacy import where
+from jagtui.store.errors import StoreError
+from jagtui.store.interventions import EscalationCase, InterventionRow, escalation_cases
+
+CASE_COLUMNS = (("Ref", "ref"), ("Subject", "subject"), ("Alert", "alert"), ("Step", "step"),
+                ("Next", "next"), ("Review", "review"), ("Type", "type"))
+HISTORY_COLUMNS = (("Step", "step"), ("Agency", "agency"), ("Issued", "issued"),
+                   ("Review", "review"), ("Outcome", "outcome"), ("Breaches", "breaches"))
+OUTCOME_STYLES = {"active": "bold", "breached": "bold red", "complied": "green", "expired": "dim"}
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where one case stands: its ladder state and what needs doing soon."""
+
+    case: EscalationCase
+    state: LadderState
+    expiring: tuple[InterventionRow, ...]
+    lapsed: tuple[InterventionRow, ...]
+
+    @property
+    def breached(self) -> bool:
+        """The latest intervention at the current step was breached: escalate."""
+        current = self.state.current
+        if current is None:
+            return False
+        latest = max((row for row in self.case.interventions if row.step == current.key),
+                     key=lambda row: (row.issued_on, row.id))
+        return latest.fact.breached
+
+    @property
+    def alert(self) -> Text:
+        if self.lapsed:
+            return Text("LAPSED", style="bold red")
+        if self.breached:
+            return Text("BREACH", style="bold red")
+        if self.expiring:
+            return Text("DUE SOON", style="yellow")
+        return Text("")
+
+    @property
+    def next_review(self) -> date | None:
+        due = [row.review_on for row in self.case.interventions
+               if row.outcome == "active" and row.review_on is not None]
+        return min(due) if due else None
+
+    def attention(self) -> tuple:
+        """Lapsed first, then breached, then expiring, then the rest by reference."""
+        rank = 0 if self.lapsed else 1 if self.breached else 2 if self.expiring else 3
+        return (rank, self.case.reference)
+
+
+def standing(case: EscalationCase, cfg: Config, today: date) -> Standing:
+    facts = case.facts
+    by_id = {row.id: row for row in case.interventions}
+    within = cfg.meetings.cadence_weeks * 7  # due before the next meeting, roughly
+    try:
+        state = ladder_state(cfg.ladder, facts)
+    except ValueError as error:
+        # A step no longer on the configured ladder: say so on this case, show the rest.
+        state = LadderState(None, -1, None, str(error))
+    return Standing(
+        case, state,
+        tuple(by_id[f.id] for f in expiring(facts, today, within)),
+        tuple(by_id[f.id] for f in lapsed(facts, today)),
+    )
+
+
+def case_subject(case: EscalationCase, private: bool) -> str:
+    """People as initials, places as their locality (or beat) in privacy mode."""
+    return masked_subject(case.subject, case.subject_is_person, where(case.locality, case.beat), private)
+
+
+def ladder_line(cfg: Config, state: LadderState) -> Text:
+    """``ADVICE › LETTER › [ABC] › CPW ...``: the current step reversed, the proposal underlined."""
+    line = Text("Ladder: ")
+    for n, step in enumerate(cfg.ladder):
+        if n:
+            line.append(" › ", style="dim")
+        if state.current is not None and step.key == state.current.key:
+            line.append(f" {step.key} ", style="reverse bold")
+        elif state.suggested is not None and step.key == state.suggested.key:
+            line.append(step.key, style="bold underline")
+        else:
+            line.append(step.key, style="dim")
+    return line
+
+
+class EscalationScreen(Screen):
+    CSS_PATH = "escalation.tcss"
+    TITLE = "Escalation"
+    BINDINGS = [
+        Binding("i", "record", "Intervention", id="esc-record",
+                tooltip="Record an intervention (the step defaults to the ladder's next one)"),
+        Binding("b", "breach", "Breach", id="esc-breach",
+                tooltip="Record a breach of the highlighted (or latest) active intervention"),
+        Binding("o", "outcome", "Outcome", id="esc-outcome",
+                tooltip="Record how the highlighted intervention ended: complied, expired, active"),
+        # Priority: the tables would otherwise take Enter for themselves.
+        Binding("enter", "open_case", "Open case", key_display="Enter", id="esc-open",
+                tooltip="Open the highlighted case", priority=True),
+        Binding("f5", "reload", "Refresh", id="esc-refresh", tooltip="Reload from the database"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.standings: list[Standing] = []
+        self._propose_for: int | None = None
+        self._private: bool | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield DataTable(id="esc-cases", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="esc-ladder", markup=False)
+        yield Static("", id="esc-note", markup=False)
+        yield DataTable(id="esc-history", cursor_type="row")
+        yield Static("", id="esc-status", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        history = self.query_one("#esc-history", DataTable)
+        for label, key in HISTORY_COLUMNS:
+            history.add_column(label, key=key)
+        self.query_one("#esc-cases", DataTable).focus()
+        self._private = self.app.private
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        if self.app.private != self._private:
+            self.refresh_privacy()
+        self.load()
+
+    # -- loading -----------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="escalation")
+    def load(self) -> None:
+        app = self.app
+        today = app.today()
+        try:
+            with app.store.read() as session:
+                cases = escalation_cases(session)
+            found = sorted((standing(case, app.cfg, today) for case in cases),
+                           key=Standing.attention)
+        except StoreError as error:
+            app.call_from_thread(app.notify, str(error), title="Escalation", severity="error")
+            return
+        app.call_from_thread(self.show, found)
+
+    def show(self, standings: list[Standing]) -> None:
+        keep = self.selected
+        self.standings = standings
+        self.fill(keep.case.case_id if keep else None)
+        if self._propose_for is not None:
+            case_id, self._propose_for = self._propose_for, None
+            self.propose(case_id)
+
+    def subject(self, case: EscalationCase) -> str:
+        return case_subject(case, self.app.private)
+
+    def fill(self, keep: int | None = None) -> None:
+        """Show the cases, keeping the highlight on case ``keep`` (default: the highlighted one)."""
+        table = self.query_one("#esc-cases", DataTable)
+        if keep is None and self.selected is not None:
+            keep = self.selected.case.case_id
+        # Columns are rebuilt so their widths follow what is shown (names or initials).
+        table.clear(columns=True)
+        subjects = [self.subject(item.case) for item in self.standings]
+        for label, key in CASE_COLUMNS:
+            width = None
+            if key == "subject":
+                width = min(max(map(len, subjects), default=7), 18 if self.size.width < 120 else 40)
+            table.add_column(label, key=key, width=width)
+        for item, subject in zip(self.standings, subjects, strict=True):
+            case, state = item.case, item.state
+            table.add_row(
+                cell(case.reference), cell(subject), item.alert,
+                Text(state.current.key if state.current else "-", style="bold"),
+                state.suggested.key if state.suggested else "-",
+                fmt_date(item.next_review), case.case_type, key=str(case.case_id),
+            )
+        if self.standings:
+            ids = [item.case.case_id for item in self.standings]
+            row = ids.index(keep) if keep in ids else 0
+            table.move_cursor(row=row)
+        lapsed_count = sum(1 for item in self.standings if item.lapsed)
+        due = sum(1 for item in self.standings if item.expiring)
+        self.query_one("#esc-status", Static).update(Text(
+            f"{len(self.standings)} cases · {lapsed_count} lapsed reviews · "
+            f"{due} reviews due before the next meeting"))
+        self.fill_detail()
+
+    @property
+    def selected(self) -> Standing | None:
+        table = self.query_one("#esc-cases", DataTable)
+        if not self.standings or table.row_count == 0:
+            return None
+        row = min(max(table.cursor_row, 0), len(self.standings) - 1)
+        return self.standings[row]
+
+    @on(DataTable.RowHighlighted, "#esc-cases")
+    def case_highlighted(self) -> None:
+        self.fill_detail()
+
+    def fill_detail(self) -> None:
+        item = self.selected
+        ladder = self.query_one("#esc-ladder", Static)
+        note = self.query_one("#esc-note", Static)
+        history = self.query_one("#esc-history", DataTable)
+        history.clear()
+        if item is None:
+            ladder.update("")
+            note.update(Text("No perpetrator cases and no interventions yet."))
+            return
+        cfg = self.app.cfg
+        ladder.update(ladder_line(cfg, item.state))
+        note.update(self.note(item))
+        rows = item.case.interventions
+        current = item.state.current.key if item.state.current else None
+        for row in rows:
+            breaches = ", ".join(fmt_date(on) for on in row.breaches)
+            history.add_row(
+                Text(row.step, style="bold" if row.step == current else ""),
+                literal(row.issuing_agency), fmt_date(row.issued_on), fmt_date(row.review_on),
+                Text(row.outcome, style=OUTCOME_STYLES.get(row.outcome, "")),
+                Text(f"{len(row.breaches)}: {breaches}" if row.breaches else "-",
+                     style="red" if row.breaches else "dim"),
+                key=str(row.id),
+            )
+        running = [n for n, row in enumerate(rows) if row.running]
+        if rows:
+            history.move_cursor(row=running[-1] if running else len(rows) - 1)
+
+    def note(self, item: Standing) -> Text:
+        text = Text(item.state.note, style="bold")
+        today = self.app.today()
+        for row in item.lapsed:
+            text.append(f"\nLapsed: {row.step} review was due {fmt_date(row.review_on)} "
+                        "— record an outcome (o)", style="red")
+        for row in item.expiring:
+            days = (row.review_on - today).days
+            when = "today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}"
+            text.append(f"\nReview due: {row.step} on {fmt_date(row.review_on)} ({when})",
+                        style="yellow")
+        return text
+
+    def on_resize(self) -> None:
+        if self.standings:
+            self.fill()
+
+    def refresh_privacy(self) -> None:
+        self._private = self.app.private
+        if self.is_mounted:
+            self.fill()
+
+    # -- the highlighted intervention ------------------------------------------------
+
+    def highlighted_intervention(self) -> InterventionRow | None:
+        item = self.selected
+        if item is None or not item.case.interventions:
+            return None
+        history = self.query_one("#esc-history", DataTable)
+        rows = item.case.interventions
+        return rows[min(max(history.cursor_row, 0), len(rows) - 1)]
+
+    # -- actions ---------------------------------------------------------------------
+
+    def _ready(self) -> Standing | None:
+        item = self.selected
+        if item is None:
+            self.app.notify("No case selected", severity="warning")
+            return None
+        return item if self.app.allowed("edit") else None
+
+    def action_record(self, step: str | None = None) -> None:
+        item = self._ready()
+        if item is None:
+            return
+        from jagtui.screens.forms.intervention import InterventionForm
+
+        suggested = step or (item.state.suggested.key if item.state.suggested else None)
+        self.app.push_screen(
+            InterventionForm(item.case, self.app.cfg, self.app.today(), suggested),
+            self._saved)
+
+    def action_breach(self) -> None:
+        item = self._ready()
+        if item is None:
+            return
+        row = self.highlighted_intervention()
+        if row is None or not row.running:
+            running = [r for r in item.case.interventions if r.running]
+            if not running:
+                self.app.notify("No active intervention to breach: record one with i",
+                                severity="warning")
+                return
+            row = running[-1]
+        from jagtui.screens.forms.intervention import BreachForm
+
+        def breached(on: date | None) -> None:
+            if on is not None:
+                self._propose_for = item.case.case_id
+                self.load()
+
+        self.app.push_screen(BreachForm(item.case, row, self.app.cfg, self.app.today()), breached)
+
+    def action_outcome(self) -> None:
+        item = self._ready()
+        if item is None:
+            return
+        row = self.highlighted_intervention()
+        if row is None:
+            self.app.notify("No intervention yet: record one with i", severity="warning")
+            return
+        from jagtui.screens.forms.intervention import OutcomeForm
+
+        self.app.push_screen(OutcomeForm(item.case, row, self.app.cfg), self._saved)
+
+    def propose(self, case_id: int) -> None:
+        """After a breach: say what the ladder proposes and offer to record it."""
+        item = next((s for s in self.standings if s.case.case_id == case_id), None)
+        if item is None or item.state.suggested is None:
+            return
+        state = item.state
+        if state.current is not None and state.suggested.key == state.current.key:
+            self.app.notify(state.note, title="Next step", severity="warning", timeout=12)
+            return
+        from jagtui.screens.forms.base import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.action_record(state.suggested.key)
+
+        self.app.push_screen(
+            ConfirmScreen(f"{state.note}.\n\nRecord {state.suggested.name} now?"), answered)
+
+    def _saved(self, result) -> None:
+        if result is not None:
+            self.load()
+
+    def action_open_case(self) -> None:
+        item = self.selected
+        if item is None:
+            return
+        from jagtui.screens.case_view import CaseScreen
+
+        self.app.push_screen(CaseScreen(item.case.case_id))
+
+    def action_reload(self) -> None:
+        self.load()

@@ -1,0 +1,267 @@
+"""Repeat victims and flags: so that no repeat or vulnerable victim is missed.
+
+Everyone who meets the Community Trigger or the repeat-victim rule (whether or
+not they are on a case yet), every repeat location and every overdue risk
+review, with the rule's reason in words and a jump to the case.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from jagtui.display import FLAG_BADGES, cell, literal, masked_subject
+from jagtui.rules.dates import fmt_date
+from jagtui.screens.privacy import where
+from jagtui.store.errors import StoreError
+from jagtui.store.flagboard import BOARD_CODES, FlagLine, flag_board
+
+COLUMNS = (("Flag", "flag"), ("Subject", "subject"), ("Beat", "beat"), ("Since", "since"),
+           ("Case", "case"), ("Reason", "reason"))
+FILTERS = (None, *BOARD_CODES)
+BADGE_STYLES = {"community_trigger": "bold red", "repeat_victim": "bold yellow",
+                "repeat_location": "bold magenta", "review_overdue": "bold cyan"}
+
+
+def kind_name(code: str | None) -> str:
+    return "All flags" if code is None else FLAG_BADGES[code][1]
+
+
+def shown_subject(line: FlagLine, private: bool) -> str:
+    """People as initials, places as their locality (or beat) in privacy mode."""
+    return masked_subject(line.subject, line.subject_is_person, where(line.locality, line.beat), private)
+
+
+class FlagsScreen(Screen):
+    CSS_PATH = "flags.tcss"
+    TITLE = "Flags"
+    BINDINGS = [
+        # Priority: the table would otherwise take Enter for itself.
+        Binding("enter", "open_case", "Open case", key_display="Enter", id="flags-open",
+                tooltip="Open the highlighted subject's case (or offer to open one)", priority=True),
+        Binding("f", "filter", "Filter", id="flags-filter",
+                tooltip="Show one kind of flag at a time: Community Trigger, repeat victim, "
+                        "repeat location, overdue review, then all again"),
+        Binding("f5", "reload", "Refresh", id="flags-refresh", tooltip="Reload from the database"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: list[FlagLine] = []
+        self.kind: str | None = None
+        self._private: bool | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="flags-kinds", markup=False)
+        yield DataTable(id="flags", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="flags-detail", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).focus()
+        self._private = self.app.private
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        # A case opened or an incident added elsewhere can change the board.
+        if self.app.private != self._private:
+            self.refresh_privacy()
+        self.load()
+
+    @work(thread=True, exclusive=True, group="flags")
+    def load(self) -> None:
+        app = self.app
+        try:
+            with app.store.read() as session:
+                lines = flag_board(session, app.cfg, app.today())
+        except StoreError as error:
+            app.call_from_thread(app.notify, str(error), title="Flags", severity="error")
+            return
+        app.call_from_thread(self.show, lines)
+
+    def show(self, lines: list[FlagLine]) -> None:
+        keep = self.selected
+        self.lines = lines
+        self.fill(keep.identity if keep else None)
+
+    @property
+    def visible_lines(self) -> list[FlagLine]:
+        return [line for line in self.lines if self.kind is None or line.code == self.kind]
+
+    def fill(self, keep: tuple | None = None) -> None:
+        """Show the board, keeping the highlight on flag ``keep`` (default: the highlighted one)."""
+        table = self.query_one(DataTable)
+        private = self.app.private
+        if keep is None and self.selected is not None:
+            keep = self.selected.identity
+        cursor = table.cursor_row
+        # Columns are rebuilt so their widths follow what is shown (names or initials).
+        table.clear(columns=True)
+        shown = self.visible_lines
+        subjects = [shown_subject(line, private) for line in shown]
+        for label, key in COLUMNS:
+            table.add_column(label, key=key, width=self.column_width(key, subjects))
+        for n, line in enumerate(shown):
+            badge = FLAG_BADGES[line.code][0]
+            table.add_row(
+                Text(badge, style=BADGE_STYLES.get(line.code, "bold")),
+                cell(subjects[n]),
+                literal(line.beat or "-"),
+                fmt_date(line.since),
+                literal(line.case_reference) if line.has_case else Text("no case yet", style="bold red"),
+                cell(line.reason),
+                key=str(n),
+            )
+        if shown:
+            identities = [line.identity for line in shown]
+            row = identities.index(keep) if keep in identities else min(max(cursor, 0), len(shown) - 1)
+            table.move_cursor(row=row)
+        self.fill_kinds()
+        self.fill_detail()
+
+    def column_width(self, key: str, subjects: list[str]) -> int | None:
+        """Subjects are cut to fit; the reason takes the rest of the row (in full below)."""
+        subject = min(max(map(len, subjects), default=7), 18 if self.size.width < 120 else 40)
+        if key == "subject":
+            return subject
+        if key == "reason":
+            # flag 4, beat 4, since 11, case 11; two cells of padding per column; a scrollbar.
+            return max(10, self.size.width - (4 + subject + 4 + 11 + 11) - 2 * len(COLUMNS) - 2)
+        return None
+
+    def fill_kinds(self) -> None:
+        counts = {code: sum(1 for line in self.lines if line.code == code) for code in BOARD_CODES}
+        text = Text()
+        text.append(f"Showing: {kind_name(self.kind)}", style="bold reverse")
+        for code in BOARD_CODES:
+            badge, name = FLAG_BADGES[code]
+            text.append("  ")
+            text.append(badge, style=BADGE_STYLES[code])
+            text.append(f" {name} {counts[code]}", style="bold" if code == self.kind else "")
+        uncased = sum(1 for line in self.lines if not line.has_case and line.code != "review_overdue")
+        if uncased:
+            text.append(f"  · {uncased} with no case yet", style="bold red")
+        self.query_one("#flags-kinds", Static).update(text)
+
+    @property
+    def selected(self) -> FlagLine | None:
+        shown = self.visible_lines
+        table = self.query_one(DataTable)
+        if not shown or table.row_count == 0:
+            return None
+        return shown[min(max(table.cursor_row, 0), len(shown) - 1)]
+
+    @on(DataTable.RowHighlighted)
+    def fill_detail(self) -> None:
+        detail = self.query_one("#flags-detail", Static)
+        line = self.selected
+        if line is None:
+            what = "Nothing flagged." if self.kind is None else f"No {kind_name(self.kind).lower()} flags."
+            detail.update(Text(what))
+            return
+        text = Text()
+        text.append(f"{kind_name(line.code)}: ", style="bold")
+        text.append_text(literal(shown_subject(line, self.app.private), "bold"))
+        if line.beat:
+            text.append(f" (beat {line.beat})")
+        text.append("\n")
+        text.append_text(literal(line.reason))
+        text.append(f"\nRule: {line.rule}", style="dim")
+        if line.has_case:
+            text.append("  ·  Case ", style="dim")
+            text.append_text(literal(line.case_reference, "dim"))
+            text.append(" (Enter opens it)", style="dim")
+        else:
+            text.append("  ·  No open case: Enter offers to open one", style="bold red")
+        detail.update(text)
+
+    def on_resize(self) -> None:
+        if self.lines:
+            self.fill()
+
+    def refresh_privacy(self) -> None:
+        self._private = self.app.private
+        if self.is_mounted:
+            self.fill()
+
+    def action_filter(self) -> None:
+        self.kind = FILTERS[(FILTERS.index(self.kind) + 1) % len(FILTERS)]
+        self.query_one(DataTable).move_cursor(row=0)
+        self.fill()
+
+    def action_reload(self) -> None:
+        self.load()
+
+    def action_open_case(self) -> None:
+        line = self.selected
+        if line is None:
+            return
+        if line.has_case:
+            from jagtui.screens.case_view import CaseScreen
+
+            self.app.push_screen(CaseScreen(line.case_id))
+            return
+        if not self.app.allowed("edit"):
+            return
+        from jagtui.screens.forms.base import ConfirmScreen
+
+        kind = "person" if line.subject_is_person else "location"
+        who = shown_subject(line, self.app.private)
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.start_case(kind, line.person_id if line.subject_is_person else line.location_id)
+
+        self.app.push_screen(
+            ConfirmScreen(f"{who} is not on an open case.\n{line.reason}\n\nOpen a case now?"),
+            answered)
+
+    @work(thread=True, exclusive=True, group="flags-new-case")
+    def start_case(self, kind: str, subject_id: int) -> None:
+        app = self.app
+        try:
+            from jagtui.store.casework import picked
+        except ImportError:
+            app.call_from_thread(self._no_case_form)
+            return
+        try:
+            with app.store.read() as session:
+                subject = picked(session, kind, subject_id)
+        except StoreError as error:
+            app.call_from_thread(app.notify, str(error), severity="error")
+            return
+        app.call_from_thread(self.open_case_form, subject)
+
+    def _no_case_form(self) -> None:
+        self.app.notify("Opening a case from here is not available in this version: open it from "
+                        "the case list (1) and link this person or place.", severity="warning",
+                        timeout=10)
+
+    async def open_case_form(self, subject) -> None:
+        """The case form, with the type and subject already filled in."""
+        try:
+            from jagtui.screens.forms.case_form import CaseForm
+        except ImportError:
+            self._no_case_form()
+            return
+        form = CaseForm()
+        await self.app.push_screen(form, self._case_opened)
+        case_type = "victim" if subject.kind == "person" else "location"
+        if form.query("#case_type"):
+            form.query_one("#case_type").value = case_type
+        if form.query("#subject"):
+            form.query_one("#subject").set(subject)
+            form.query_one("#title").focus()
+
+    def _case_opened(self, case_id: int | None) -> None:
+        if case_id is None:
+            return
+        self.load()
+        from jagtui.screens.case_view import CaseScreen
+
+        self.app.push_screen(CaseScreen(case_id))

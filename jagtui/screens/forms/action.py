@@ -1,0 +1,308 @@
+"""Forms for the action log: add an action, add an update or complete it, reassign it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.widget import Widget
+from textual.widgets import Input, OptionList, Select, Static
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+from jagtui.config import Config
+from jagtui.display import initials, literal
+from jagtui.rules.dates import fmt_date
+from jagtui.screens.forms.base import FORMS_CSS, FormScreen, field
+from jagtui.screens.privacy import redact
+from jagtui.screens.widgets import DateField
+from jagtui.store import actions
+from jagtui.store.actions import ActionRow, NamedParty
+from jagtui.store.errors import Conflict, StoreError
+from jagtui.store.records import fetch
+
+ACTIONS_CSS = Path(__file__).parent.parent / "actions.tcss"
+MAX_CHOICES = 8
+
+
+@dataclass(frozen=True)
+class ActionContext:
+    """What the add form needs from the database, read before it opens."""
+
+    today: date
+    default_ref: str
+    next_meeting: date | None
+    case_refs: dict[str, int]
+
+
+def _agency(select: Select) -> str:
+    return "" if select.value is Select.NULL else str(select.value)
+
+
+class _OnAction:
+    """A form about one action: a context line with its ref, text and latest update
+    (or owner), the case's names masked in privacy mode."""
+
+    row: ActionRow
+    names: list[NamedParty]
+    show_owner = False
+
+    def context(self) -> Static:
+        return Static(self._context_text(), id="form-context", classes="form-context")
+
+    def _context_text(self) -> Text:
+        action, private = self.row.action, self.app.private
+        text = Text()
+        text.append_text(literal(action.ref, "bold"))
+        text.append(": ")
+        text.append_text(literal(redact(action.text, self.names, private)))
+        if self.show_owner:
+            text.append("\nNow with ", style="dim")
+            text.append_text(literal(initials(action.owner) if private else action.owner, "dim"))
+            if action.owner_agency:
+                text.append(f" ({self.cfg.agency_name(action.owner_agency)})", style="dim")
+        elif self.row.latest_update is not None:
+            update = self.row.latest_update
+            text.append(f"\nLast update ({fmt_date(update.updated_on)}): ", style="dim")
+            text.append_text(literal(redact(update.text, self.names, private), "dim"))
+        return text
+
+    def refresh_privacy(self) -> None:
+        super().refresh_privacy()
+        if self.is_mounted:
+            self.query_one("#form-context", Static).update(self._context_text())
+
+
+class OwnerPicker(FormScreen):
+    """An owner box with a search-as-you-type list of people and agencies under it:
+    Tab (or Down) moves into the list, Enter takes the highlighted name and its agency."""
+
+    CSS_PATH = [FORMS_CSS, ACTIONS_CSS]
+    cfg: Config
+
+    def owner_fields(self, owner: str = "", agency: str = "") -> ComposeResult:
+        yield field("Owner", Input(owner, id="owner", placeholder="Type a name or an agency"))
+        yield OptionList(id="owner-choices", markup=False)
+        known = agency in {a.key for a in self.cfg.agencies}  # an agency since removed: none
+        yield field("Agency", Select([(a.name, a.key) for a in self.cfg.agencies], id="agency",
+                                     prompt="(none)", value=agency if known else Select.NULL))
+
+    def value_changed(self, widget: Widget) -> None:
+        if widget.id == "owner":
+            self.suggest_owners(widget.value)
+
+    def on_key(self, event) -> None:
+        if event.key == "down" and self.focused is not None and self.focused.id == "owner":
+            choices = self.query_one("#owner-choices", OptionList)
+            if choices.option_count:
+                event.stop()
+                choices.focus()
+
+    @work(thread=True, exclusive=True, group="owner-suggest")
+    def suggest_owners(self, text: str) -> None:
+        wanted = text.strip().casefold()
+        with self.app.store.read() as session:
+            people = actions.owner_names(session, text, limit=MAX_CHOICES)
+        agencies = [(a.name, a.key) for a in self.cfg.agencies
+                    if wanted and (wanted in a.name.casefold() or wanted in a.key.casefold())]
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self.show_choices, (people + agencies)[:MAX_CHOICES], text)
+
+    def show_choices(self, choices: list[tuple[str, str]], text: str) -> None:
+        box = self.query_one("#owner-choices", OptionList)
+        exact = [name for name, _ in choices if name.casefold() == text.strip().casefold()]
+        self.choices = [] if exact and len(choices) == 1 else choices
+        box.clear_options()
+        for name, agency in self.choices:
+            label = literal(name)
+            if agency:
+                label.append(f"  {self.cfg.agency_name(agency)}", style="dim")
+            box.add_option(Option(label))
+        box.display = bool(self.choices)
+        if self.choices:
+            box.highlighted = 0
+
+    @on(OptionList.OptionSelected, "#owner-choices")
+    def owner_chosen(self, event: OptionList.OptionSelected) -> None:
+        name, agency = self.choices[event.option_index]
+        self.query_one("#owner", Input).value = name
+        if agency in {a.key for a in self.cfg.agencies}:
+            self.query_one("#agency", Select).value = agency
+        self.query_one("#owner-choices", OptionList).display = False
+        self.query_one("#agency", Select).focus()
+
+    def owner_problems(self) -> dict[str, str]:
+        if not self.query_one("#owner", Input).value.strip():
+            return {"owner": "Type who will do it (a name or an agency)"}
+        return {}
+
+
+class ActionForm(OwnerPicker):
+    """A new action; the ref defaults to the latest meeting's code and item."""
+
+    form_title = "Add an action"
+    draft_key = "action:new"
+
+    def __init__(self, context: ActionContext, cfg: Config, case_ref: str = "") -> None:
+        super().__init__()
+        self.context = context
+        self.cfg = cfg
+        self.case_ref = case_ref
+        self.choices: list[tuple[str, str]] = []
+
+    def fields(self) -> ComposeResult:
+        ctx = self.context
+        yield field("Ref", Input(ctx.default_ref, id="ref", placeholder="e.g. 200521 Item 7"),
+                    "The meeting code and item, as in the action log")
+        yield field("Action", Input(id="text", placeholder="What is to be done"))
+        yield from self.owner_fields()
+        due = ctx.next_meeting or ctx.today
+        yield field("Complete by", DateField(due, today=ctx.today, next_meeting=ctx.next_meeting,
+                                             id="due"),
+                    "2026-12-01, +6w or next meeting")
+        yield field("Case (optional)", Input(self.case_ref, id="case", placeholder="e.g. JAG-26-0007"))
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#owner-choices", OptionList).display = False
+        self.query_one("#text" if self.context.default_ref else "#ref", Input).focus()
+
+    def case_id(self) -> int | None:
+        typed = self.query_one("#case", Input).value.strip().casefold()
+        return next((cid for ref, cid in self.context.case_refs.items() if ref.casefold() == typed), None)
+
+    def problems(self) -> dict[str, str]:
+        wrong = self.owner_problems()
+        if not self.query_one("#ref", Input).value.strip():
+            wrong["ref"] = "Type a reference, e.g. 200521 Item 7"
+        if not self.query_one("#text", Input).value.strip():
+            wrong["text"] = "Say what is to be done"
+        due = self.query_one("#due", DateField)
+        if due.date is None:
+            wrong["due"] = due.validation_message
+        elif due.date < self.context.today:
+            wrong["due"] = f"{fmt_date(due.date)} is in the past"
+        case = self.query_one("#case", Input).value.strip()
+        if case and self.case_id() is None:
+            wrong["case"] = f"No open case {case}: type an open case's reference, or leave it empty"
+        return wrong
+
+    def write(self, session) -> int:
+        ref = self.query_one("#ref", Input).value.strip()
+        meeting_id, item_id = actions.meeting_of_ref(session, ref)
+        action = actions.add_action(
+            session, ref=ref, text=self.query_one("#text", Input).value.strip(),
+            owner=self.query_one("#owner", Input).value.strip(),
+            owner_agency=_agency(self.query_one("#agency", Select)),
+            due_on=self.query_one("#due", DateField).date, case_id=self.case_id(),
+            meeting_id=meeting_id, item_id=item_id,
+        )
+        return action.id
+
+    def saved_message(self, result: int) -> str:
+        return "Action added"
+
+
+class ActionUpdateForm(_OnAction, FormScreen[str]):
+    """An update on an open action: it stays open (carried forward), or with
+    ``complete`` the update closes it."""
+
+    CSS_PATH = [FORMS_CSS, ACTIONS_CSS]
+
+    def __init__(self, row: ActionRow, cfg: Config, today: date, complete: bool = False,
+                 names: list[NamedParty] = ()) -> None:
+        super().__init__()
+        self.row = row
+        self.cfg = cfg
+        self.names = list(names)
+        self.today = today
+        self.complete = complete
+        self.form_title = "Complete the action" if complete else "Add an update"
+        self.draft_key = f"action-{'complete' if complete else 'update'}:{row.action.id}"
+
+    def fields(self) -> ComposeResult:
+        yield self.context()
+        label = "Closing update" if self.complete else "Update"
+        hint = "How it was done; the action closes" if self.complete else "It stays open and carries forward"
+        yield field(label, Input(id="update", placeholder="What has happened"), hint)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#update").focus()
+
+    def problems(self) -> dict[str, str]:
+        if not self.query_one("#update", Input).value.strip():
+            return {"update": "Type the update" if not self.complete else "Say how it was completed"}
+        return {}
+
+    def write(self, session) -> str:
+        status = "complete" if self.complete else "open"
+        actions.add_update(session, self.row.action.id, self.today,
+                           self.query_one("#update", Input).value.strip(), status=status)
+        return status
+
+    def saved_message(self, result: str) -> str:
+        return "Action completed" if result == "complete" else "Update added: carried forward"
+
+
+class ReassignForm(_OnAction, OwnerPicker):
+    """A new owner and agency, checked against the version that was read: if someone
+    else changed the action meanwhile, both values are shown and ctrl+s again
+    saves yours over theirs."""
+
+    form_title = "Reassign the action"
+    show_owner = True
+
+    def __init__(self, row: ActionRow, cfg: Config, names: list[NamedParty] = ()) -> None:
+        super().__init__()
+        self.row = row
+        self.cfg = cfg
+        self.names = list(names)
+        self.expected_version = row.action.version
+        self.choices: list[tuple[str, str]] = []
+        self.draft_key = f"action-reassign:{row.action.id}"
+
+    def fields(self) -> ComposeResult:
+        yield self.context()
+        yield from self.owner_fields(self.row.action.owner, self.row.action.owner_agency)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#owner-choices", OptionList).display = False
+        self.query_one("#owner", Input).focus()
+
+    def problems(self) -> dict[str, str]:
+        wrong = self.owner_problems()
+        owner = self.query_one("#owner", Input).value.strip()
+        agency = _agency(self.query_one("#agency", Select))
+        if not wrong and (owner, agency) == (self.row.action.owner, self.row.action.owner_agency):
+            wrong["owner"] = "That is who has it now: type the new owner"
+        return wrong
+
+    def write(self, session) -> bool:
+        changes = {"owner": self.query_one("#owner", Input).value.strip(),
+                   "owner_agency": _agency(self.query_one("#agency", Select))}
+        try:
+            actions.update_action(session, self.row.action.id, self.expected_version, **changes)
+        except Conflict as clash:
+            # Next ctrl+s is checked against what is there now, so it overwrites knowingly.
+            self.expected_version = fetch(session, type(self.row.action), self.row.action.id).version
+            raise StoreError(self.clash_words(clash)) from None
+        return True
+
+    def clash_words(self, clash: Conflict) -> str:
+        def shown(values: dict) -> str:
+            owner = values.get("owner", "")
+            agency = values.get("owner_agency", "")
+            return f"'{owner}'" + (f" ({self.cfg.agency_name(agency)})" if agency else "")
+
+        return (f"{clash.by or 'Someone else'} reassigned this action while you edited it: "
+                f"it is now with {shown(clash.theirs)}; yours is {shown(clash.yours)}. "
+                "Press ctrl+s again to save yours, or Esc to keep theirs.")
+
+    def saved_message(self, result: bool) -> str:
+        return "Action reassigned"

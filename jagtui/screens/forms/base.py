@@ -1,0 +1,264 @@
+"""What every form shares: ctrl+s saves, Escape cancels (asking before it discards
+typing), fields say what is wrong in words as you type, store errors become a
+notification, and nothing typed is lost when a save is refused.
+
+A form subclass composes its fields with :func:`field`, lists what is wrong in
+:meth:`FormScreen.problems` and returns from :meth:`FormScreen.saver` a function
+that writes the values (run in a thread worker inside one ``store.write()``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from rich.text import Text
+from sqlmodel import Session
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Checkbox, Footer, Input, Label, Select, Static
+
+from jagtui.screens.forms.fields import InvolvedList, PickField
+from jagtui.screens.widgets import DateField
+from jagtui.store.errors import StoreError
+
+T = TypeVar("T")
+FORMS_CSS = Path(__file__).parent.parent / "forms.tcss"
+
+
+class FieldMessage(Static):
+    """The line under a field: its hint, or in red what is wrong with it."""
+
+    def __init__(self, hint: str, *, id: str) -> None:
+        super().__init__(Text(hint), id=id, classes="field-msg", markup=False)
+        self.hint = hint
+        self.set_class(not hint, "empty")
+
+    def say(self, text: str, error: bool = False) -> None:
+        self.update(Text(text))
+        self.set_class(error, "error")
+        self.set_class(not text, "empty")
+
+
+def field(label: str, widget: Widget, hint: str = "") -> Vertical:
+    """A labelled one-line field with a line under it for its hint or what is wrong."""
+    if hasattr(widget, "compact"):
+        widget.compact = True  # one line per field: a whole form fits 80x24
+    return Vertical(
+        Horizontal(Label(label, classes="field-label"), widget, classes="field-row"),
+        FieldMessage(hint, id=f"{widget.id}-msg"),
+        classes="field",
+        id=f"{widget.id}-field",
+    )
+
+
+def options(pairs) -> list[tuple[str, str]]:
+    """(label, value) pairs for a Select from (value, label) config items."""
+    return [(label, value) for value, label in pairs]
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """A yes/no question; y or Enter says yes, n or Escape says no."""
+
+    CSS_PATH = FORMS_CSS
+    BINDINGS = [
+        Binding("y,enter", "answer(True)", "Yes", id="confirm-yes"),
+        Binding("n,escape", "answer(False)", "No", key_display="n/Esc", id="confirm-no"),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm"):
+            yield Static(Text(self.question), markup=False)
+            yield Static("y yes · n or Esc no", classes="hint")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+
+class FormScreen(ModalScreen[T], Generic[T]):
+    """A modal form. Subclasses set ``form_title`` and ``draft_key``."""
+
+    CSS_PATH = FORMS_CSS
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="form-save", tooltip="Save and close the form"),
+        Binding("escape", "cancel", "Cancel", key_display="Esc", id="form-cancel",
+                tooltip="Close without saving (asks first if you typed anything)"),
+    ]
+    form_title = "Form"
+    draft_key: str = ""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._initial: dict[str, Any] = {}
+        self._touched: set[str] = set()
+        self._saving = False
+
+    # -- layout ----------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="form"):
+            yield Static(Text(self.form_title), id="form-title", markup=False)
+            yield from self.body()
+            with Horizontal(id="form-foot"):
+                yield Static("", id="form-status", markup=False)
+                yield Static("ctrl+s save · Esc cancel · Tab next field", classes="hint")
+        yield Footer()
+
+    def body(self) -> ComposeResult:
+        # Not focusable itself: Tab goes from field to field, and focus follows into view.
+        with VerticalScroll(id="form-body", can_focus=False):
+            yield from self.fields()
+
+    def fields(self) -> ComposeResult:
+        raise NotImplementedError
+
+    def on_mount(self) -> None:
+        self._initial = self.values()
+        self.show_problems()
+        fields = self.inputs()
+        if fields and self.focused is None:
+            fields[0].focus()
+
+    # -- values and validation -------------------------------------------------
+
+    def inputs(self) -> list[Widget]:
+        return [w for w in self.query("Input, Select, Checkbox, PickField, InvolvedList") if w.id]
+
+    def values(self) -> dict[str, Any]:
+        """Every field by id: what the draft autosave keeps and ``dirty`` compares."""
+        return {w.id: w.value for w in self.inputs()}
+
+    @property
+    def dirty(self) -> bool:
+        return self.values() != self._initial
+
+    def problems(self) -> dict[str, str]:
+        """Field id -> what is wrong with it, in words. Empty when the form can be saved."""
+        return {}
+
+    def hints(self) -> dict[str, str]:
+        """Field id -> a helpful line shown when nothing is wrong (e.g. the date read)."""
+        found = {}
+        for widget in self.query(DateField):
+            if widget.id and widget.value.strip():
+                found[widget.id] = widget.validation_message
+        return found
+
+    def show_problems(self, all_fields: bool = False) -> dict[str, str]:
+        wrong = self.problems()
+        hints = self.hints()
+        for widget in self.inputs():
+            found = self.query(f"#{widget.id}-msg")
+            if not found:
+                continue
+            line = found.first()
+            shown = widget.id in self._touched or all_fields
+            bad = widget.id in wrong and shown
+            line.say(wrong[widget.id] if bad else hints.get(widget.id, line.hint), error=bad)
+            widget.set_class(bad, "bad")
+        return wrong
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    @on(PickField.Changed)
+    @on(InvolvedList.Changed)
+    def changed(self, event) -> None:
+        widget = event.control
+        if widget.id and (widget.has_focus or isinstance(widget, (PickField, InvolvedList))):
+            self._touched.add(widget.id)
+        self.value_changed(widget)
+        self.show_problems()
+
+    def refresh_privacy(self) -> None:
+        for widget in self.query(PickField):
+            widget.refresh()
+        for involved in self.query(InvolvedList):
+            involved.redraw()
+
+    def on_screen_resume(self) -> None:
+        # Back from a picker or a confirmation: privacy may have changed meanwhile.
+        self.refresh_privacy()
+
+    def value_changed(self, widget: Widget) -> None:
+        """Hook for fields that depend on others (e.g. the review date on the level)."""
+
+    @on(Input.Submitted)
+    def next_field(self, event: Input.Submitted) -> None:
+        # Enter in a text box moves on, as in a paper form; ctrl+s saves.
+        event.stop()
+        self.focus_next()
+
+    # -- saving and cancelling ----------------------------------------------------
+
+    def action_save(self) -> None:
+        if self._saving:
+            return
+        if not self.app.allowed("edit"):
+            return
+        wrong = self.show_problems(all_fields=True)
+        if wrong:
+            first = next(iter(wrong))
+            self.query_one("#form-status", Static).update(
+                Text(f"Not saved: {wrong[first]}", style="bold red"))
+            self.app.notify(f"Not saved: {len(wrong)} field(s) need attention", severity="warning")
+            target = self.query(f"#{first}")
+            if target:
+                target.first().focus()
+            return
+        self._saving = True
+        self.query_one("#form-status", Static).update(Text("Saving…"))
+        self._write(self.saver())
+
+    @work(thread=True, exclusive=True, group="form-save")
+    def _write(self, write: Callable[[Session], T]) -> None:
+        app = self.app
+        try:
+            with app.store.write() as session:
+                result = write(session)
+        except StoreError as error:
+            app.call_from_thread(self._refused, str(error))
+            return
+        app.call_from_thread(self._done, result)
+
+    def saver(self) -> Callable[[Session], T]:
+        """Read the fields (on the UI thread) into a function that saves them in a
+        session (run in a worker) and returns the screen's result. The default
+        runs :meth:`write`, for forms whose values are all plain attributes."""
+        return self.write
+
+    def write(self, session: Session) -> T:
+        raise NotImplementedError
+
+    def _refused(self, message: str) -> None:
+        self._saving = False
+        self.query_one("#form-status", Static).update(Text(f"Not saved: {message}", style="bold red"))
+        self.app.notify(message, title="Not saved", severity="error", timeout=8, markup=False)
+
+    def _done(self, result: T) -> None:
+        self._saving = False
+        self.app.notify(self.saved_message(result), timeout=3, markup=False)
+        self.dismiss(result)
+
+    def saved_message(self, result: T) -> str:
+        return "Saved"
+
+    def action_cancel(self) -> None:
+        if not self.dirty:
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmScreen("Discard what you typed in this form?"), answered)

@@ -1,0 +1,169 @@
+"""Form fields that hold people and places: a single pick, and a list with roles."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from jagtui.display import initials, literal
+from jagtui.screens.privacy import where
+from jagtui.store.casework import Picked
+
+
+def picked_label(item: Picked, private: bool) -> Text:
+    """A person or place as a picker or field shows it (masked in privacy mode)."""
+    if private:
+        name = initials(item.name) if item.kind == "person" else where(item.locality, item.beat)
+        detail = where(item.locality, item.beat) if item.kind == "person" and item.beat else ""
+    else:
+        name = item.name
+        detail = ", ".join(x for x in (item.detail, item.locality) if x)
+    text = Text.assemble(("● " if item.kind == "person" else "▲ ", "dim"), literal(name, "bold"))
+    if item.born and not private:
+        text.append(f"  b. {item.born.year}", style="dim")
+    if detail:
+        text.append("  ")
+        text.append_text(literal(detail, "dim"))
+    return text
+
+
+class PickField(Widget, can_focus=True):
+    """A chosen person or place; Enter opens the search-as-you-type picker."""
+
+    BINDINGS = [
+        Binding("enter,space", "pick", "Choose", id="pick-choose", tooltip="Search and choose"),
+        Binding("delete,backspace", "clear", "Clear", id="pick-clear", tooltip="Clear the choice"),
+    ]
+    DEFAULT_CSS = "PickField { height: 1; }"
+
+    class Changed(Message):
+        def __init__(self, pick_field: PickField) -> None:
+            super().__init__()
+            self.pick_field = pick_field
+
+        @property
+        def control(self) -> PickField:
+            return self.pick_field
+
+    def __init__(self, picked: Picked | None = None, *, kinds: Sequence[str], title: str,
+                 clearable: bool = True, id: str) -> None:
+        super().__init__(id=id)
+        self.picked = picked
+        self.kinds = tuple(kinds)
+        self.title = title
+        self.clearable = clearable
+
+    @property
+    def value(self) -> str:
+        return self.picked.token if self.picked else ""
+
+    def render(self) -> Text:
+        if self.picked is None:
+            return Text("(none)  Enter to search and choose", style="dim italic")
+        return picked_label(self.picked, self.app.private)
+
+    def set(self, picked: Picked | None) -> None:
+        self.picked = picked
+        self.refresh()
+        self.post_message(self.Changed(self))
+
+    def action_pick(self) -> None:
+        from jagtui.screens.forms.party_picker import PartyPicker
+
+        def chosen(item: Picked | None) -> None:
+            if item is not None:
+                self.set(item)
+
+        self.app.push_screen(PartyPicker(self.kinds, self.title), chosen)
+
+    def action_clear(self) -> None:
+        if self.clearable and self.picked is not None:
+            self.set(None)
+
+
+class InvolvedList(OptionList):
+    """People involved in an incident, each with a role: a add, r role, d remove."""
+
+    BINDINGS = [
+        Binding("a", "add", "Add person", id="involved-add", tooltip="Add a person involved"),
+        Binding("r", "role", "Change role", id="involved-role",
+                tooltip="Cycle the highlighted person's role"),
+        Binding("d,delete", "remove", "Remove", id="involved-remove",
+                tooltip="Remove the highlighted person"),
+    ]
+
+    class Changed(Message):
+        def __init__(self, involved: InvolvedList) -> None:
+            super().__init__()
+            self.involved = involved
+
+        @property
+        def control(self) -> InvolvedList:
+            return self.involved
+
+    def __init__(self, people: Sequence[tuple[Picked, str]], roles: Sequence[str], *, id: str) -> None:
+        super().__init__(id=id)
+        self.people: list[tuple[Picked, str]] = list(people)
+        self.roles = tuple(roles)
+
+    @property
+    def value(self) -> str:
+        return ";".join(f"{p.token}={role}" for p, role in self.people)
+
+    def on_mount(self) -> None:
+        self.redraw()
+
+    def redraw(self) -> None:
+        index = self.highlighted
+        self.clear_options()
+        private = self.app.private
+        for person, role in self.people:
+            label = picked_label(person, private)
+            label.append(f"  as {role}", style="bold")
+            self.add_option(Option(label))
+        if not self.people:
+            self.add_option(Option(Text("No one yet: press a to add a person", style="dim"),
+                                   disabled=True))
+        elif index is not None:
+            self.highlighted = min(index, len(self.people) - 1)
+
+    def _changed(self) -> None:
+        self.redraw()
+        self.post_message(self.Changed(self))
+
+    def action_add(self) -> None:
+        from jagtui.screens.forms.party_picker import PartyPicker
+
+        def chosen(item: Picked | None) -> None:
+            if item is None:
+                return
+            if any(p.id == item.id for p, _ in self.people):
+                self.app.notify(f"{'That person' if self.app.private else item.name} is already listed",
+                                severity="warning", markup=False)
+                return
+            self.people.append((item, self.roles[0]))
+            self._changed()
+            self.highlighted = len(self.people) - 1
+
+        self.app.push_screen(PartyPicker(("person",), "Add a person involved"), chosen)
+
+    def action_role(self) -> None:
+        index = self.highlighted
+        if index is None or index >= len(self.people):
+            return
+        person, role = self.people[index]
+        self.people[index] = (person, self.roles[(self.roles.index(role) + 1) % len(self.roles)])
+        self._changed()
+
+    def action_remove(self) -> None:
+        index = self.highlighted
+        if index is None or index >= len(self.people):
+            return
+        del self.people[index]
+        self._changed()

@@ -1,0 +1,220 @@
+"""Forms for the escalation screen: record an intervention, a breach, an outcome."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import TypeVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.widget import Widget
+from textual.widgets import Input, Select, Static
+
+from jagtui.config import Config
+from jagtui.display import literal
+from jagtui.rules.dates import fmt_date
+from jagtui.rules.ladder import default_review_on
+from jagtui.screens.forms.base import FORMS_CSS, FormScreen, field
+from jagtui.screens.widgets import DateField
+from jagtui.store import interventions
+from jagtui.store.interventions import EscalationCase, InterventionRow
+
+T = TypeVar("T")
+ESCALATION_CSS = Path(__file__).parent.parent / "escalation.tcss"
+OUTCOME_CHOICES = (
+    ("complied", "Complied: ended without a breach"),
+    ("expired", "Expired: ran its course or lapsed"),
+    ("active", "Active: still in force"),
+)
+
+
+def step_name(cfg: Config, key: str) -> str:
+    return next((step.name for step in cfg.ladder if step.key == key), key)
+
+
+class _OnCase(FormScreen[T]):
+    """A form about one case: a context line naming it, masked in privacy mode."""
+
+    CSS_PATH = [FORMS_CSS, ESCALATION_CSS]
+    case: EscalationCase
+
+    def about(self) -> str:
+        return ""
+
+    def context(self) -> Static:
+        return Static(self._context_text(), id="form-context", classes="form-context")
+
+    def _context_text(self):
+        from jagtui.screens.escalation import case_subject
+
+        return literal(f"{self.case.reference}: {case_subject(self.case, self.app.private)}{self.about()}")
+
+    def refresh_privacy(self) -> None:
+        super().refresh_privacy()
+        if self.is_mounted:
+            self.query_one("#form-context", Static).update(self._context_text())
+
+
+class InterventionForm(_OnCase[int]):
+    """A new intervention on a case; the step defaults to the ladder's suggestion
+    and the review date follows the step until the user types their own."""
+
+    form_title = "Record an intervention"
+
+    def __init__(self, case: EscalationCase, cfg: Config, today: date, step: str | None = None) -> None:
+        super().__init__()
+        self.case = case
+        self.cfg = cfg
+        self.today = today
+        self.step = step if step in {s.key for s in cfg.ladder} else cfg.ladder[0].key
+        self.draft_key = f"intervention:{case.case_id}"
+        agencies = {a.key for a in cfg.agencies}
+        self.agency = case.lead_agency if case.lead_agency in agencies else cfg.agencies[0].key
+        self._auto_review = self._review_for(self.step, today)
+
+    def _review_for(self, step_key: str, issued: date | None) -> str:
+        step = next(s for s in self.cfg.ladder if s.key == step_key)
+        review = default_review_on(step, issued) if issued else None
+        return review.isoformat() if review else ""
+
+    def fields(self) -> ComposeResult:
+        yield self.context()
+        yield field("Ladder step", Select(
+            [(step.name, step.key) for step in self.cfg.ladder], value=self.step,
+            allow_blank=False, id="step"))
+        yield field("Issuing agency", Select(
+            [(agency.name, agency.key) for agency in self.cfg.agencies], value=self.agency,
+            allow_blank=False, id="agency"))
+        yield field("Issued on", DateField(self.today, today=self.today, id="issued"))
+        yield field("Review date",
+                    DateField(self._auto_review, today=self.today, optional=True, id="review"),
+                    "Review or expiry; follows the step's period; empty for none")
+        yield field("Notes", Input(id="notes", placeholder="Optional"))
+
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#step").focus()
+
+    def value_changed(self, widget: Widget) -> None:
+        # The review date follows the step and issue date until the user changes it.
+        if widget.id not in ("step", "issued"):
+            return
+        review = self.query_one("#review", DateField)
+        if review.value != self._auto_review:
+            return
+        issued = self.query_one("#issued", DateField).date
+        self._auto_review = self._review_for(self.query_one("#step", Select).value, issued)
+        review.value = self._auto_review
+
+    def problems(self) -> dict[str, str]:
+        wrong = {}
+        issued = self.query_one("#issued", DateField)
+        review = self.query_one("#review", DateField)
+        if issued.date is None:
+            wrong["issued"] = issued.validation_message
+        elif issued.date > self.today:
+            wrong["issued"] = "The issue date is in the future: record it once issued"
+        if review.value.strip() and review.date is None:
+            wrong["review"] = review.validation_message
+        elif review.date and issued.date and review.date < issued.date:
+            wrong["review"] = f"The review date is before the issue date ({fmt_date(issued.date)})"
+        return wrong
+
+    def write(self, session) -> int:
+        step = self.query_one("#step", Select).value
+        intervention = interventions.record_intervention(
+            session, case_id=self.case.case_id, step=step, steps=[s.key for s in self.cfg.ladder],
+            issuing_agency=self.query_one("#agency", Select).value,
+            issued_on=self.query_one("#issued", DateField).date,
+            review_on=self.query_one("#review", DateField).date,
+            person_id=self.case.person_id, notes=self.query_one("#notes", Input).value.strip(),
+        )
+        return intervention.id
+
+    def saved_message(self, result: int) -> str:
+        return f"Recorded: {step_name(self.cfg, self.query_one('#step', Select).value)}"
+
+
+class BreachForm(_OnCase[date]):
+    """A breach of a running intervention; the screen then proposes the next step."""
+
+    form_title = "Record a breach"
+
+    def __init__(self, case: EscalationCase, row: InterventionRow, cfg: Config, today: date) -> None:
+        super().__init__()
+        self.case = case
+        self.row = row
+        self.cfg = cfg
+        self.today = today
+        self.draft_key = f"breach:{row.id}"
+
+    def about(self) -> str:
+        return f" · {step_name(self.cfg, self.row.step)}, issued {fmt_date(self.row.issued_on)}"
+
+    def fields(self) -> ComposeResult:
+        yield self.context()
+        yield field("Breached on", DateField(self.today, today=self.today, id="breached"))
+        yield field("What happened", Input(id="notes", placeholder="Optional: e.g. seen on CCTV"))
+
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#breached").focus()
+
+    def problems(self) -> dict[str, str]:
+        breached = self.query_one("#breached", DateField)
+        if breached.date is None:
+            return {"breached": breached.validation_message}
+        if breached.date > self.today:
+            return {"breached": "The breach date is in the future"}
+        if breached.date < self.row.issued_on:
+            return {"breached": f"Before the intervention was issued ({fmt_date(self.row.issued_on)})"}
+        return {}
+
+    def write(self, session) -> date:
+        on = self.query_one("#breached", DateField).date
+        interventions.record_breach(session, self.row.id, on, self.query_one("#notes", Input).value.strip())
+        return on
+
+    def saved_message(self, result: date) -> str:
+        return f"Breach recorded on {fmt_date(result)}"
+
+
+class OutcomeForm(_OnCase[str]):
+    """How an intervention ended (or that it is still active); version-checked."""
+
+    form_title = "Record an outcome"
+
+    def __init__(self, case: EscalationCase, row: InterventionRow, cfg: Config) -> None:
+        super().__init__()
+        self.case = case
+        self.row = row
+        self.cfg = cfg
+        self.draft_key = f"outcome:{row.id}"
+
+    def about(self) -> str:
+        return (f" · {step_name(self.cfg, self.row.step)}, issued {fmt_date(self.row.issued_on)}, "
+                f"now {self.row.outcome}")
+
+    def fields(self) -> ComposeResult:
+        yield self.context()
+        default = "complied" if self.row.outcome != "complied" else "expired"
+        yield field("Outcome", Select([(words, key) for key, words in OUTCOME_CHOICES], value=default,
+                                      allow_blank=False, id="outcome"))
+        if self.row.breaches:
+            yield Static(Text("Its breaches stay on record whatever the outcome."), classes="hint")
+
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#outcome").focus()
+
+    def write(self, session) -> str:
+        outcome = self.query_one("#outcome", Select).value
+        interventions.set_outcome(session, self.row.id, self.row.version, outcome)
+        return outcome
+
+    def saved_message(self, result: str) -> str:
+        return f"Outcome recorded: {result}"

@@ -1,0 +1,189 @@
+"""The plan's impact measures that the JAG's own records can count, by financial quarter.
+
+From the CSP Plan 2023-26 (baseline: the 2022/23 data set):
+
+- high-risk cases referred, adult and youth: a case counts once, in the quarter
+  it was first both open at the JAG (referred) and assessed high risk (the later
+  of its opening and its first high-risk assessment); it is a youth case when
+  any person on it was under the youth age (``rules.flags.is_youth``) that day;
+- interventions against young perpetrators: every step of the ASB incremental
+  approach issued to someone under the youth age on the day of issue (the
+  intervention's person, else the youngest perpetrator on the case);
+- ABCs completed without a breach: Acceptable Behaviour Contracts complied with
+  (or run to their end) with no breach recorded, counted when they ended (their
+  review date, or the day the outcome was recorded if that was earlier);
+- Community Trigger threshold met: the victims on the JAG's cases counted once,
+  in the quarter they first met the trigger rule (``rules.flags.community_trigger``
+  over the incidents they were the victim of); a person, not a case, because the
+  trigger is a person's right and one victim can be on several cases;
+- repeat victims identified: the same, for ``rules.flags.repeat_victim``.
+
+Each measure is one SQL query that does the joining, filtering and aggregating
+(``count``, ``min``, ``max``); the rules the case list uses then decide youth,
+trigger and repeat, so the numbers agree with the flags the meeting sees.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from jagtui.config import Config
+from jagtui.rules import flags as rules_flags
+from jagtui.rules.facts import IncidentFact
+from jagtui.rules.quarters import quarter_of
+from jagtui.store.models import (
+    Breach, Case, CaseParty, Incident, IncidentParty, Intervention, Person, RiskAssessment,
+)
+
+MEASURES = (
+    ("high_risk_adult", "High-risk adult cases referred"),
+    ("high_risk_youth", "High-risk youth cases referred"),
+    ("young_interventions", "Interventions against young perpetrators"),
+    ("abc_no_breach", "ABCs completed without a breach"),
+    ("community_trigger", "Victims meeting the Community Trigger threshold"),
+    ("repeat_victims", "Repeat victims identified"),
+)
+
+Quarter = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class QuarterlyMeasures:
+    """Counts per measure key per quarter ``(start year, quarter)``; missing means 0."""
+
+    counts: dict[str, Counter]
+    first_data: date | None
+
+    def get(self, key: str, quarter: Quarter) -> int:
+        return self.counts[key][quarter]
+
+
+def first_data_on(session: Session) -> date | None:
+    """The earliest date in the JAG's records (a case opened, an incident, an intervention)."""
+    dates = [session.scalar(select(func.min(column))) for column in
+             (Case.opened_on, Incident.occurred_on, Intervention.issued_on)]
+    dates = [d for d in dates if d is not None]
+    return min(dates) if dates else None
+
+
+def _as_date(value) -> date | None:
+    """SQLite can hand back an aggregate of dates as ISO text."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _high_risk(session: Session, cfg: Config, until: date, counts: dict[str, Counter]) -> None:
+    first_high = (select(func.min(RiskAssessment.assessed_on))
+                  .where(RiskAssessment.case_id == Case.id, RiskAssessment.level == "high")
+                  .scalar_subquery())
+    youngest = (select(func.max(Person.date_of_birth))
+                .join(CaseParty, CaseParty.person_id == Person.id)
+                .where(CaseParty.case_id == Case.id)
+                .scalar_subquery())
+    per_case = (select(Case.opened_on.label("opened_on"), first_high.label("high_on"),
+                       youngest.label("youngest"))
+                .where(Case.opened_on <= until).subquery())
+    rows = session.execute(
+        select(per_case.c.opened_on, per_case.c.high_on, per_case.c.youngest, func.count())
+        .where(per_case.c.high_on.is_not(None))
+        .group_by(per_case.c.opened_on, per_case.c.high_on, per_case.c.youngest)
+    )
+    for opened_on, high_on, youngest_dob, n in rows:
+        # Referred and high risk: counted once, when both are first true.
+        became = max(_as_date(opened_on), _as_date(high_on))
+        if became > until:
+            continue
+        youth = rules_flags.is_youth(_as_date(youngest_dob), became, cfg.flags.youth_under)
+        counts["high_risk_youth" if youth else "high_risk_adult"][quarter_of(became)] += n
+
+
+def _young_interventions(session: Session, cfg: Config, until: date,
+                         counts: dict[str, Counter]) -> None:
+    youngest_perpetrator = (
+        select(func.max(Person.date_of_birth))
+        .join(CaseParty, CaseParty.person_id == Person.id)
+        .where(CaseParty.case_id == Intervention.case_id, CaseParty.role == "perpetrator")
+        .scalar_subquery()
+    )
+    subject = Person.__table__.alias("subject")
+    per_intervention = (
+        select(Intervention.issued_on.label("issued_on"),
+               func.coalesce(subject.c.date_of_birth, youngest_perpetrator).label("born"))
+        .outerjoin(subject, subject.c.id == Intervention.person_id)
+        .where(Intervention.issued_on <= until).subquery()
+    )
+    rows = session.execute(
+        select(per_intervention.c.issued_on, per_intervention.c.born, func.count())
+        .group_by(per_intervention.c.issued_on, per_intervention.c.born)
+    )
+    for issued_on, born, n in rows:
+        issued_on = _as_date(issued_on)
+        if rules_flags.is_youth(_as_date(born), issued_on, cfg.flags.youth_under):
+            counts["young_interventions"][quarter_of(issued_on)] += n
+
+
+def abc_steps(cfg: Config) -> list[str]:
+    """The ladder steps that are Acceptable Behaviour Contracts."""
+    return [step.key for step in cfg.ladder
+            if step.key.upper() == "ABC" or "acceptable behaviour" in step.name.lower()]
+
+
+def _abcs(session: Session, cfg: Config, until: date, counts: dict[str, Counter]) -> None:
+    breached = select(Breach.id).where(Breach.intervention_id == Intervention.id).exists()
+    rows = session.execute(
+        select(Intervention.review_on, Intervention.updated_at)
+        .where(Intervention.step.in_(abc_steps(cfg)),
+               Intervention.outcome.in_(("complied", "expired")), ~breached)
+    )
+    for review_on, updated_at in rows:
+        recorded = updated_at.date() if isinstance(updated_at, datetime) else updated_at
+        review_on = _as_date(review_on)
+        ended = min(review_on, recorded) if review_on else recorded
+        if ended <= until:
+            counts["abc_no_breach"][quarter_of(ended)] += 1
+
+
+def _first_met(facts: list[IncidentFact], rule) -> date | None:
+    """The first day (an incident's date) on which ``rule(facts, today)`` holds."""
+    for day in sorted({fact.occurred_on for fact in facts}):
+        if rule(facts, day) is not None:
+            return day
+    return None
+
+
+def _victim_flags(session: Session, cfg: Config, until: date, counts: dict[str, Counter]) -> None:
+    on_a_case = select(CaseParty.id).where(CaseParty.person_id == IncidentParty.person_id).exists()
+    rows = session.execute(
+        select(IncidentParty.person_id, Incident.id, Incident.source_ref, Incident.occurred_on,
+               Incident.category, Incident.hate)
+        .join(Incident, Incident.id == IncidentParty.incident_id)
+        .where(IncidentParty.role == "victim", Incident.occurred_on <= until, on_a_case)
+        .distinct()
+    )
+    by_person: dict[int, list[IncidentFact]] = defaultdict(list)
+    for person_id, incident_id, ref, on, category, hate in rows:
+        by_person[person_id].append(IncidentFact(incident_id, ref, on, category, bool(hate)))
+    rules = cfg.flags
+    trigger = lambda facts, day: rules_flags.community_trigger(  # noqa: E731
+        facts, rules.community_trigger, cfg.categories, day)
+    repeat = lambda facts, day: rules_flags.repeat_victim(  # noqa: E731
+        facts, rules.repeat_victim, cfg.categories, day)
+    for facts in by_person.values():
+        for key, rule in (("community_trigger", trigger), ("repeat_victims", repeat)):
+            met = _first_met(facts, rule)
+            if met is not None:
+                counts[key][quarter_of(met)] += 1
+
+
+def quarterly_measures(session: Session, cfg: Config, until: date) -> QuarterlyMeasures:
+    """Every measure, counted by financial quarter, for events up to ``until``."""
+    counts: dict[str, Counter] = {key: Counter() for key, _ in MEASURES}
+    _high_risk(session, cfg, until, counts)
+    _young_interventions(session, cfg, until, counts)
+    _abcs(session, cfg, until, counts)
+    _victim_flags(session, cfg, until, counts)
+    return QuarterlyMeasures(counts, first_data_on(session))

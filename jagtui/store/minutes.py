@@ -1,0 +1,334 @@
+"""Everything the minutes of one meeting say, read in a handful of queries.
+
+:func:`minutes_data` returns plain frozen dataclasses (no ORM objects), so an
+export can render them after the session has closed. It includes the parties
+of every case the minutes mention (names, addresses, dates of birth), because
+the redacted export has to know exactly what to remove.
+
+The action log is the one the meeting saw: actions raised before the meeting
+that were still open when it started, each with the update given at the
+meeting (or, failing that, the latest update by the meeting day).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session
+
+from jagtui.store.models import (
+    Action, ActionUpdate, Amendment, Attendance, Case, CaseParty, ItemNote, Location, Meeting,
+    MeetingItem, Person,
+)
+from jagtui.store.records import fetch
+
+
+@dataclass(frozen=True)
+class MeetingInfo:
+    id: int
+    held_on: date
+    starts_at: str
+    place: str
+    subgroup: str
+    chair: str
+    status: str
+    confidentiality_ack_at: datetime | None
+    ended_at: datetime | None
+
+    @property
+    def final(self) -> bool:
+        return self.status == "final"
+
+
+@dataclass(frozen=True)
+class Attendee:
+    name: str
+    organisation: str
+
+
+@dataclass(frozen=True)
+class Note:
+    number: int
+    kind: str  # "point" or "agreed"
+    text: str
+
+
+@dataclass(frozen=True)
+class PersonParty:
+    """A person linked to a case: who the redacted minutes must not name."""
+
+    person_id: int
+    role: str
+    primary: bool
+    name: str
+    date_of_birth: date | None
+    address: str
+    postcode: str
+    beat: str
+    phone: str
+
+
+@dataclass(frozen=True)
+class PlaceParty:
+    location_id: int
+    role: str
+    primary: bool
+    name: str
+    address: str
+    postcode: str
+    beat: str
+    locality: str
+
+
+@dataclass(frozen=True)
+class CaseInfo:
+    id: int
+    reference: str
+    case_type: str
+    title: str
+    subgroup: str
+    lead_agency: str
+    lead_officer: str
+    priority: str
+    beat: str
+    status: str
+    rag: str
+    opened_on: date
+    closed_on: date | None
+    closure_reason: str
+    people: tuple[PersonParty, ...] = ()
+    places: tuple[PlaceParty, ...] = ()
+
+
+@dataclass(frozen=True)
+class ItemInfo:
+    id: int
+    number: int
+    kind: str
+    title: str
+    case_id: int | None
+    notes: tuple[Note, ...]
+
+    @property
+    def points(self) -> tuple[Note, ...]:
+        return tuple(note for note in self.notes if note.kind == "point")
+
+    @property
+    def decisions(self) -> tuple[Note, ...]:
+        return tuple(note for note in self.notes if note.kind == "agreed")
+
+
+@dataclass(frozen=True)
+class ActionLine:
+    id: int
+    ref: str
+    text: str
+    owner: str
+    owner_agency: str
+    due_on: date | None
+    status: str  # as shown in these minutes: the status after the update shown
+    case_id: int | None
+    case_reference: str
+    item_id: int | None
+    update_text: str
+    update_on: date | None
+
+
+@dataclass(frozen=True)
+class AmendmentInfo:
+    text: str
+    by: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class MinutesData:
+    meeting: MeetingInfo
+    present: tuple[Attendee, ...]
+    apologies: tuple[Attendee, ...]
+    minute_takers: tuple[Attendee, ...]
+    items: tuple[ItemInfo, ...]
+    actions_raised: tuple[ActionLine, ...]
+    action_log: tuple[ActionLine, ...]
+    amendments: tuple[AmendmentInfo, ...]
+    cases: tuple[CaseInfo, ...]
+    next_meeting_on: date | None
+    _by_id: dict[int, CaseInfo] = field(default_factory=dict, repr=False, compare=False)
+
+    def case(self, case_id: int | None) -> CaseInfo | None:
+        return self._by_id.get(case_id) if case_id is not None else None
+
+
+def _attendance(session: Session, meeting_id: int) -> dict[str, tuple[Attendee, ...]]:
+    found: dict[str, list[Attendee]] = defaultdict(list)
+    for kind, name, organisation in session.execute(
+        select(Attendance.kind, Attendance.name, Attendance.organisation)
+        .where(Attendance.meeting_id == meeting_id).order_by(Attendance.id)
+    ):
+        found[kind].append(Attendee(name, organisation))
+    return {kind: tuple(people) for kind, people in found.items()}
+
+
+def _items(session: Session, meeting_id: int) -> tuple[ItemInfo, ...]:
+    rows = list(session.execute(
+        select(MeetingItem.id, MeetingItem.number, MeetingItem.kind, MeetingItem.title,
+               MeetingItem.case_id)
+        .where(MeetingItem.meeting_id == meeting_id).order_by(MeetingItem.number, MeetingItem.id)
+    ))
+    notes: dict[int, list[Note]] = defaultdict(list)
+    for item_id, number, kind, text in session.execute(
+        select(ItemNote.item_id, ItemNote.number, ItemNote.kind, ItemNote.text)
+        .join(MeetingItem, MeetingItem.id == ItemNote.item_id)
+        .where(MeetingItem.meeting_id == meeting_id).order_by(ItemNote.item_id, ItemNote.number)
+    ):
+        notes[item_id].append(Note(number, kind, text))
+    return tuple(ItemInfo(item_id, number, kind, title, case_id, tuple(notes[item_id]))
+                 for item_id, number, kind, title, case_id in rows)
+
+
+def _action_lines(session: Session, meeting: Meeting) -> tuple[list[ActionLine], list[ActionLine]]:
+    """Actions raised at the meeting, and the log it reviewed (see the module docstring)."""
+    raised_at = aliased(Meeting)
+    updated_since = exists().where(ActionUpdate.action_id == Action.id,
+                                   or_(ActionUpdate.updated_on >= meeting.held_on,
+                                       ActionUpdate.meeting_id == meeting.id))
+    raised_here = Action.meeting_id == meeting.id
+    # Raised outside any meeting, or at an earlier one; and not closed long before.
+    raised_before = or_(Action.meeting_id.is_(None),
+                        (raised_at.held_on < meeting.held_on)
+                        | ((raised_at.held_on == meeting.held_on) & (raised_at.id < meeting.id)))
+    reviewed = raised_before & or_(Action.status == "open", updated_since)
+    rows = list(session.execute(
+        select(Action, Case.reference).outerjoin(Case, Case.id == Action.case_id)
+        .outerjoin(raised_at, raised_at.id == Action.meeting_id)
+        .where(or_(raised_here, reviewed))
+        .order_by(raised_at.held_on.asc().nulls_last(), Action.id)
+    ))
+    ids = [action.id for action, _ in rows]
+    history: dict[int, list[ActionUpdate]] = defaultdict(list)
+    if ids:
+        for update in session.scalars(
+            select(ActionUpdate).where(ActionUpdate.action_id.in_(ids),
+                                       or_(ActionUpdate.updated_on <= meeting.held_on,
+                                           ActionUpdate.meeting_id == meeting.id))
+            .order_by(ActionUpdate.updated_on, ActionUpdate.id)
+        ):
+            history[update.action_id].append(update)
+    raised, log = [], []
+    for action, reference in rows:
+        updates = history[action.id]
+        at_meeting = [u for u in updates if u.meeting_id == meeting.id]
+        before = [u for u in updates if u.meeting_id != meeting.id and u.updated_on < meeting.held_on]
+        if action.meeting_id != meeting.id and before and before[-1].status != "open":
+            continue  # closed before this meeting started
+        shown = at_meeting[-1] if at_meeting else (updates[-1] if updates else None)
+        line = ActionLine(
+            id=action.id, ref=action.ref, text=action.text, owner=action.owner,
+            owner_agency=action.owner_agency, due_on=action.due_on,
+            status=shown.status if shown else "open", case_id=action.case_id,
+            case_reference=reference or "", item_id=action.item_id,
+            update_text=shown.text if shown else "", update_on=shown.updated_on if shown else None,
+        )
+        (raised if action.meeting_id == meeting.id else log).append(line)
+    return raised, log
+
+
+def _cases(session: Session, case_ids: set[int]) -> tuple[CaseInfo, ...]:
+    if not case_ids:
+        return ()
+    people: dict[int, list[PersonParty]] = defaultdict(list)
+    places: dict[int, list[PlaceParty]] = defaultdict(list)
+    for party, person, place in session.execute(
+        select(CaseParty, Person, Location)
+        .outerjoin(Person, Person.id == CaseParty.person_id)
+        .outerjoin(Location, Location.id == CaseParty.location_id)
+        .where(CaseParty.case_id.in_(case_ids))
+        .order_by(CaseParty.case_id, CaseParty.primary.desc(), CaseParty.id)
+    ):
+        if person is not None:
+            people[party.case_id].append(PersonParty(
+                person.id, party.role, party.primary, person.name, person.date_of_birth,
+                person.address, person.postcode, person.beat, person.phone))
+        elif place is not None:
+            places[party.case_id].append(PlaceParty(
+                place.id, party.role, party.primary, place.name, place.address, place.postcode,
+                place.beat, place.locality))
+    return tuple(
+        CaseInfo(c.id, c.reference, c.case_type, c.title, c.subgroup, c.lead_agency,
+                 c.lead_officer, c.priority, c.beat, c.status, c.rag, c.opened_on, c.closed_on,
+                 c.closure_reason, tuple(people[c.id]), tuple(places[c.id]))
+        for c in session.scalars(select(Case).where(Case.id.in_(case_ids)).order_by(Case.reference))
+    )
+
+
+def _next_meeting(session: Session, meeting: Meeting) -> date | None:
+    """The date the meeting set, else the next meeting of its group already in the diary."""
+    if meeting.next_meeting_on is not None:
+        return meeting.next_meeting_on
+    return session.scalar(select(func.min(Meeting.held_on)).where(
+        Meeting.subgroup == meeting.subgroup, Meeting.held_on > meeting.held_on))
+
+
+def minutes_data(session: Session, meeting_id: int) -> MinutesData:
+    """The minutes of one meeting; :class:`NotFound` if there is no such meeting."""
+    meeting = fetch(session, Meeting, meeting_id, "meeting")
+    attendance = _attendance(session, meeting_id)
+    items = _items(session, meeting_id)
+    raised, log = _action_lines(session, meeting)
+    case_ids = {item.case_id for item in items if item.case_id is not None}
+    case_ids |= {line.case_id for line in raised + log if line.case_id is not None}
+    cases = _cases(session, case_ids)
+    amendments = tuple(
+        AmendmentInfo(text, by, at) for text, by, at in session.execute(
+            select(Amendment.text, Amendment.created_by, Amendment.created_at)
+            .where(Amendment.meeting_id == meeting_id).order_by(Amendment.created_at, Amendment.id))
+    )
+    info = MeetingInfo(meeting.id, meeting.held_on, meeting.starts_at, meeting.place,
+                       meeting.subgroup, meeting.chair, meeting.status,
+                       meeting.confidentiality_ack_at, meeting.ended_at)
+    return MinutesData(
+        meeting=info,
+        present=attendance.get("present", ()),
+        apologies=attendance.get("apology", ()),
+        minute_takers=attendance.get("minutes", ()),
+        items=items,
+        actions_raised=tuple(raised),
+        action_log=tuple(log),
+        amendments=amendments,
+        cases=cases,
+        next_meeting_on=_next_meeting(session, meeting),
+        _by_id={case.id: case for case in cases},
+    )
+
+
+def known_people(session: Session) -> list[tuple[int, str, date | None, str, str, str]]:
+    """Every person held (id, name, date of birth, address, postcode, phone).
+
+    The redacted export removes these wherever they appear, not only the
+    parties of the cases on the agenda: a name typed into a note about another
+    case must not leak either.
+    """
+    return [tuple(row) for row in session.execute(
+        select(Person.id, Person.name, Person.date_of_birth, Person.address, Person.postcode,
+               Person.phone).order_by(Person.id))]
+
+
+def known_places(session: Session) -> list[tuple[int, str, str, str, str, str]]:
+    """Every location held (id, name, address, postcode, beat, locality), for the same reason."""
+    return [tuple(row) for row in session.execute(
+        select(Location.id, Location.name, Location.address, Location.postcode, Location.beat,
+               Location.locality).order_by(Location.id))]
+
+
+def latest_meeting_id(session: Session, subgroup: str | None = None) -> int | None:
+    """The most recent meeting that has started (in progress or final), else the most
+    recent planned one; the newest id on a tie."""
+    query = select(Meeting.id).order_by((Meeting.status == "planned"), Meeting.held_on.desc(),
+                                        Meeting.id.desc()).limit(1)
+    if subgroup:
+        query = query.where(Meeting.subgroup == subgroup)
+    return session.scalar(query)

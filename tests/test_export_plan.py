@@ -1,0 +1,176 @@
+"""Plan progress: the measures counted in SQL by financial quarter, and the workbook and
+Markdown built from the plan and those measures."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from export_fixture import exports_cfg
+from jagtui.export.paths import ExportError
+from jagtui.export.plan_progress import export_plan
+from jagtui.store import cases, incidents, interventions, people, plan
+from jagtui.store.measures import first_data_on, quarterly_measures
+from jagtui.store.models import RiskAssessment
+
+UNTIL = date(2026, 12, 31)
+
+
+def _assess(session, case_id, on, level):
+    session.add(RiskAssessment(case_id=case_id, assessed_on=on, assessor="PC Tate", answers={},
+                               score=30 if level == "high" else 14, level=level, computed_level=level,
+                               review_due=on + timedelta(days=14)))
+
+
+def _case(session, opened_on, ref, *parties):
+    case = cases.open_case(session, case_type="victim", title=ref, subgroup="JAG",
+                           lead_agency="POLICE", opened_on=opened_on, reference=ref)
+    for role, person in parties:
+        cases.link_party(session, case.id, role, person_id=person.id)
+    return case
+
+
+def _incident(session, cfg, person, on, ref, category="ASB-PERSONAL", hate=False):
+    incidents.add_incident(session, occurred_on=on, category=category, source="police",
+                           source_ref=ref, categories=[c.key for c in cfg.categories], hate=hate,
+                           people=[(person.id, "victim")])
+
+
+@pytest.fixture
+def measured(store, cfg):
+    """Cases, assessments, interventions and incidents with known quarterly counts."""
+    steps = [step.key for step in cfg.ladder]
+    with store.write() as session:
+        adult = people.add_person(session, "Ada Adult", date_of_birth=date(1960, 1, 1))
+        adult_perp = people.add_person(session, "Abe Adult", date_of_birth=date(1990, 1, 1))
+        victim = people.add_person(session, "Vic Victim", date_of_birth=date(1970, 1, 1))
+        youth = people.add_person(session, "Yan Young", date_of_birth=date(2012, 1, 1))
+        a = _case(session, date(2025, 5, 10), "JAG-25-0001", ("victim", adult), ("perpetrator", adult_perp))
+        b = _case(session, date(2026, 7, 1), "JAG-26-0001", ("victim", victim), ("perpetrator", youth))
+        c = _case(session, date(2026, 4, 2), "JAG-26-0002", ("victim", victim))
+        d = _case(session, date(2026, 8, 1), "JAG-26-0003", ("victim", adult))
+        _assess(session, a.id, date(2025, 6, 1), "high")     # adult, 2025/26 Q1
+        _assess(session, b.id, date(2026, 10, 5), "high")    # youth, 2026/27 Q3
+        _assess(session, c.id, date(2026, 5, 1), "medium")   # not high: not counted
+        _assess(session, d.id, date(2026, 7, 15), "high")    # before referral: counted at referral, Q2
+        interventions.record_intervention(session, case_id=b.id, step="LETTER", steps=steps,
+                                          issuing_agency="POLICE", issued_on=date(2026, 7, 10),
+                                          person_id=youth.id)
+        abc = interventions.record_intervention(session, case_id=b.id, step="ABC", steps=steps,
+                                                issuing_agency="CBC-ASB", issued_on=date(2026, 8, 1),
+                                                review_on=date(2026, 11, 1))
+        interventions.set_outcome(session, abc.id, None, "complied")
+        broken = interventions.record_intervention(session, case_id=b.id, step="ABC", steps=steps,
+                                                   issuing_agency="CBC-ASB",
+                                                   issued_on=date(2026, 8, 5),
+                                                   review_on=date(2027, 2, 5))
+        interventions.record_breach(session, broken.id, date(2026, 9, 1))
+        interventions.record_intervention(session, case_id=a.id, step="CPW", steps=steps,
+                                          issuing_agency="POLICE", issued_on=date(2025, 9, 1),
+                                          person_id=adult_perp.id)
+        for n, on in enumerate((date(2025, 6, 1), date(2025, 7, 1), date(2025, 8, 15))):
+            _incident(session, cfg, adult, on, f"STORM-{n}")
+        _incident(session, cfg, victim, date(2026, 10, 20), "STORM-H", category="HATE", hate=True)
+    return store
+
+
+def test_measures_by_financial_quarter(measured, cfg):
+    with measured.read() as session:
+        found = quarterly_measures(session, cfg, UNTIL)
+        assert first_data_on(session) == date(2025, 5, 10)
+    counts = {key: dict(counter) for key, counter in found.counts.items()}
+    assert counts["high_risk_adult"] == {(2025, 1): 1, (2026, 2): 1}
+    assert counts["high_risk_youth"] == {(2026, 3): 1}
+    assert counts["young_interventions"] == {(2026, 2): 3}
+    assert counts["abc_no_breach"] == {(2026, 3): 1}
+    # people, once each: Ada (on two cases) by three ASB incidents, Vic by one hate incident
+    assert counts["community_trigger"] == {(2025, 2): 1, (2026, 3): 1}
+    assert counts["repeat_victims"] == {(2025, 2): 1}
+    assert found.first_data == date(2025, 5, 10)
+
+
+def test_measures_stop_at_the_date_asked(measured, cfg):
+    with measured.read() as session:
+        found = quarterly_measures(session, cfg, date(2026, 9, 30))
+    assert dict(found.counts["high_risk_youth"]) == {}
+    assert dict(found.counts["abc_no_breach"]) == {}
+    assert dict(found.counts["community_trigger"]) == {(2025, 2): 1}
+
+
+@pytest.fixture
+def planned(measured):
+    with measured.write() as session:
+        plan.add_priority(session, "P1", "Safeguarding communities from abuse and violent offences")
+        p2 = plan.add_priority(session, "P2", "To reduce the harm caused by youth ASB and youth crime")
+        objective = plan.add_objective(session, p2.id, 1, "Solutions for complex issues")
+        first = plan.add_plan_action(session, objective.id, 1, "Identify repeat locations",
+                                     lead="Joint Action Group", ends_on=date(2027, 3, 31),
+                                     measures="Youth ASB incidents against the preceding year")
+        second = plan.add_plan_action(session, objective.id, 2, "Diversionary activity",
+                                      lead="CBC ASB Team")
+        plan.set_update(session, first.id, "2026/27 Q2", "on track", "Hotspots identified")
+        plan.set_update(session, first.id, "2026/27 Q3", "at risk", "=Partner capacity reduced")
+        plan.set_update(session, first.id, "2026/27 Q4", "on track", "Not yet: after Q3")
+        plan.set_update(session, second.id, "2026/27 Q2", "not started", "Funding awaited")
+    return measured
+
+
+def test_workbook_and_markdown(planned, cfg, tmp_path):
+    ecfg = exports_cfg(cfg, tmp_path / "exports")
+    paths = export_plan(planned, ecfg, quarter="2026/27 Q3")
+    assert [p.name for p in paths] == ["JAG-plan-progress-2026-27-Q3.xlsx",
+                                       "JAG-plan-progress-2026-27-Q3.md"]
+    import pandas as pd
+    from openpyxl import load_workbook
+
+    book = load_workbook(paths[0])
+    assert book.sheetnames == ["P1 Safeguarding communities fro", "P2 To reduce the harm caused by",
+                               "Measures", "Against baseline", "Notes"]
+    sheets = pd.read_excel(paths[0], sheet_name=None)
+    p1, p2 = sheets["P1 Safeguarding communities fro"], sheets["P2 To reduce the harm caused by"]
+    assert p1.empty and list(p2.columns) == [
+        "Objective", "No.", "Action", "Lead", "End date", "Impact measures", "Status 2026/27 Q3",
+        "Update 2026/27 Q3", "Update 2026/27 Q2"]
+    numbers = [row[1].value for row in book["P2 To reduce the harm caused by"].iter_rows(min_row=2)]
+    assert numbers == ["1.1", "1.2"]  # text, so 1.10 never reads as 1.1
+    assert list(p2["Status 2026/27 Q3"]) == ["at risk", "no update"]
+    assert p2["Update 2026/27 Q3"][0] == "'=Partner capacity reduced"  # neutralised
+    assert p2["Update 2026/27 Q2"][1] == "not started: Funding awaited"
+    assert "Not yet: after Q3" not in p2.to_string()
+    measures = sheets["Measures"].set_index("Measure")
+    assert list(measures.columns) == ["Baseline 2025/26 total", "2025/26 Q1", "2025/26 Q2",
+                                      "2025/26 Q3", "2025/26 Q4", "2026/27 Q1", "2026/27 Q2",
+                                      "2026/27 Q3"]
+    assert measures.loc["Interventions against young perpetrators", "2026/27 Q2"] == 3
+    assert measures.loc["Victims meeting the Community Trigger threshold", "Baseline 2025/26 total"] == 1
+    assert measures.loc["High-risk youth cases referred", "2026/27 Q3"] == 1
+    against = sheets["Against baseline"].set_index("Measure")
+    row = against.loc["High-risk adult cases referred"]
+    assert row["This quarter (2026/27 Q3)"] == 0 and row["Year to date (2026/27 Q1-Q3)"] == 1
+    assert row["Baseline same period (2025/26 Q1-Q3)"] == 1 and row["Change (year to date)"] == 0
+    assert "Baseline year 2025/26: a part year" in sheets["Notes"].to_string()
+    assert book["Measures"].oddFooter.center.text == "OFFICIAL-SENSITIVE"
+
+    md = paths[1].read_text()
+    assert md.startswith("**OFFICIAL-SENSITIVE**") and md.rstrip().endswith("**OFFICIAL-SENSITIVE**")
+    for text in ("## P2: To reduce the harm caused by youth ASB and youth crime",
+                 "### Objective 1. Solutions for complex issues", "Identify repeat locations",
+                 "Partner capacity reduced", "2026/27 Q2: on track: Hotspots identified",
+                 "No actions are recorded for this priority.", "## Measures",
+                 "| Interventions against young perpetrators | 0 | 0 | 0 | 0 | 0 | 0 | 3 | 0 |"):
+        assert text in md, text
+
+
+def test_a_chosen_baseline_and_bad_quarters(planned, cfg, tmp_path):
+    ecfg = exports_cfg(cfg, tmp_path / "exports")
+    md = export_plan(planned, ecfg, quarter="2026/27 Q3", baseline="2024/25", formats=["md"])[0]
+    text = md.read_text()
+    assert "Baseline year 2024/25 (as chosen for this report)" in text
+    assert "Baseline 2024/25 total" in text and "2024/25 Q1" in text
+    with pytest.raises(ExportError, match="Not a financial quarter"):
+        export_plan(planned, ecfg, quarter="Q3 2026")
+    with pytest.raises(ExportError, match="after"):
+        export_plan(planned, ecfg, quarter="2026/27 Q3", baseline="2027/28")
+    default = export_plan(planned, ecfg, today=date(2026, 11, 22), formats=["xlsx"])
+    assert default[0].name == "JAG-plan-progress-2026-27-Q3.xlsx"
