@@ -89,3 +89,22 @@ async def test_question_mark_lists_the_keys_and_escape_closes(sqlite_store, cfg)
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_a_long_list_shows_the_first_rows_and_m_shows_all(sqlite_store, cfg, monkeypatch):
+    from jagtui.screens import case_list
+
+    monkeypatch.setattr(case_list, "SHOWN_AT_ONCE", 2)
+    _seed(sqlite_store, ["Ann Example", "Bob Sample", "Cat Specimen"])
+    app = JagApp(sqlite_store, cfg, today=lambda: TODAY)
+    async with app.run_test(size=(120, 30)) as pilot:
+        table = await _loaded(app, pilot)
+        assert table.row_count == 2
+        assert "m shows all" in str(app.screen.query_one("#status").render())
+        await pilot.press("m")
+        await pilot.pause()
+        assert app.screen.query_one(DataTable).row_count == 3
+        # A search narrows the cases computed once, by ids from the database.
+        await pilot.press("slash", *"bob")
+        table = await _loaded(app, pilot)
+        assert _column(table, "subject") == ["Bob Sample"]

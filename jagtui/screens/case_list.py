@@ -17,7 +17,7 @@ from jagtui.case_listing import DEFAULT_SORT, CaseFilter, filter_rows, sort_rows
 from jagtui.display import RAG_STYLES, RISK_STYLES, flag_badges, literal, masked_subject
 from jagtui.rules.dates import fmt_date
 from jagtui.screens.palette import binding_commands
-from jagtui.store.caselist import CaseRow, case_rows
+from jagtui.store.caselist import CaseRow, case_rows, matching_case_ids
 from jagtui.store.casework import record_search
 from jagtui.store.errors import StoreError
 from jagtui.store.meetings import next_meeting_on
@@ -32,9 +32,9 @@ COLUMNS = (
 WIDE = 120
 # A search is audited once typing pauses this long, or at Enter: not per keystroke.
 SEARCH_AUDIT_SECONDS = 1.0
-# A big list is rebuilt when typing pauses, not per key (a small one follows every key).
-SEARCH_DEBOUNCE_SECONDS = 0.25
-SEARCH_DEBOUNCE_ROWS = 300
+# Rows put in the table at once: a DataTable row costs ~0.2 ms to build, and nobody
+# reads past a few hundred on a shared screen; `m` shows the rest.
+SHOWN_AT_ONCE = 300
 SHORT_RISK = {"high": "HIGH", "medium": "MED", "standard": "STD"}
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -63,6 +63,8 @@ class CaseListScreen(Screen):
                 tooltip="Back to the default sort: highest risk first"),
         Binding("escape", "clear_search", "Clear", show=False),
         Binding("f5", "reload", "Refresh", id="refresh", tooltip="Reload the list from the database"),
+        Binding("m", "show_all", "All rows", show=False, id="case-show-all",
+                tooltip=f"Show every row, not only the first {SHOWN_AT_ONCE}"),
     ]
 
     def __init__(self) -> None:
@@ -76,7 +78,8 @@ class CaseListScreen(Screen):
         self.compact: bool | None = None
         self.subject_width = 60
         self._search_timer: Timer | None = None
-        self._load_timer: Timer | None = None
+        self._base: list[CaseRow] | None = None  # every case for the filter, before search
+        self.show_all = False
         self._audited = ""
         self._audit_pending = ""
         self._shown_search = ""
@@ -114,20 +117,27 @@ class CaseListScreen(Screen):
 
     @work(thread=True, exclusive=True, group="case-list")
     def load(self, search: str = "") -> None:
+        """All cases for the filter once (harm, flags: the costly part), then each
+        search narrows them by ids from one indexed query."""
         app = self.app
         today = app.today()
+        base = self._base
         try:
             with app.store.read() as session:
-                upcoming = next_meeting_on(session, app.cfg.meetings.cadence_weeks, today)
-                rows = case_rows(session, app.cfg, today, search=search, next_meeting=upcoming,
-                                 **self.case_filter.sql())
+                if base is None:
+                    upcoming = next_meeting_on(session, app.cfg.meetings.cadence_weeks, today)
+                    base = filter_rows(case_rows(session, app.cfg, today, next_meeting=upcoming,
+                                                 **self.case_filter.sql()), self.case_filter)
+                ids = matching_case_ids(session, search) if search.strip() else None
         except StoreError as error:
             app.call_from_thread(app.notify, str(error), severity="error", markup=False)
             return
+        rows = base if ids is None else [row for row in base if row.id in ids]
         if not get_current_worker().is_cancelled:  # a newer search has started: drop these
-            app.call_from_thread(self.show, filter_rows(rows, self.case_filter), search)
+            app.call_from_thread(self.show, rows, search, base)
 
-    def show(self, rows: list[CaseRow], search: str = "") -> None:
+    def show(self, rows: list[CaseRow], search: str = "", base: list[CaseRow] | None = None) -> None:
+        self._base = base
         self.loaded = rows
         self._shown_search = search
         self.resort()
@@ -151,10 +161,11 @@ class CaseListScreen(Screen):
         self.cursor_key = None
         table.clear()
         self.subject_width = self.fit_subject()
-        for row in self.rows:
+        shown = self.rows if self.show_all else self.rows[:SHOWN_AT_ONCE]
+        for row in shown:
             table.add_row(*self.cells(row, private, today), key=str(row.id))
-        keys = [str(row.id) for row in self.rows]
-        if self.rows:
+        keys = [str(row.id) for row in shown]
+        if shown:
             # The same case stays highlighted across reloads, wherever it moved to.
             target = keys.index(wanted) if wanted in keys else min(max(index, 0), len(keys) - 1)
             table.move_cursor(row=target)
@@ -180,6 +191,8 @@ class CaseListScreen(Screen):
         if self._shown_search:
             parts.append(f"search: {self._shown_search}")
         parts.append(sort_words(self.sort_column, self.sort_reverse))
+        if not self.show_all and len(self.rows) > SHOWN_AT_ONCE:
+            parts.append(f"first {SHOWN_AT_ONCE} shown: / or f narrows, m shows all")
         self.query_one("#status", Static).update(Text(" · ".join(parts)))
 
     def cells(self, row: CaseRow, private: bool, today: date) -> list:
@@ -307,26 +320,26 @@ class CaseListScreen(Screen):
         box.remove_class("shown")
         self.query_one(DataTable).focus()
 
+    def action_show_all(self) -> None:
+        self.show_all = True
+        self.fill()
+
     def action_reload(self) -> None:
+        self._base = None  # the data or the filter changed: recompute, then search
+        self.load(self.query_one("#search", Input).value)
+
+    def search_again(self) -> None:
         self.load(self.query_one("#search", Input).value)
 
     @on(Input.Changed, "#search")
     def search_changed(self, event: Input.Changed) -> None:
-        for timer in (self._load_timer, self._search_timer):
-            if timer is not None:
-                timer.stop()
-        if len(self.loaded) > SEARCH_DEBOUNCE_ROWS:
-            self._load_timer = self.set_timer(SEARCH_DEBOUNCE_SECONDS, self.action_reload)
-        else:
-            self._load_timer = None
-            self.action_reload()
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        self.search_again()
         self._search_timer = self.set_timer(SEARCH_AUDIT_SECONDS, self.audit_search)
 
     @on(Input.Submitted, "#search")
     def search_done(self) -> None:
-        if self._load_timer is not None and self._shown_search != self.query_one("#search", Input).value:
-            self._load_timer.stop()
-            self.action_reload()  # Enter searches now rather than after the pause
         self.audit_search()
         self.query_one(DataTable).focus()
 

@@ -93,6 +93,16 @@ def _case_query(status, subgroup, beat, lead_agency, search, case_ids):
     return query
 
 
+def matching_case_ids(session: Session, search: str, status: str | None = None) -> set[int]:
+    """Ids of cases whose reference, title or a party's name or place contains ``search``.
+
+    Ids only, so a keystroke in the search box costs one indexed query, not a
+    recomputation of every case's harm and flags.
+    """
+    query = _case_query(status, None, None, None, search, None).with_only_columns(Case.id)
+    return set(session.scalars(query))
+
+
 def _latest_risk(session: Session, ids) -> dict[int, tuple[str, date | None]]:
     ranked = (
         select(
