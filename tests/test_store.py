@@ -350,3 +350,14 @@ def test_youth_and_trigger_flags_follow_the_case_subject(store, cfg):
     with pytest.raises(Invalid, match="Status must be one of"), store.write() as session:
         cases.open_case(session, case_type="victim", title="x", subgroup="JAG",
                         lead_agency="POLICE", opened_on=TODAY, status="pending")
+
+
+def test_matching_case_ids_is_literal_and_covers_party_names(store, cfg):
+    with store.write() as session:
+        first, _ = _victim_case(session, "Robert'); DROP TABLE cases;--")
+        second, _ = _victim_case(session, "50% Off_Name")
+    with store.read() as session:
+        assert caselist.matching_case_ids(session, "drop table") == {first.id}
+        assert caselist.matching_case_ids(session, "50%") == {second.id}
+        assert caselist.matching_case_ids(session, "JAG-26-0002") == {second.id}
+        assert caselist.matching_case_ids(session, "nobody here") == set()
