@@ -98,7 +98,10 @@ def make_engine(url: str, *, create: bool = False, busy_timeout_ms: int = 10000)
             )
             _configure_sqlite(engine, busy_timeout_ms)
         else:
-            engine = create_engine(url, pool_pre_ping=True)
+            # No server-side prepared statements: after five runs psycopg would switch to a
+            # generic plan, which for `col IN (900 values)` on a table without fresh
+            # statistics is a sequential scan per chunk (seconds each, seen on import).
+            engine = create_engine(url, pool_pre_ping=True, connect_args={"prepare_threshold": None})
     except (ArgumentError, ImportError) as exc:
         raise StoreError(f"Cannot use database URL {url!r}: {exc}") from None
     return engine
