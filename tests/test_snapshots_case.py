@@ -53,6 +53,11 @@ def test_case_screens_snapshot(snap_compare, snap_store, cfg, screen, size, priv
             await settle(pilot.app, pilot)
         for box in pilot.app.screen.query(Input):
             box.cursor_blink = False
+        # Fill once more in a quiet tick: two fills in one frame (mount and resize)
+        # occasionally left DataTable column widths at their labels' widths.
+        if hasattr(pilot.app.screen, "fill"):
+            pilot.app.screen.fill()
+            await settle(pilot.app, pilot)
         pilot.app.clear_notifications()
         await pilot.pause()
 
