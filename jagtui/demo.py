@@ -49,6 +49,7 @@ from jagtui.store.models import (
 from jagtui.store.plan import add_objective, add_plan_action, add_priority, set_update
 from jagtui.store.risk import record_assessment
 from jagtui.store.users import add_user, get_user
+from jagtui.words import plural
 
 PLAN_PERIOD = "2023-26"
 
@@ -576,10 +577,6 @@ def _uk_time() -> tzinfo:
         return ZoneInfo("Europe/London")
     except ZoneInfoNotFoundError:
         return timezone.utc
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def ensure_empty(session: Session, store: Store) -> None:
@@ -1650,7 +1647,7 @@ class _Builder:
                 note(f"{spec.lead_officer} ({agency}) presented the referral. {spec.summary}")
             else:
                 note(f"The Chair presented the referral from {agency}. {spec.summary}")
-            note(f"{_plural(len(last_six), 'incident')} had been recorded in the last six months"
+            note(f"{plural(len(last_six), 'incident')} had been recorded in the last six months"
                  + (f", the most recent on {fmt_date(max(last_six))}." if last_six else "."))
             if spec.case_type == "victim" and spec.victims[0].vulnerabilities:
                 note("Partners noted the victim's vulnerabilities and agreed that they raise the risk.")
@@ -1658,7 +1655,7 @@ class _Builder:
                  f"{spec.lead_officer} as lead officer.", "agreed")
             note(f"AGREED that the RAG rating be set at {spec.rag}.", "agreed")
         elif kind == "high risk":
-            note(f"{speaker} gave an update: {_plural(len(recent), 'further incident')} "
+            note(f"{speaker} gave an update: {plural(len(recent), 'further incident')} "
                  f"had been reported since the last meeting.")
             if spec.case_type == "perpetrator":
                 note(f"Partners discussed the risk posed by {who} and the next step under the "
@@ -1669,7 +1666,7 @@ class _Builder:
                  "agreed")
         elif kind == "review":
             note(f"{agency} provided an update on {who}: "
-                 f"{_plural(len(recent), 'incident')} since the last meeting.")
+                 f"{plural(len(recent), 'incident')} since the last meeting.")
             if not recent:
                 note("Partners noted that the situation had improved.")
             note("AGREED that the case remain open and be reviewed at the next meeting.", "agreed")

@@ -7,6 +7,7 @@ Every name, address and date of birth is fictional.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -52,8 +53,8 @@ def build_meeting(session, cfg, *, n_cases: int = 2, today: date = TODAY) -> Bui
     previous = meetings.create_meeting(session, held_on=today - timedelta(weeks=6), subgroup="JAG",
                                        chair="Inspector Dana Barker", starts_at="10:00",
                                        place="Council Offices, Southfield Road, Loughborough")
-    previous.status = "final"
     prev_item = meetings.add_item(session, previous.id, "review", "Ongoing cases", number=4)
+    previous.status = "final"
     carried = actions.add_action(
         session, ref=action_ref(previous.held_on, 4), text="Arrange a joint visit", owner="T. McCabe",
         owner_agency="CBC-ASB", due_on=today - timedelta(days=3), meeting_id=previous.id,
@@ -133,6 +134,16 @@ def build_meeting(session, cfg, *, n_cases: int = 2, today: date = TODAY) -> Bui
     session.add(Amendment(meeting_id=meeting.id, text="Item 2: the date of the last meeting corrected"))
     session.flush()
     return Built(meeting.id, previous.id, case_ids, person_ids, carried.id, completed.id, raised)
+
+
+@contextmanager
+def still_draft(session, meeting_id: int):
+    """Changes made while the minutes were a draft (final minutes refuse them)."""
+    meeting = meetings.get_meeting(session, meeting_id)
+    meeting.status = "in progress"
+    yield
+    meeting.status = "final"
+    session.flush()
 
 
 def exports_cfg(cfg, folder):

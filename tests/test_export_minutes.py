@@ -14,7 +14,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from export_fixture import TODAY, build_meeting, docx_text, exports_cfg
+from export_fixture import TODAY, build_meeting, docx_text, exports_cfg, still_draft
 from jagtui.export.minutes import export_minutes
 from jagtui.export.paths import ExportError
 from jagtui.rules.dates import action_ref
@@ -76,10 +76,8 @@ def test_the_action_log_is_the_one_the_meeting_saw(store, built):
     """Closed before the meeting: gone. Raised at a later meeting: not yet. Updated since: as then."""
     with store.write() as session:
         earlier = meetings.get_meeting(session, built.previous_id)
-        item = meetings.add_item(session, earlier.id, "review", "Old business")
-        closed = actions.add_action(session, ref=action_ref(earlier.held_on, item.number),
-                                    text="Long done", owner="X", meeting_id=earlier.id,
-                                    item_id=item.id)
+        closed = actions.add_action(session, ref=action_ref(earlier.held_on, 5),
+                                    text="Long done", owner="X", meeting_id=earlier.id)
         actions.add_update(session, closed.id, earlier.held_on + timedelta(days=1), "Done",
                            status="complete")
         later = meetings.create_meeting(session, held_on=TODAY + timedelta(weeks=6), subgroup="JAG")
@@ -146,7 +144,7 @@ def test_draft_minutes_say_so_on_every_page(lite, ecfg):
 
 def test_user_text_is_literal_in_markdown(lite, ecfg):
     store, built = lite
-    with store.write() as session:
+    with store.write() as session, still_draft(session, built.meeting_id):
         item = meetings.items(session, built.meeting_id)[5]
         meetings.add_note(session, item.id,
                           "# not a heading *not bold* [x](http://evil) | pipe\n- not a list")
@@ -208,7 +206,7 @@ def test_pseudonyms_are_stable_across_re_exports(lite, ecfg):
     store, built = lite
     first = export_minutes(store, ecfg, built.meeting_id, redacted=True, formats=["md"])[0]
     before = first.read_text()
-    with store.write() as session:
+    with store.write() as session, still_draft(session, built.meeting_id):
         # a new item about the second case, added first in the running order
         meetings.add_item(session, built.meeting_id, "other", "Late item", number=0,
                           case_id=built.case_ids[1])

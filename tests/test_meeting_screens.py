@@ -146,6 +146,30 @@ async def test_a_member_sees_the_meeting_but_cannot_record_in_it(running, cfg):
         assert len(meetings.notes(session, [item.id])[item.id]) == 2
 
 
+async def test_escape_asks_before_leaving_the_running_meeting(running, cfg):
+    from jagtui.screens.agenda_runner import LeaveMeeting
+
+    store, meeting_id, _ids = running
+    app = _app(store, cfg)
+    async with app.run_test(size=(120, 36)) as pilot:
+        runner = await _runner(app, pilot, meeting_id, "n")
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, LeaveMeeting)
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert app.screen is runner
+        # From the notes box the first Esc only goes back to the agenda.
+        await pilot.press("i", "escape")
+        await settle(app, pilot)
+        assert app.screen is runner
+        await pilot.press("escape", "escape")
+        await settle(app, pilot)
+        assert app.screen is not runner and not isinstance(app.screen, LeaveMeeting)
+    with store.read() as session:
+        assert [m.id for m in meeting_run.in_progress(session)] == [meeting_id]
+
+
 async def test_notes_are_numbered_in_the_order_typed_and_drafts_kept(running, cfg):
     store, meeting_id, ids = running
     app = _app(store, cfg)

@@ -291,6 +291,10 @@ def test_final_minutes_are_read_only_and_corrected_by_amendment(store, cfg):
         lambda s: meeting_run.add_attendance(s, meeting_id, Attendee("Late Comer")),
         lambda s: entries.raise_action(s, high.id, text="Late", owner="x"),
         lambda s: entries.review_update(s, meeting_id, ids.open_action, "Late"),
+        # The store's own building blocks refuse too, whoever calls them.
+        lambda s: meetings.add_note(s, high.id, "Late"),
+        lambda s: meetings.add_item(s, meeting_id, "aob", "Late item"),
+        lambda s: meetings.add_attendee(s, meeting_id, "Late Comer"),
     ):
         with store.write() as session, pytest.raises(Invalid, match="final"):
             attempt(session)

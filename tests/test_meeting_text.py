@@ -71,3 +71,25 @@ def test_the_roll_keeps_a_chair_and_each_person_once():
     again = Roll.loads(roll.dumps())
     assert again == roll
     assert Roll.loads("not json") == Roll() and Roll.loads('{"people": [["x", "y", "boss"]]}') == Roll()
+
+
+def test_the_end_summary_counts_in_words_singular_for_one():
+    from datetime import date
+
+    from jagtui.screens.meeting_text import summary_text
+    from jagtui.store.meeting_run import Decision, MeetingSummary
+    from jagtui.store.models import Meeting
+
+    meeting = Meeting(held_on=date(2026, 11, 22), subgroup="JAG")
+    one = MeetingSummary(meeting, 1, 1, (Decision(1, "A joint visit"),), (), (), ())
+    assert "1 item, 1 discussion point, 1 decision, 0 new actions" in summary_text(one, True).plain
+    many = MeetingSummary(meeting, 3, 2, (), (), (), ())
+    assert "3 items, 2 discussion points, 0 decisions, 0 new actions" in summary_text(many, False).plain
+
+
+def test_plural_words():
+    from jagtui.words import plural
+
+    assert plural(1, "match", "matches") == "1 match"
+    assert plural(2, "match", "matches") == "2 matches"
+    assert plural(0, "point") == "0 points"

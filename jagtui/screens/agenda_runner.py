@@ -28,6 +28,7 @@ from textual.worker import get_current_worker
 from jagtui.display import literal
 from jagtui.rules.dates import fmt_date
 from jagtui.screens import meeting_text as show
+from jagtui.screens.forms.base import ConfirmScreen
 from jagtui.screens.writes import OrderedWrites
 from jagtui.store import meeting_run
 from jagtui.store.agenda import move_item
@@ -81,6 +82,17 @@ class GoToItem(ModalScreen[int]):
             self.app.notify(f"Type a number from 1 to {self.count}", severity="warning")
 
 
+class LeaveMeeting(ConfirmScreen):
+    """Esc on the running meeting asks first: one stray key must not take the shared
+    screen out of the meeting. A second Esc (or y) leaves; n stays."""
+
+    BINDINGS = [
+        Binding("y,enter,escape", "answer(True)", "Leave", key_display="y/Esc", id="leave-yes"),
+        Binding("n", "answer(False)", "Stay", id="leave-no"),
+    ]
+    HINT = "y or Esc leaves · n stays"
+
+
 class AgendaRunnerScreen(Screen):
     TITLE = "Meeting"
     CSS_PATH = "meeting.tcss"
@@ -120,7 +132,7 @@ class AgendaRunnerScreen(Screen):
         Binding("E", "end", "End meeting", key_display="E", id="run-end",
                 tooltip="Summary of what changed, then the minutes become final"),
         Binding("escape", "back", "Leave", key_display="Esc", id="run-leave", show=False,
-                tooltip="Back to the meetings list; the meeting stays open to resume"),
+                tooltip="Leave, after asking; the meeting stays open to resume"),
     ]
 
     def __init__(self, meeting_id: int) -> None:
@@ -593,7 +605,14 @@ class AgendaRunnerScreen(Screen):
         if self.focused is not None and self.focused.id == "note_draft":
             self.query_one("#agenda", OptionList).focus()
             return
-        self.dismiss_runner()
+        self.keep_draft_now()
+
+        def answered(leave: bool | None) -> None:
+            if leave:
+                self.dismiss_runner()
+
+        self.app.push_screen(LeaveMeeting("Leave the meeting? It stays in progress: "
+                                          "o on the meetings list resumes it."), answered)
 
     def dismiss_runner(self) -> None:
         self.keep_draft_now()

@@ -19,6 +19,7 @@ from jagtui.store.actions import ActionRow
 from jagtui.store.casefile import CaseFile, Party
 from jagtui.store.meeting_run import MeetingSummary
 from jagtui.store.models import Attendance, ItemNote, MeetingItem
+from jagtui.words import plural
 
 _ROMAN = (("x", 10), ("ix", 9), ("v", 5), ("iv", 4), ("i", 1))
 
@@ -227,8 +228,8 @@ def summary_text(done: MeetingSummary, final: bool, parties: Sequence[Party] = (
     out = Text(f"{meeting.subgroup} meeting, {fmt_date(meeting.held_on)}", style="bold")
     out.append(" — minutes FINAL" if final else " — not yet final",
                style="bold green" if final else "bold yellow")
-    out.append(f"\n{done.item_count} items, {done.points} discussion points, "
-               f"{len(done.decisions)} decisions, {len(done.new_actions)} new actions\n")
+    out.append(f"\n{plural(done.item_count, 'item')}, {plural(done.points, 'discussion point')}, "
+               f"{plural(len(done.decisions), 'decision')}, {plural(len(done.new_actions), 'new action')}\n")
 
     def section(title: str, lines: list[Text]) -> None:
         out.append(f"\n{title} ({len(lines)})\n", style="bold")

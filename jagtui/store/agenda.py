@@ -20,6 +20,7 @@ from jagtui.rules.dates import action_ref, fmt_date, next_meeting_date
 from jagtui.store.actions import ActionRow, action_rows
 from jagtui.store.caselist import CaseRow, case_rows, highest_risk_first
 from jagtui.store.errors import Invalid
+from jagtui.store.meetings import changeable_meeting
 from jagtui.store.models import (
     Action, ActionUpdate, Case, Intervention, Meeting, MeetingItem,
 )
@@ -228,11 +229,3 @@ def _renumber(session: Session, meeting: Meeting, ordered: list[MeetingItem]) ->
                 action.ref = action_ref(meeting.held_on, moved[action.item_id])
         session.flush()
     return ordered
-
-
-def changeable_meeting(session: Session, meeting_id: int) -> Meeting:
-    """The meeting, unless its minutes are final (they are then read-only)."""
-    meeting = fetch(session, Meeting, meeting_id, "meeting")
-    if meeting.status == "final":
-        raise Invalid("These minutes are final: record a correction as an amendment")
-    return meeting

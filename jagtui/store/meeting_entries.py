@@ -15,9 +15,9 @@ from sqlmodel import Session
 from jagtui.config import Config
 from jagtui.rules.dates import action_ref, fmt_date
 from jagtui.store import actions, cases, interventions, meetings, risk
-from jagtui.store.agenda import changeable_meeting
 from jagtui.store.errors import Invalid
 from jagtui.store.meeting_run import item_in_session
+from jagtui.store.meetings import changeable_meeting
 from jagtui.store.models import Action, ActionUpdate, RiskAssessment
 from jagtui.store.records import fetch, require
 

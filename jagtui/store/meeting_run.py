@@ -18,10 +18,10 @@ from jagtui.config import Config
 from jagtui.store import audit, meetings
 from jagtui.store.actions import ActionRow, action_rows
 from jagtui.store.agenda import (
-    CASE_KINDS, build_agenda, changeable_meeting, items, next_meeting_title,
-    proposed_next_meeting, save_agenda,
+    CASE_KINDS, build_agenda, items, next_meeting_title, proposed_next_meeting, save_agenda,
 )
 from jagtui.store.errors import Invalid
+from jagtui.store.meetings import changeable_meeting
 from jagtui.store.models import (
     Action, ActionUpdate, Amendment, Attendance, AuditEntry, Case, ItemNote, Meeting, MeetingItem,
     User, utcnow,

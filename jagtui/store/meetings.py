@@ -10,6 +10,7 @@ from sqlmodel import Session
 from jagtui.store.models import (
     ATTENDANCE_KINDS, ITEM_KINDS, NOTE_KINDS, Attendance, ItemNote, Meeting, MeetingItem,
 )
+from jagtui.store.errors import Invalid
 from jagtui.store.records import edit, fetch, one_of, require
 
 
@@ -49,7 +50,7 @@ def list_meetings(session: Session, subgroup: str | None = None) -> list[Meeting
 
 def add_attendee(session: Session, meeting_id: int, name: str, organisation: str = "",
                  kind: str = "present") -> Attendance:
-    fetch(session, Meeting, meeting_id, "meeting")
+    changeable_meeting(session, meeting_id)
     row = Attendance(meeting_id=meeting_id, name=require(name, "A name"), organisation=organisation,
                      kind=one_of(kind, ATTENDANCE_KINDS, "Attendance"))
     session.add(row)
@@ -63,10 +64,18 @@ def attendance(session: Session, meeting_id: int) -> list[Attendance]:
     ))
 
 
+def changeable_meeting(session: Session, meeting_id: int) -> Meeting:
+    """The meeting, unless its minutes are final (they are then read-only)."""
+    meeting = fetch(session, Meeting, meeting_id, "meeting")
+    if meeting.status == "final":
+        raise Invalid("These minutes are final: record a correction as an amendment")
+    return meeting
+
+
 def add_item(session: Session, meeting_id: int, kind: str, title: str,
              case_id: int | None = None, number: int | None = None) -> MeetingItem:
     """Append an item (numbered after the last unless ``number`` is given)."""
-    fetch(session, Meeting, meeting_id, "meeting")
+    changeable_meeting(session, meeting_id)
     if number is None:
         last = session.scalar(select(func.max(MeetingItem.number))
                               .where(MeetingItem.meeting_id == meeting_id))
@@ -86,7 +95,7 @@ def items(session: Session, meeting_id: int) -> list[MeetingItem]:
 
 def add_note(session: Session, item_id: int, text: str, kind: str = "point") -> ItemNote:
     """A numbered discussion point, or an AGREED decision (``kind="agreed"``)."""
-    fetch(session, MeetingItem, item_id, "meeting item")
+    changeable_meeting(session, fetch(session, MeetingItem, item_id, "meeting item").meeting_id)
     last = session.scalar(select(func.max(ItemNote.number)).where(ItemNote.item_id == item_id))
     note = ItemNote(item_id=item_id, number=(last or 0) + 1, kind=one_of(kind, NOTE_KINDS, "Note kind"),
                     text=require(text, "The note"))

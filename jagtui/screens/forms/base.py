@@ -70,6 +70,7 @@ class ConfirmScreen(ModalScreen[bool]):
         Binding("y,enter", "answer(True)", "Yes", id="confirm-yes"),
         Binding("n,escape", "answer(False)", "No", key_display="n/Esc", id="confirm-no"),
     ]
+    HINT = "y yes · n or Esc no"
 
     def __init__(self, question: str) -> None:
         super().__init__()
@@ -78,7 +79,7 @@ class ConfirmScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm"):
             yield Static(Text(self.question), markup=False)
-            yield Static("y yes · n or Esc no", classes="hint")
+            yield Static(self.HINT, classes="hint")
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
