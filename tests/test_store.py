@@ -363,3 +363,18 @@ def test_matching_case_ids_is_literal_and_covers_party_names(store, cfg):
         assert caselist.matching_case_ids(session, "50%") == {second.id}
         assert caselist.matching_case_ids(session, "JAG-26-0002") == {second.id}
         assert caselist.matching_case_ids(session, "nobody here") == set()
+
+
+def test_a_lookup_with_nul_is_a_clear_refusal_or_nothing_never_a_driver_error(store):
+    from sqlalchemy import select
+
+    from jagtui.store.models import Case
+
+    with store.read() as session:
+        if store.is_sqlite:
+            assert session.scalars(select(Case).where(Case.reference == "JAG\x00")).all() == []
+        else:
+            with pytest.raises(Invalid, match="NUL"):
+                session.scalars(select(Case).where(Case.reference == "JAG\x00")).all()
+        # The session stays usable afterwards.
+        assert session.scalars(select(Case).where(Case.reference == "JAG")).all() == []

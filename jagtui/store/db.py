@@ -20,7 +20,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlmodel import Session
 
 from jagtui.store import hooks
-from jagtui.store.errors import StoreError
+from jagtui.store.errors import Invalid, StoreError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 # The newest migration, so start-up can check the schema without importing Alembic;
@@ -105,9 +105,19 @@ def make_engine(url: str, *, create: bool = False, busy_timeout_ms: int = 10000)
             # generic plan, which for `col IN (900 values)` on a table without fresh
             # statistics is a sequential scan per chunk (seconds each, seen on import).
             engine = create_engine(url, pool_pre_ping=True, connect_args={"prepare_threshold": None})
+            event.listen(engine, "before_cursor_execute", _refuse_nul)
     except (ArgumentError, ImportError) as exc:
         raise StoreError(f"Cannot use database URL {url!r}: {exc}") from None
     return engine
+
+
+def _refuse_nul(_conn, _cursor, _statement, parameters, _context, executemany) -> None:
+    """PostgreSQL cannot even compare text holding NUL: say so, rather than a driver error.
+    (Stored text is checked earlier, field by field, in ``hooks.check_text``.)"""
+    for row in parameters if executemany else (parameters,):
+        values = row.values() if isinstance(row, dict) else row or ()
+        if any(isinstance(value, str) and "\x00" in value for value in values):
+            raise Invalid("Text with a NUL character (\\0) cannot be looked up or stored")
 
 
 def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
