@@ -313,3 +313,34 @@ async def test_typed_markup_is_shown_as_typed(sqlite_store, cfg):
         await settle(app, pilot)
         option = app.screen.query_one("#picker-list").get_option_at_index(0)
         assert "[bold]Mal[/] \\x1b[31mformed" in option.prompt.plain
+
+
+async def test_a_draft_puts_back_the_chosen_place_and_people(sqlite_store, cfg):
+    from sqlalchemy import select
+
+    from jagtui.screens.forms.fields import InvolvedList, PickField
+    from jagtui.store import drafts
+    from jagtui.store.models import Location, Person
+
+    seed(sqlite_store, cfg)
+    app = make_app(sqlite_store, cfg)
+    async with app.run_test(size=(100, 30)) as pilot:
+        case_id = (await open_first_case(app, pilot)).case_id
+        with sqlite_store.write() as session:
+            place = session.scalars(select(Location).order_by(Location.id)).first()
+            one, two = session.scalars(select(Person).order_by(Person.id).limit(2)).all()
+            drafts.save(session, f"incident:new:case:{case_id}", {
+                "source_ref": "STORM 123",
+                "location": f"location:{place.id}",
+                # a person since deleted and a role no longer offered are left out
+                "people": f"person:{one.id}=witness;person:{two.id}=perpetrator;"
+                          f"person:99999=victim;person:{one.id}=bystander",
+            })
+        await pilot.press("i", "a")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, IncidentForm)
+        assert form.query_one("#source_ref", Input).value == "STORM 123"
+        assert form.query_one("#location", PickField).picked.id == place.id
+        assert [(p.id, role) for p, role in form.query_one("#people", InvolvedList).people] == [
+            (one.id, "witness"), (two.id, "perpetrator")]

@@ -170,6 +170,26 @@ async def test_escape_asks_before_leaving_the_running_meeting(running, cfg):
         assert [m.id for m in meeting_run.in_progress(session)] == [meeting_id]
 
 
+async def test_a_hang_up_keeps_the_note_being_typed_in_the_meeting(running, cfg):
+    import signal
+
+    from jagtui.store import drafts
+    from jagtui.store.meeting_view import note_draft_key
+
+    store, meeting_id, _ids = running
+    app = _app(store, cfg)
+    async with app.run_test(size=(120, 36)) as pilot:
+        runner = await _runner(app, pilot, meeting_id, "n")
+        item = runner.item
+        # Typed and cut off at once, well inside the one-second debounce.
+        await pilot.press("i", *"Cut off mid-sentence")
+        app.stop_on_signal(signal.SIGHUP)
+        await pilot.pause()
+    assert app.return_code == 128 + signal.SIGHUP
+    with store.read() as session:
+        assert drafts.load(session, note_draft_key(item)) == {"note_draft": "Cut off mid-sentence"}
+
+
 async def test_notes_are_numbered_in_the_order_typed_and_drafts_kept(running, cfg):
     store, meeting_id, ids = running
     app = _app(store, cfg)

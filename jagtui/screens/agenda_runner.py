@@ -32,6 +32,7 @@ from jagtui.screens.forms.base import ConfirmScreen
 from jagtui.screens.writes import OrderedWrites
 from jagtui.store import meeting_run
 from jagtui.store.agenda import move_item
+from jagtui.store.errors import StoreError
 from jagtui.store.meeting_view import (
     ItemView, MeetingView, item_view, keep_note_draft, meeting_view,
 )
@@ -464,17 +465,37 @@ class AgendaRunnerScreen(Screen):
             self._draft_timer.stop()
         self._draft_timer = self.set_timer(NOTE_DEBOUNCE, self.keep_draft_now)
 
-    def keep_draft_now(self) -> None:
-        """Keep what is typed under the current item (debounced, and on leaving it)."""
+    def _unsaved_draft(self) -> tuple[MeetingItem, str] | None:
+        """The item and the note typed under it, when that is not yet kept."""
         if self._draft_timer is not None:
             self._draft_timer.stop()
             self._draft_timer = None
         item = self.item
         text = self.query_one("#note_draft", NotesBox).text
         if item is None or text == self._draft_saved or self.view.meeting.status == "final":
-            return
+            return None
         self._draft_saved = text
-        self.writes.submit(lambda session: keep_note_draft(session, item, text))
+        return item, text
+
+    def keep_draft_now(self) -> None:
+        """Keep what is typed under the current item (debounced, and on leaving it)."""
+        unsaved = self._unsaved_draft()
+        if unsaved is not None:
+            item, text = unsaved
+            self.writes.submit(lambda session: keep_note_draft(session, item, text))
+
+    def flush_own_draft(self) -> list[str]:
+        """On a hang-up: the note typed so far, written now in this thread (a worker
+        would not outlive the app); returns the problems. See ``DraftKeeping.flush_drafts``."""
+        unsaved = self._unsaved_draft()
+        if unsaved is None:
+            return []
+        try:
+            with self.app.store.write() as session:
+                keep_note_draft(session, *unsaved)
+        except StoreError as error:
+            return [f"The note being typed was not kept: {error}"]
+        return []
 
     def on_screen_suspend(self) -> None:
         self.keep_draft_now()

@@ -277,12 +277,16 @@ class DraftKeeping:
         the forms close with the app.
         """
         self._drafts_closing = True
+        # Screens that keep their own draft (the agenda runner's notes box) write it now.
+        problems = [problem for screen in self.screen_stack
+                    if callable(getattr(screen, "flush_own_draft", None))
+                    for problem in screen.flush_own_draft()]
         if self._draft_writer is None:
-            return []
+            return problems
         for screen, state in list(getattr(self, "_draft_screens", {}).items()):
             if state.begun and screen.is_attached:
                 try:
                     self._draft_queue(state, form_fields(screen))
                 except Exception:  # a form half torn down: keep what was already queued
                     continue
-        return self._draft_writer.drain()
+        return problems + self._draft_writer.drain()

@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from jagtui.store import audit
 from jagtui.store.cases import close_case, get_case, link_party, open_case, update_case
-from jagtui.store.errors import Invalid
+from jagtui.store.errors import Invalid, NotFound
 from jagtui.store.incidents import add_incident, link_person, update_incident
 from jagtui.store.models import (
     INCIDENT_ROLES, INCIDENT_SOURCES, CaseParty, Incident, IncidentParty, Location, Person,
@@ -81,6 +81,23 @@ def picked(session: Session, kind: str, record_id: int) -> Picked:
     if kind == "person":
         return _person(fetch(session, Person, record_id, "person"))
     return _location(fetch(session, Location, record_id, "location"))
+
+
+def picked_from_tokens(session: Session, tokens: Iterable[str]) -> dict[str, Picked]:
+    """Token (``person:12``) -> the person or place, for putting a draft back.
+
+    Malformed tokens and records deleted since are left out: a draft is a
+    convenience, never a reason to fail.
+    """
+    found = {}
+    for token in tokens:
+        kind, _, number = token.partition(":")
+        if kind in ("person", "location") and number.isdigit():
+            try:
+                found[token] = picked(session, kind, int(number))
+            except NotFound:
+                continue
+    return found
 
 
 def start_case(session: Session, *, subject: Picked | None, case_type: str, **fields):

@@ -86,6 +86,12 @@ class PickField(Widget, can_focus=True):
         if self.clearable and self.picked is not None:
             self.set(None)
 
+    def restore_value(self, token: str) -> None:
+        """A draft's choice back (see ``jagtui.screens.drafts``); one since deleted stays empty."""
+        found = _resolve(self, [token]) if token else {}
+        if token in found or self.clearable:
+            self.set(found.get(token))
+
 
 class InvolvedList(OptionList):
     """People involved in an incident, each with a role: a add, r role, d remove."""
@@ -167,3 +173,18 @@ class InvolvedList(OptionList):
             return
         del self.people[index]
         self._changed()
+
+    def restore_value(self, value: str) -> None:
+        """A draft's list back (``person:12=victim;...``): people since deleted are left out."""
+        pairs = [item.rpartition("=")[::2] for item in value.split(";") if "=" in item]
+        found = _resolve(self, [token for token, _ in pairs])
+        self.people = [(found[token], role) for token, role in pairs
+                       if token in found and role in self.roles]
+        self._changed()
+
+
+def _resolve(widget: Widget, tokens: list[str]) -> dict[str, Picked]:
+    from jagtui.store.casework import picked_from_tokens
+
+    with widget.app.store.read() as session:
+        return picked_from_tokens(session, tokens)
