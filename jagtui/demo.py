@@ -1557,7 +1557,7 @@ class _Builder:
         if previous:
             add_note(self.session, item.id, f"The minutes of the meeting held on {fmt_date(previous)} "
                      "were reviewed; there were no amendments.")
-            add_note(self.session, item.id, f"AGREED that the minutes of the meeting held on "
+            add_note(self.session, item.id, f"That the minutes of the meeting held on "
                      f"{fmt_date(previous)} be approved as a true record.", kind="agreed")
         else:
             add_note(self.session, item.id, "The minutes of the previous meeting were approved.")
@@ -1651,9 +1651,9 @@ class _Builder:
                  + (f", the most recent on {fmt_date(max(last_six))}." if last_six else "."))
             if spec.case_type == "victim" and spec.victims[0].vulnerabilities:
                 note("Partners noted the victim's vulnerabilities and agreed that they raise the risk.")
-            note(f"AGREED that the case be adopted with {agency} as lead agency and "
+            note(f"That the case be adopted with {agency} as lead agency and "
                  f"{spec.lead_officer} as lead officer.", "agreed")
-            note(f"AGREED that the RAG rating be set at {spec.rag}.", "agreed")
+            note(f"That the RAG rating be set at {spec.rag}.", "agreed")
         elif kind == "high risk":
             note(f"{speaker} gave an update: {plural(len(recent), 'further incident')} "
                  f"had been reported since the last meeting.")
@@ -1662,24 +1662,24 @@ class _Builder:
                      "ASB incremental approach.")
             else:
                 note(f"Partners discussed the risk to {who} and the safety measures in place.")
-            note("AGREED that the RAG rating remain red and the case be reviewed at the next meeting.",
+            note("That the RAG rating remain red and the case be reviewed at the next meeting.",
                  "agreed")
         elif kind == "review":
             note(f"{agency} provided an update on {who}: "
                  f"{plural(len(recent), 'incident')} since the last meeting.")
             if not recent:
                 note("Partners noted that the situation had improved.")
-            note("AGREED that the case remain open and be reviewed at the next meeting.", "agreed")
+            note("That the case remain open and be reviewed at the next meeting.", "agreed")
         else:
             note(f"{speaker} proposed closure: {spec.closure_reason[0].lower()}{spec.closure_reason[1:]}.")
-            note(f"AGREED that the case be closed: "
+            note(f"That the case be closed: "
                  f"{spec.closure_reason[0].lower()}{spec.closure_reason[1:]}.", "agreed")
             return []
         raised = []
         options = list(CASE_ACTIONS[spec.case_type])
         for preferences, phrase in rng.sample(options, k=rng.randint(1, 2)):
             officer = self._owner(preferences)
-            note(f"AGREED that {officer.name} {phrase}.", "agreed")
+            note(f"That {officer.name} {phrase}.", "agreed")
             raised.append(add_action(
                 self.session, ref=action_ref(day, item.number), text=f"{officer.name} to {phrase}",
                 owner=officer.name, owner_agency=officer.agency,

@@ -215,7 +215,7 @@ def test_meetings_items_notes_and_history(store):
         meetings.add_attendee(session, meeting.id, "Bob Absent", "Probation Service", "apology")
         item = meetings.add_item(session, meeting.id, "high risk", "High-risk case", case.id)
         meetings.add_note(session, item.id, "Three incidents since the last meeting")
-        meetings.add_note(session, item.id, "AGREED that a CPW is issued", "agreed")
+        meetings.add_note(session, item.id, "That a CPW is issued", "agreed")
     with store.read() as session:
         assert meetings.last_meeting_date(session) == TODAY
         assert [a.kind for a in meetings.attendance(session, meeting.id)] == ["present", "apology"]
