@@ -138,4 +138,6 @@ def run_import(
         raise StoreError(f"The import failed and nothing was written: {first_line(exc.orig)}") from None
     except StoreError as exc:
         raise StoreError(f"The import failed and nothing was written: {exc}") from None
+    if report.applied:
+        store.refresh_statistics("incidents", "incident_parties", "people", "locations")
     return report

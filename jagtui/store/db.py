@@ -178,6 +178,15 @@ class Store:
                 session.rollback()
                 raise
 
+    def refresh_statistics(self, *tables: str) -> None:
+        """Fresh planner statistics after a bulk load, on PostgreSQL (autovacuum gets
+        there later; until then new rows are planned as if absent). SQLite's planner
+        keeps none, and its queries are written for that."""
+        if self.is_sqlite or not tables:
+            return
+        with self.engine.begin() as conn:
+            conn.exec_driver_sql(f"ANALYZE {', '.join(tables)}")
+
     def dispose(self) -> None:
         self.engine.dispose()
 
