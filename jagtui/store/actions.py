@@ -6,13 +6,13 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from jagtui.store.models import (
     Action, ActionUpdate, Case, CaseParty, Location, Meeting, MeetingItem, Person, User,
 )
-from jagtui.store.people import like_pattern
+from jagtui.store.text_search import contains
 from jagtui.store.records import edit, fetch, one_of, require
 
 STATUSES = ("open", "complete", "cancelled")
@@ -78,11 +78,8 @@ def action_rows(session: Session, *, status: str | None = "open", case_id: int |
     if status:
         query = query.where(Action.status == status)
     if search.strip():
-        pattern = like_pattern(search.strip().lower())
-        query = query.where(or_(*(
-            func.lower(column).like(pattern, escape="\\")
-            for column in (Action.ref, Action.text, Action.owner, Action.owner_agency, Case.reference)
-        )))
+        query = query.where(contains(search, Action.ref, Action.text, Action.owner,
+                                     Action.owner_agency, Case.reference))
     if case_id is not None:
         query = query.where(Action.case_id == case_id)
     if meeting_id is not None:
@@ -147,13 +144,12 @@ def meeting_of_ref(session: Session, ref: str) -> tuple[int | None, int | None]:
 def owner_names(session: Session, text: str = "", limit: int = 50) -> list[tuple[str, str]]:
     """(name, agency) of people who can own an action: users of jagtui and
     everyone who has owned an action before, matching ``text``, by name."""
-    pattern = like_pattern(text.strip().lower())
     found: dict[str, tuple[str, str]] = {}
     queries = (
         select(User.display_name, User.agency)
-        .where(User.active, func.lower(User.display_name).like(pattern, escape="\\")),
+        .where(User.active, contains(text, User.display_name)),
         select(Action.owner, Action.owner_agency)
-        .where(func.lower(Action.owner).like(pattern, escape="\\"))
+        .where(contains(text, Action.owner))
         .order_by(Action.id.desc()),
     )
     for query in queries:

@@ -21,6 +21,7 @@ from sqlmodel import Session
 
 from jagtui.store import hooks
 from jagtui.store.errors import Invalid, StoreError
+from jagtui.store.text_search import SQLITE_LOWER, python_lower
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 # The newest migration, so start-up can check the schema without importing Alembic;
@@ -131,6 +132,8 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         cursor.execute("PRAGMA synchronous = FULL")
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.close()
+        # lower() that folds every letter, as PostgreSQL's does (jagtui.store.text_search).
+        dbapi_conn.create_function(SQLITE_LOWER, 1, python_lower, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn) -> None:

@@ -18,6 +18,7 @@ from sqlmodel import Session
 
 from jagtui.store.hooks import check_text
 from jagtui.store.models import AuditEntry, Incident, IncidentParty, Location, Person, utcnow
+from jagtui.store.text_search import unicode_lower
 
 _INTERNAL = {"id", "created_at", "created_by", "updated_at", "updated_by", "version"}
 
@@ -106,7 +107,7 @@ def people_sharing(
     found: dict[int, PersonRecord] = {}
     compact_postcode = func.upper(func.replace(Person.postcode, " ", ""))
     lookups = ((Person.id, ids), (Person.date_of_birth, births), (compact_postcode, postcodes),
-               (func.lower(func.trim(Person.address)), addresses))
+               (unicode_lower(func.trim(Person.address)), addresses))
     for column, values in lookups:
         for chunk in chunks(v for v in values if v):
             for record in _people(session, column.in_(chunk)):
@@ -121,8 +122,8 @@ def locations_sharing(
     """Locations with one of these ids, names or addresses (lower case) or postcodes."""
     found: dict[int, LocationRecord] = {}
     compact_postcode = func.upper(func.replace(Location.postcode, " ", ""))
-    lookups = ((Location.id, ids), (func.lower(func.trim(Location.name)), names),
-               (func.lower(func.trim(Location.address)), names), (compact_postcode, postcodes))
+    lookups = ((Location.id, ids), (unicode_lower(func.trim(Location.name)), names),
+               (unicode_lower(func.trim(Location.address)), names), (compact_postcode, postcodes))
     for column, values in lookups:
         for chunk in chunks(v for v in values if v):
             rows = session.execute(

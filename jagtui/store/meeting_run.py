@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 from sqlmodel import Session
 
 from jagtui.config import Config
@@ -26,8 +26,8 @@ from jagtui.store.models import (
     Action, ActionUpdate, Amendment, Attendance, AuditEntry, Case, ItemNote, Meeting, MeetingItem,
     User, utcnow,
 )
-from jagtui.store.people import like_pattern
 from jagtui.store.records import edit, fetch, one_of, require
+from jagtui.store.text_search import contains
 
 NOT_ACKNOWLEDGED = "Acknowledge the confidentiality statement before any case is opened"
 
@@ -41,11 +41,8 @@ class Attendee:
 def directory(session: Session, cfg: Config, search: str = "", limit: int = 50) -> list[Attendee]:
     """People to pick from: everyone who has attended before and every active user,
     matching ``search`` in the name or organisation, by name, each once."""
-    pattern = like_pattern(search.strip().lower())
-
     def matching(name_col, org_col):
-        return or_(func.lower(name_col).like(pattern, escape="\\"),
-                   func.lower(org_col).like(pattern, escape="\\"))
+        return contains(search, name_col, org_col)
 
     found: dict[tuple[str, str], Attendee] = {}
     for name, organisation in session.execute(

@@ -4,22 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 from sqlmodel import Session
 
 from jagtui.store.models import Location, Person
 from jagtui.store.records import edit, fetch, require
-
-
-def like_pattern(text: str) -> str:
-    """A LIKE pattern that matches ``text`` literally anywhere (``%`` and ``_`` escaped).
-
-    NUL is left out: no stored text can hold one (see ``hooks.check_text``), the
-    terminal shows nothing for it, and PostgreSQL refuses it even in a search.
-    """
-    text = text.replace("\x00", "")
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+from jagtui.store.text_search import contains, like_pattern  # noqa: F401 - like_pattern: old import path
 
 
 def add_person(session: Session, name: str, *, date_of_birth: date | None = None, **fields) -> Person:
@@ -57,16 +47,9 @@ def update_location(
 
 def search_people(session: Session, text: str, limit: int = 20) -> list[Person]:
     """People whose name, address or postcode contains ``text`` (case-insensitive)."""
-    pattern = like_pattern(text.strip().lower())
     query = (
         select(Person)
-        .where(
-            or_(
-                func.lower(Person.name).like(pattern, escape="\\"),
-                func.lower(Person.address).like(pattern, escape="\\"),
-                func.lower(Person.postcode).like(pattern, escape="\\"),
-            )
-        )
+        .where(contains(text, Person.name, Person.address, Person.postcode))
         .order_by(Person.name)
         .limit(limit)
     )
@@ -74,16 +57,9 @@ def search_people(session: Session, text: str, limit: int = 20) -> list[Person]:
 
 
 def search_locations(session: Session, text: str, limit: int = 20) -> list[Location]:
-    pattern = like_pattern(text.strip().lower())
     query = (
         select(Location)
-        .where(
-            or_(
-                func.lower(Location.name).like(pattern, escape="\\"),
-                func.lower(Location.address).like(pattern, escape="\\"),
-                func.lower(Location.locality).like(pattern, escape="\\"),
-            )
-        )
+        .where(contains(text, Location.name, Location.address, Location.locality))
         .order_by(Location.name)
         .limit(limit)
     )
