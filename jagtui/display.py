@@ -13,8 +13,9 @@ from rich.text import Text
 
 # C0/C1 control characters (ESC, BEL, CSI ...) except tab and newline.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-# Bidirectional overrides that could reorder what the room reads.
-_BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+# Bidirectional overrides that could reorder what the room reads, and code points
+# no document may hold (XML 1.0 refuses them: a .docx export would fail).
+_AS_CODE = re.compile(r"[\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
 
 FLAG_BADGES = {
     "community_trigger": ("CT", "Community Trigger threshold met"),
@@ -30,10 +31,10 @@ RAG_STYLES = {"red": "bold white on red", "amber": "black on yellow", "green": "
 
 
 def visible(value: object) -> str:
-    """Control and bidi-override characters made visible as ``\\xNN``/``\\uNNNN``."""
+    """Control, bidi-override and non-characters made visible as ``\\xNN``/``\\uNNNN``."""
     text = "" if value is None else str(value)
     text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
-    return _BIDI.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return _AS_CODE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def literal(value: object, style: str = "") -> Text:

@@ -153,6 +153,17 @@ def test_user_text_is_literal_in_markdown(lite, ecfg):
     assert "\\- not a list" in md
 
 
+def test_characters_no_document_may_hold_are_shown_as_codes(lite, ecfg):
+    store, built = lite
+    with store.write() as session, still_draft(session, built.meeting_id):
+        item = meetings.items(session, built.meeting_id)[5]
+        meetings.add_note(session, item.id, "pasted \ufffe and \uffff and \x1b[31m")
+    md_path, docx_path = export_minutes(store, ecfg, built.meeting_id, formats=["md", "docx"])
+    # Markdown escapes the backslash itself, so a renderer shows "\\ufffe".
+    assert r"pasted \\ufffe and \\uffff and \\x1b\[31m" in md_path.read_text()
+    assert "pasted \\ufffe and \\uffff and \\x1b[31m" in docx_text(docx_path)["body"]
+
+
 def _every_held_value(session) -> tuple[list[str], list[str], list[str]]:
     """Every person name (and surname), address, postcode and date of birth held, in
     several written forms: what the redacted minutes must never contain."""
@@ -347,3 +358,34 @@ def test_latest_meeting_prefers_one_that_has_started(lite):
     with store.read() as session:
         assert latest_meeting_id(session) == built.meeting_id
         assert latest_meeting_id(session, subgroup="YJAG") is None
+
+
+def test_word_tables_keep_layout_and_text():
+    """Table rows are written as XML directly; Word must read them as python-docx's own."""
+    from io import BytesIO
+
+    from docx import Document as Word
+    from docx.shared import Pt
+
+    from jagtui.export.document import Document, Heading, Para, Table, render_docx
+
+    doc = Document(title="JAG", marking=MARKING)
+    doc.add(Heading("ACTION LOG"), Para("Reviewed:", bold=True),
+            Table(("Ref", "Action"), (("221126 Item 4\nJAG-26-0001", " two\tparts & <more> "),
+                                      ("", "second")), (2.6, 7.0)))
+    word = Word(BytesIO(render_docx(doc)))
+    (table,) = word.tables
+    header, first, second = table.rows
+    assert [c.text for c in header.cells] == ["Ref", "Action"]
+    assert [c.text for c in first.cells] == ["221126 Item 4\nJAG-26-0001", " two\tparts & <more> "]
+    assert [c.text for c in second.cells] == ["", "second"]
+    assert header._tr.trPr.xpath("./w:tblHeader")  # repeated on every printed page
+    assert all(run.bold for cell in header.cells for run in cell.paragraphs[0].runs)
+    runs = [run for row in table.rows for cell in row.cells for run in cell.paragraphs[0].runs]
+    assert runs and all(run.font.size == Pt(9.5) for run in runs)
+    body = [run for row in (first, second) for cell in row.cells for run in cell.paragraphs[0].runs]
+    assert not any(run.bold for run in body)
+    for row in table.rows:
+        assert [round(cell.width.cm, 1) for cell in row.cells] == [2.6, 7.0]
+    assert word.paragraphs[1].style.name == "Heading 1" and word.paragraphs[1].text == "ACTION LOG"
+    assert word.paragraphs[2].runs[0].bold and word.paragraphs[2].text == "Reviewed:"

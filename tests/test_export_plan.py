@@ -174,3 +174,85 @@ def test_a_chosen_baseline_and_bad_quarters(planned, cfg, tmp_path):
         export_plan(planned, ecfg, quarter="2026/27 Q3", baseline="2027/28")
     default = export_plan(planned, ecfg, today=date(2026, 11, 22), formats=["xlsx"])
     assert default[0].name == "JAG-plan-progress-2026-27-Q3.xlsx"
+
+
+def _first_met_everywhere(facts, rule):
+    """The definition: the first incident day on which the rule holds, trying every day."""
+    for day in sorted({fact.occurred_on for fact in facts}):
+        if rule(facts, day) is not None:
+            return day
+    return None
+
+
+@pytest.mark.parametrize("same_category", [False, True])
+def test_victim_measures_agree_with_the_rules_on_every_day(store, cfg, same_category):
+    """Victim counts skip days the rules cannot hold on; they must still match trying
+    each day: repeated refs (one in two categories), non-ASB and hate incidents."""
+    import random
+
+    from jagtui.rules import flags as rules_flags
+    from jagtui.rules.facts import IncidentFact
+    from jagtui.rules.quarters import quarter_of
+
+    flags = cfg.flags.model_copy(update={"repeat_victim": cfg.flags.repeat_victim.model_copy(
+        update={"same_category": same_category, "count": 2})})
+    cfg = cfg.model_copy(update={"flags": flags})
+    rng = random.Random(6)
+    categories = ["NOISE", "HARASSMENT", "ASB-PERSONAL", "ASSAULT", "THEFT"]
+    histories = {}
+    with store.write() as session:
+        for n in range(12):
+            person = people.add_person(session, f"Victim {n}")
+            _case(session, date(2024, 1, 1), f"JAG-24-{n:04d}", ("victim", person))
+            facts, recorded = [], set()
+            for k in range(rng.randint(1, 25)):
+                on = date(2024, 1, 1) + timedelta(days=rng.randint(0, 700))
+                ref, source = f"R{n}-{k}", "police"
+                if facts and rng.random() < 0.25:  # the same incident reported again
+                    again = rng.choice(facts).ref.lower()
+                    free = [s for s in ("council", "housing", "other") if (s, again) not in recorded]
+                    if free:
+                        ref, source = again, free[0]
+                recorded.add((source, ref.lower()))
+                category, hate = rng.choice(categories), rng.random() < 0.04
+                incident = incidents.add_incident(
+                    session, occurred_on=on, category=category, source=source, source_ref=ref,
+                    categories=[c.key for c in cfg.categories], hate=hate,
+                    people=[(person.id, "victim")])
+                facts.append(IncidentFact(incident.id, ref, on, category, hate))
+            histories[person.id] = facts
+        # Reported as noise, then as harassment: the harassment pair first counts on a
+        # later assault's day, when the noise report has left the window.
+        edge = people.add_person(session, "Edge Victim")
+        _case(session, date(2024, 1, 1), "JAG-24-9999", ("victim", edge))
+        facts = []
+        for on, category, ref, source in ((date(2025, 1, 10), "NOISE", "E1", "police"),
+                                          (date(2025, 3, 15), "HARASSMENT", "E1", "council"),
+                                          (date(2025, 3, 28), "HARASSMENT", "E2", "police"),
+                                          (date(2025, 4, 11), "ASSAULT", "E3", "police")):
+            incident = incidents.add_incident(
+                session, occurred_on=on, category=category, source=source, source_ref=ref,
+                categories=[c.key for c in cfg.categories], people=[(edge.id, "victim")])
+            facts.append(IncidentFact(incident.id, ref, on, category, False))
+        histories[edge.id] = facts
+
+    rules = {
+        "community_trigger": lambda facts, day: rules_flags.community_trigger(
+            facts, cfg.flags.community_trigger, cfg.categories, day),
+        "repeat_victims": lambda facts, day: rules_flags.repeat_victim(
+            facts, cfg.flags.repeat_victim, cfg.categories, day),
+    }
+    expected = {key: {} for key in rules}
+    for facts in histories.values():
+        for key, rule in rules.items():
+            met = _first_met_everywhere(facts, rule)
+            if met is not None:
+                quarter = quarter_of(met)
+                expected[key][quarter] = expected[key].get(quarter, 0) + 1
+    with store.read() as session:
+        found = quarterly_measures(session, cfg, UNTIL)
+    assert sum(expected["repeat_victims"].values()) > 3  # the data exercises the rules
+    for key in rules:
+        assert dict(found.counts[key]) == expected[key], key
+    edge_met = _first_met_everywhere(histories[edge.id], rules["repeat_victims"])
+    assert edge_met == (date(2025, 4, 11) if same_category else date(2025, 3, 28))

@@ -25,15 +25,19 @@ trigger and repeat, so the numbers agree with the flags the meeting sees.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from bisect import bisect_left, bisect_right
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import groupby
+from operator import itemgetter
 
 from sqlalchemy import func, select
 from sqlmodel import Session
 
 from jagtui.config import Config
 from jagtui.rules import flags as rules_flags
+from jagtui.rules.dates import months_before
 from jagtui.rules.facts import IncidentFact
 from jagtui.rules.quarters import quarter_of
 from jagtui.store.models import (
@@ -77,19 +81,21 @@ def _as_date(value) -> date | None:
 
 
 def _high_risk(session: Session, cfg: Config, until: date, counts: dict[str, Counter]) -> None:
-    first_high = (select(func.min(RiskAssessment.assessed_on))
-                  .where(RiskAssessment.case_id == Case.id, RiskAssessment.level == "high")
-                  .scalar_subquery())
+    # Joined, not a subquery per case: only cases ever assessed high are looked at.
+    first_high = (select(RiskAssessment.case_id,
+                         func.min(RiskAssessment.assessed_on).label("high_on"))
+                  .where(RiskAssessment.level == "high")
+                  .group_by(RiskAssessment.case_id).subquery())
     youngest = (select(func.max(Person.date_of_birth))
                 .join(CaseParty, CaseParty.person_id == Person.id)
                 .where(CaseParty.case_id == Case.id)
                 .scalar_subquery())
-    per_case = (select(Case.opened_on.label("opened_on"), first_high.label("high_on"),
+    per_case = (select(Case.opened_on.label("opened_on"), first_high.c.high_on,
                        youngest.label("youngest"))
+                .join(first_high, first_high.c.case_id == Case.id)
                 .where(Case.opened_on <= until).subquery())
     rows = session.execute(
         select(per_case.c.opened_on, per_case.c.high_on, per_case.c.youngest, func.count())
-        .where(per_case.c.high_on.is_not(None))
         .group_by(per_case.c.opened_on, per_case.c.high_on, per_case.c.youngest)
     )
     for opened_on, high_on, youngest_dob, n in rows:
@@ -104,25 +110,31 @@ def _high_risk(session: Session, cfg: Config, until: date, counts: dict[str, Cou
 def _young_interventions(session: Session, cfg: Config, until: date,
                          counts: dict[str, Counter]) -> None:
     youngest_perpetrator = (
-        select(func.max(Person.date_of_birth))
-        .join(CaseParty, CaseParty.person_id == Person.id)
-        .where(CaseParty.case_id == Intervention.case_id, CaseParty.role == "perpetrator")
-        .scalar_subquery()
+        select(CaseParty.case_id, func.max(Person.date_of_birth).label("born"))
+        .join(Person, Person.id == CaseParty.person_id)
+        .where(CaseParty.role == "perpetrator")
+        .group_by(CaseParty.case_id).subquery()
     )
     subject = Person.__table__.alias("subject")
     per_intervention = (
         select(Intervention.issued_on.label("issued_on"),
-               func.coalesce(subject.c.date_of_birth, youngest_perpetrator).label("born"))
+               func.coalesce(subject.c.date_of_birth, youngest_perpetrator.c.born).label("born"))
         .outerjoin(subject, subject.c.id == Intervention.person_id)
+        .outerjoin(youngest_perpetrator, youngest_perpetrator.c.case_id == Intervention.case_id)
         .where(Intervention.issued_on <= until).subquery()
     )
     rows = session.execute(
         select(per_intervention.c.issued_on, per_intervention.c.born, func.count())
         .group_by(per_intervention.c.issued_on, per_intervention.c.born)
     )
+    under = cfg.flags.youth_under
     for issued_on, born, n in rows:
-        issued_on = _as_date(issued_on)
-        if rules_flags.is_youth(_as_date(born), issued_on, cfg.flags.youth_under):
+        issued_on, born = _as_date(issued_on), _as_date(born)
+        # Not known, or born in a year more than `under` before: never a youth that day,
+        # so most rows skip the rule's calendar arithmetic.
+        if born is None or issued_on.year - born.year > under:
+            continue
+        if rules_flags.is_youth(born, issued_on, under):
             counts["young_interventions"][quarter_of(issued_on)] += n
 
 
@@ -147,34 +159,77 @@ def _abcs(session: Session, cfg: Config, until: date, counts: dict[str, Counter]
             counts["abc_no_breach"][quarter_of(ended)] += 1
 
 
-def _first_met(facts: list[IncidentFact], rule) -> date | None:
-    """The first day (an incident's date) on which ``rule(facts, today)`` holds."""
-    for day in sorted({fact.occurred_on for fact in facts}):
-        if rule(facts, day) is not None:
-            return day
-    return None
+class _Victim:
+    """One victim's incidents in date order, with the dates the flag rules count."""
+
+    def __init__(self, rows: list, asb: set[str]):
+        self.rows = rows  # (person id, incident id, ref, occurred on, category, hate)
+        self.dates, self.asb, self.hate = [], [], []
+        for _, _, _, on, category, hate in rows:
+            self.dates.append(on)
+            if category in asb:
+                self.asb.append(on)
+            if hate:
+                self.hate.append(on)
+
+    def facts_until(self, day: date) -> list[IncidentFact]:
+        """The incidents up to ``day``, as the rules read them (later ones never count)."""
+        return [IncidentFact(incident_id, ref, on, category, bool(hate))
+                for _, incident_id, ref, on, category, hate
+                in self.rows[:bisect_right(self.dates, day)]]
+
+    @staticmethod
+    def enough(dates: list[date], count: int, months: int, day: date) -> bool:
+        """At least ``count`` of the sorted ``dates`` in the rules' window ending on ``day``."""
+        return bisect_right(dates, day) - bisect_left(dates, months_before(day, months)) >= count
+
+    def first_met(self, rule, bounds: list[tuple[list[date], int, int]]) -> date | None:
+        """The first day (an incident's date) on which ``rule(facts, day)`` holds.
+
+        The rule counts separate incidents among some of the dates, so it cannot hold
+        unless one of ``bounds`` (dates, count, months) has ``count`` of them in the
+        window: it runs only on the days that pass that test, never before the
+        ``count``-th date of some bound.
+        """
+        earliest = min((dates[count - 1] for dates, count, _ in bounds if len(dates) >= count),
+                       default=None)
+        if earliest is None:
+            return None
+        for day in dict.fromkeys(self.dates[bisect_left(self.dates, earliest):]):
+            if (any(self.enough(dates, count, months, day) for dates, count, months in bounds)
+                    and rule(self.facts_until(day), day) is not None):
+                return day
+        return None
 
 
 def _victim_flags(session: Session, cfg: Config, until: date, counts: dict[str, Counter]) -> None:
-    on_a_case = select(CaseParty.id).where(CaseParty.person_id == IncidentParty.person_id).exists()
+    # (incident, person, role) is unique, so each victim's incident comes once.
     rows = session.execute(
         select(IncidentParty.person_id, Incident.id, Incident.source_ref, Incident.occurred_on,
                Incident.category, Incident.hate)
         .join(Incident, Incident.id == IncidentParty.incident_id)
-        .where(IncidentParty.role == "victim", Incident.occurred_on <= until, on_a_case)
-        .distinct()
+        .where(IncidentParty.role == "victim", Incident.occurred_on <= until,
+               IncidentParty.person_id.in_(select(CaseParty.person_id)))
+        .order_by(IncidentParty.person_id, Incident.occurred_on)
     )
-    by_person: dict[int, list[IncidentFact]] = defaultdict(list)
-    for person_id, incident_id, ref, on, category, hate in rows:
-        by_person[person_id].append(IncidentFact(incident_id, ref, on, category, bool(hate)))
-    rules = cfg.flags
-    trigger = lambda facts, day: rules_flags.community_trigger(  # noqa: E731
-        facts, rules.community_trigger, cfg.categories, day)
-    repeat = lambda facts, day: rules_flags.repeat_victim(  # noqa: E731
-        facts, rules.repeat_victim, cfg.categories, day)
-    for facts in by_person.values():
-        for key, rule in (("community_trigger", trigger), ("repeat_victims", repeat)):
-            met = _first_met(facts, rule)
+    asb = {category.key for category in cfg.categories if category.asb}
+    trigger, repeat = cfg.flags.community_trigger, cfg.flags.repeat_victim
+
+    def is_trigger(facts: list[IncidentFact], day: date):
+        return rules_flags.community_trigger(facts, trigger, cfg.categories, day)
+
+    def is_repeat(facts: list[IncidentFact], day: date):
+        return rules_flags.repeat_victim(facts, repeat, cfg.categories, day)
+
+    for _, person_rows in groupby(rows, key=itemgetter(0)):
+        victim = _Victim(list(person_rows), asb)
+        checks = (
+            ("community_trigger", is_trigger, [(victim.asb, trigger.count, trigger.months),
+                                               (victim.hate, trigger.hate_count, trigger.months)]),
+            ("repeat_victims", is_repeat, [(victim.asb, repeat.count, repeat.months)]),
+        )
+        for key, rule, bounds in checks:
+            met = victim.first_met(rule, bounds)
             if met is not None:
                 counts[key][quarter_of(met)] += 1
 

@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import Row, func, or_, select, union
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
@@ -193,47 +193,53 @@ def _items(session: Session, meeting_id: int) -> tuple[ItemInfo, ...]:
 def _action_lines(session: Session, meeting: Meeting) -> tuple[list[ActionLine], list[ActionLine]]:
     """Actions raised at the meeting, and the log it reviewed (see the module docstring)."""
     raised_at = aliased(Meeting)
-    updated_since = exists().where(ActionUpdate.action_id == Action.id,
-                                   or_(ActionUpdate.updated_on >= meeting.held_on,
-                                       ActionUpdate.meeting_id == meeting.id))
+    updated_since = select(ActionUpdate.action_id).where(
+        or_(ActionUpdate.updated_on >= meeting.held_on, ActionUpdate.meeting_id == meeting.id))
     raised_here = Action.meeting_id == meeting.id
     # Raised outside any meeting, or at an earlier one; and not closed long before.
     raised_before = or_(Action.meeting_id.is_(None),
                         (raised_at.held_on < meeting.held_on)
                         | ((raised_at.held_on == meeting.held_on) & (raised_at.id < meeting.id)))
-    reviewed = raised_before & or_(Action.status == "open", updated_since)
+    reviewed = raised_before & or_(Action.status == "open", Action.id.in_(updated_since))
+    # Every line is raised here, open or updated since: found by index, so SQLite does
+    # not test each of the (mostly long closed) actions ever raised.
+    candidates = union(select(Action.id).where(raised_here),
+                       select(Action.id).where(Action.status == "open"), updated_since)
     rows = list(session.execute(
-        select(Action, Case.reference).outerjoin(Case, Case.id == Action.case_id)
+        select(Action.id, Action.ref, Action.text, Action.owner, Action.owner_agency,
+               Action.due_on, Action.case_id, Case.reference, Action.item_id, Action.meeting_id)
+        .outerjoin(Case, Case.id == Action.case_id)
         .outerjoin(raised_at, raised_at.id == Action.meeting_id)
-        .where(or_(raised_here, reviewed))
+        .where(Action.id.in_(candidates), or_(raised_here, reviewed))
         .order_by(raised_at.held_on.asc().nulls_last(), Action.id)
     ))
-    ids = [action.id for action, _ in rows]
-    history: dict[int, list[ActionUpdate]] = defaultdict(list)
-    if ids:
-        for update in session.scalars(
-            select(ActionUpdate).where(ActionUpdate.action_id.in_(ids),
-                                       or_(ActionUpdate.updated_on <= meeting.held_on,
-                                           ActionUpdate.meeting_id == meeting.id))
+    history: dict[int, list[Row]] = defaultdict(list)
+    if rows:
+        for update in session.execute(
+            select(ActionUpdate.action_id, ActionUpdate.meeting_id, ActionUpdate.updated_on,
+                   ActionUpdate.status, ActionUpdate.text)
+            .where(ActionUpdate.action_id.in_([row.id for row in rows]),
+                   or_(ActionUpdate.updated_on <= meeting.held_on,
+                       ActionUpdate.meeting_id == meeting.id))
             .order_by(ActionUpdate.updated_on, ActionUpdate.id)
         ):
             history[update.action_id].append(update)
     raised, log = [], []
-    for action, reference in rows:
-        updates = history[action.id]
+    for row in rows:
+        updates = history[row.id]
         at_meeting = [u for u in updates if u.meeting_id == meeting.id]
         before = [u for u in updates if u.meeting_id != meeting.id and u.updated_on < meeting.held_on]
-        if action.meeting_id != meeting.id and before and before[-1].status != "open":
+        if row.meeting_id != meeting.id and before and before[-1].status != "open":
             continue  # closed before this meeting started
         shown = at_meeting[-1] if at_meeting else (updates[-1] if updates else None)
         line = ActionLine(
-            id=action.id, ref=action.ref, text=action.text, owner=action.owner,
-            owner_agency=action.owner_agency, due_on=action.due_on,
-            status=shown.status if shown else "open", case_id=action.case_id,
-            case_reference=reference or "", item_id=action.item_id,
+            id=row.id, ref=row.ref, text=row.text, owner=row.owner,
+            owner_agency=row.owner_agency, due_on=row.due_on,
+            status=shown.status if shown else "open", case_id=row.case_id,
+            case_reference=row.reference or "", item_id=row.item_id,
             update_text=shown.text if shown else "", update_on=shown.updated_on if shown else None,
         )
-        (raised if action.meeting_id == meeting.id else log).append(line)
+        (raised if row.meeting_id == meeting.id else log).append(line)
     return raised, log
 
 
@@ -242,26 +248,35 @@ def _cases(session: Session, case_ids: set[int]) -> tuple[CaseInfo, ...]:
         return ()
     people: dict[int, list[PersonParty]] = defaultdict(list)
     places: dict[int, list[PlaceParty]] = defaultdict(list)
-    for party, person, place in session.execute(
-        select(CaseParty, Person, Location)
+    for row in session.execute(
+        select(CaseParty.case_id, CaseParty.role, CaseParty.primary,
+               Person.id.label("person_id"), Person.name.label("person_name"),
+               Person.date_of_birth, Person.address.label("person_address"),
+               Person.postcode.label("person_postcode"), Person.beat.label("person_beat"),
+               Person.phone,
+               Location.id.label("location_id"), Location.name.label("place_name"),
+               Location.address.label("place_address"), Location.postcode.label("place_postcode"),
+               Location.beat.label("place_beat"), Location.locality)
         .outerjoin(Person, Person.id == CaseParty.person_id)
         .outerjoin(Location, Location.id == CaseParty.location_id)
         .where(CaseParty.case_id.in_(case_ids))
         .order_by(CaseParty.case_id, CaseParty.primary.desc(), CaseParty.id)
     ):
-        if person is not None:
-            people[party.case_id].append(PersonParty(
-                person.id, party.role, party.primary, person.name, person.date_of_birth,
-                person.address, person.postcode, person.beat, person.phone))
-        elif place is not None:
-            places[party.case_id].append(PlaceParty(
-                place.id, party.role, party.primary, place.name, place.address, place.postcode,
-                place.beat, place.locality))
+        if row.person_id is not None:
+            people[row.case_id].append(PersonParty(
+                row.person_id, row.role, row.primary, row.person_name, row.date_of_birth,
+                row.person_address, row.person_postcode, row.person_beat, row.phone))
+        elif row.location_id is not None:
+            places[row.case_id].append(PlaceParty(
+                row.location_id, row.role, row.primary, row.place_name, row.place_address,
+                row.place_postcode, row.place_beat, row.locality))
     return tuple(
-        CaseInfo(c.id, c.reference, c.case_type, c.title, c.subgroup, c.lead_agency,
-                 c.lead_officer, c.priority, c.beat, c.status, c.rag, c.opened_on, c.closed_on,
-                 c.closure_reason, tuple(people[c.id]), tuple(places[c.id]))
-        for c in session.scalars(select(Case).where(Case.id.in_(case_ids)).order_by(Case.reference))
+        CaseInfo(*row, people=tuple(people[row.id]), places=tuple(places[row.id]))
+        for row in session.execute(
+            select(Case.id, Case.reference, Case.case_type, Case.title, Case.subgroup,
+                   Case.lead_agency, Case.lead_officer, Case.priority, Case.beat, Case.status,
+                   Case.rag, Case.opened_on, Case.closed_on, Case.closure_reason)
+            .where(Case.id.in_(case_ids)).order_by(Case.reference))
     )
 
 
