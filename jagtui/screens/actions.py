@@ -6,18 +6,20 @@ update keeps one open, a closing update completes it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from rich.text import Text
+from sqlmodel import Session
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from jagtui.display import cell, initials, literal
 from jagtui.rules.actions import is_overdue
 from jagtui.rules.dates import fmt_date
+from jagtui.screens.list_screen import ListScreen
 from jagtui.screens.privacy import redact
 from jagtui.store.actions import ActionRow, NamedParty, action_rows, case_party_names
 from jagtui.store.errors import StoreError
@@ -34,6 +36,8 @@ SORTS = (
     ("case", lambda row: (row.case_reference or "~", row.action.due_on or date.max)),
     ("ref", lambda row: (row.action.ref.casefold(), row.action.id)),
 )
+# What one load reads: the actions, and their cases' people and places (for masking).
+Loaded = tuple[list[ActionRow], dict[int, list[NamedParty]]]
 
 
 def owner_shown(row: ActionRow, private: bool) -> str:
@@ -42,9 +46,10 @@ def owner_shown(row: ActionRow, private: bool) -> str:
     return f"{owner} ({row.action.owner_agency})" if row.action.owner_agency else owner
 
 
-class ActionsScreen(Screen):
+class ActionsScreen(ListScreen):
     CSS_PATH = "actions.tcss"
     TITLE = "Actions"
+    TABLE = "#actions"
     BINDINGS = [
         Binding("a", "add", "Add", id="actions-add", tooltip="Add an action"),
         Binding("u", "update", "Update", id="actions-update",
@@ -66,13 +71,13 @@ class ActionsScreen(Screen):
         Binding("f5", "reload", "Refresh", id="actions-refresh", tooltip="Reload from the database"),
     ]
 
+    rows: list[ActionRow]
+
     def __init__(self) -> None:
         super().__init__()
-        self.rows: list[ActionRow] = []
         self.names: dict[int, list[NamedParty]] = {}
         self.sort = 0
         self.show_done = False
-        self._private: bool | None = None
         self._highlight: int | None = None  # an action just added, to highlight once loaded
 
     def compose(self) -> ComposeResult:
@@ -82,16 +87,6 @@ class ActionsScreen(Screen):
         yield Static("", id="actions-detail", markup=False)
         yield Static("", id="actions-status", markup=False)
         yield Footer()
-
-    def on_mount(self) -> None:
-        self.query_one(DataTable).focus()
-        self._private = self.app.private
-        self.load()
-
-    def on_screen_resume(self) -> None:
-        if self.app.private != self._private:
-            self.refresh_privacy()
-        self.load()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open_case" and isinstance(self.focused, Input):
@@ -104,26 +99,19 @@ class ActionsScreen(Screen):
     def search_text(self) -> str:
         return self.query_one("#actions-search", Input).value
 
-    def load(self) -> None:
-        """Reload in a worker with the search and the completed toggle as they are now."""
-        self.fetch(self.search_text, None if self.show_done else "open")
+    def reader(self) -> Callable[[Session], Loaded]:
+        """The actions for the search and the completed toggle as they are now."""
+        search, status = self.search_text, None if self.show_done else "open"
 
-    @work(thread=True, exclusive=True, group="actions")
-    def fetch(self, search: str, status: str | None) -> None:
-        app = self.app
-        try:
-            with app.store.read() as session:
-                rows = action_rows(session, status=status, search=search)
-                names = case_party_names(session, {r.action.case_id for r in rows if r.action.case_id})
-        except StoreError as error:
-            app.call_from_thread(app.notify, str(error), title="Actions", severity="error")
-            return
-        app.call_from_thread(self.show, rows, names)
+        def read(session: Session) -> Loaded:
+            rows = action_rows(session, status=status, search=search)
+            return rows, case_party_names(session, {r.action.case_id for r in rows if r.action.case_id})
 
-    def show(self, rows: list[ActionRow], names: dict[int, list[NamedParty]]) -> None:
+        return read
+
+    def show(self, found: Loaded) -> None:
         keep = self.selected
-        self.rows = rows
-        self.names = names
+        self.rows, self.names = found
         if self._highlight is not None:
             self.fill(self._highlight)
             self._highlight = None
@@ -208,15 +196,6 @@ class ActionsScreen(Screen):
             text.append_text(literal(self.masked(row, row.latest_update.text)))
         detail.update(text)
 
-    def on_resize(self) -> None:
-        if self.rows:
-            self.fill()
-
-    def refresh_privacy(self) -> None:
-        self._private = self.app.private
-        if self.is_mounted:
-            self.fill()
-
     # -- keys ----------------------------------------------------------------------
 
     def action_search(self) -> None:
@@ -247,9 +226,6 @@ class ActionsScreen(Screen):
 
     def action_toggle_done(self) -> None:
         self.show_done = not self.show_done
-        self.load()
-
-    def action_reload(self) -> None:
         self.load()
 
     def action_open_case(self) -> None:

@@ -7,22 +7,23 @@ screen shows it and records interventions, breaches and outcomes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
 from rich.text import Text
-from textual import on, work
+from sqlmodel import Session
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from jagtui.config import Config
 from jagtui.display import cell, literal, masked_subject
 from jagtui.rules.dates import fmt_date
 from jagtui.rules.ladder import LadderState, expiring, ladder_state, lapsed
+from jagtui.screens.list_screen import ListScreen
 from jagtui.screens.privacy import where
-from jagtui.store.errors import StoreError
 from jagtui.store.interventions import EscalationCase, InterventionRow, escalation_cases
 
 CASE_COLUMNS = (("Ref", "ref"), ("Subject", "subject"), ("Alert", "alert"), ("Step", "step"),
@@ -109,9 +110,10 @@ def ladder_line(cfg: Config, state: LadderState) -> Text:
     return line
 
 
-class EscalationScreen(Screen):
+class EscalationScreen(ListScreen):
     CSS_PATH = "escalation.tcss"
     TITLE = "Escalation"
+    TABLE = "#esc-cases"
     BINDINGS = [
         Binding("i", "record", "Intervention", id="esc-record",
                 tooltip="Record an intervention (the step defaults to the ladder's next one)"),
@@ -125,11 +127,11 @@ class EscalationScreen(Screen):
         Binding("f5", "reload", "Refresh", id="esc-refresh", tooltip="Reload from the database"),
     ]
 
+    rows: list[Standing]
+
     def __init__(self) -> None:
         super().__init__()
-        self.standings: list[Standing] = []
         self._propose_for: int | None = None
-        self._private: bool | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -141,37 +143,26 @@ class EscalationScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        # ListScreen.on_mount runs after this one (Textual runs both): it focuses and loads.
         history = self.query_one("#esc-history", DataTable)
         for label, key in HISTORY_COLUMNS:
             history.add_column(label, key=key)
-        self.query_one("#esc-cases", DataTable).focus()
-        self._private = self.app.private
-        self.load()
-
-    def on_screen_resume(self) -> None:
-        if self.app.private != self._private:
-            self.refresh_privacy()
-        self.load()
 
     # -- loading -----------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="escalation")
-    def load(self) -> None:
-        app = self.app
-        today = app.today()
-        try:
-            with app.store.read() as session:
-                cases = escalation_cases(session)
-            found = sorted((standing(case, app.cfg, today) for case in cases),
-                           key=Standing.attention)
-        except StoreError as error:
-            app.call_from_thread(app.notify, str(error), title="Escalation", severity="error")
-            return
-        app.call_from_thread(self.show, found)
+    def reader(self) -> Callable[[Session], list[Standing]]:
+        """Every perpetrator case with where it stands, the ones needing attention first."""
+        cfg, today = self.app.cfg, self.app.today()
 
-    def show(self, standings: list[Standing]) -> None:
+        def read(session: Session) -> list[Standing]:
+            return sorted((standing(case, cfg, today) for case in escalation_cases(session)),
+                          key=Standing.attention)
+
+        return read
+
+    def show(self, found: list[Standing]) -> None:
         keep = self.selected
-        self.standings = standings
+        self.rows = found
         self.fill(keep.case.case_id if keep else None)
         if self._propose_for is not None:
             case_id, self._propose_for = self._propose_for, None
@@ -187,13 +178,13 @@ class EscalationScreen(Screen):
             keep = self.selected.case.case_id
         # Columns are rebuilt so their widths follow what is shown (names or initials).
         table.clear(columns=True)
-        subjects = [self.subject(item.case) for item in self.standings]
+        subjects = [self.subject(item.case) for item in self.rows]
         for label, key in CASE_COLUMNS:
             width = None
             if key == "subject":
                 width = min(max(map(len, subjects), default=7), 18 if self.size.width < 120 else 40)
             table.add_column(label, key=key, width=width)
-        for item, subject in zip(self.standings, subjects, strict=True):
+        for item, subject in zip(self.rows, subjects, strict=True):
             case, state = item.case, item.state
             table.add_row(
                 cell(case.reference), cell(subject), item.alert,
@@ -201,24 +192,24 @@ class EscalationScreen(Screen):
                 state.suggested.key if state.suggested else "-",
                 fmt_date(item.next_review), case.case_type, key=str(case.case_id),
             )
-        if self.standings:
-            ids = [item.case.case_id for item in self.standings]
+        if self.rows:
+            ids = [item.case.case_id for item in self.rows]
             row = ids.index(keep) if keep in ids else 0
             table.move_cursor(row=row)
-        lapsed_count = sum(1 for item in self.standings if item.lapsed)
-        due = sum(1 for item in self.standings if item.expiring)
+        lapsed_count = sum(1 for item in self.rows if item.lapsed)
+        due = sum(1 for item in self.rows if item.expiring)
         self.query_one("#esc-status", Static).update(Text(
-            f"{len(self.standings)} cases · {lapsed_count} lapsed reviews · "
+            f"{len(self.rows)} cases · {lapsed_count} lapsed reviews · "
             f"{due} reviews due before the next meeting"))
         self.fill_detail()
 
     @property
     def selected(self) -> Standing | None:
         table = self.query_one("#esc-cases", DataTable)
-        if not self.standings or table.row_count == 0:
+        if not self.rows or table.row_count == 0:
             return None
-        row = min(max(table.cursor_row, 0), len(self.standings) - 1)
-        return self.standings[row]
+        row = min(max(table.cursor_row, 0), len(self.rows) - 1)
+        return self.rows[row]
 
     @on(DataTable.RowHighlighted, "#esc-cases")
     def case_highlighted(self) -> None:
@@ -265,15 +256,6 @@ class EscalationScreen(Screen):
             text.append(f"\nReview due: {row.step} on {fmt_date(row.review_on)} ({when})",
                         style="yellow")
         return text
-
-    def on_resize(self) -> None:
-        if self.standings:
-            self.fill()
-
-    def refresh_privacy(self) -> None:
-        self._private = self.app.private
-        if self.is_mounted:
-            self.fill()
 
     # -- the highlighted intervention ------------------------------------------------
 
@@ -340,7 +322,7 @@ class EscalationScreen(Screen):
 
     def propose(self, case_id: int) -> None:
         """After a breach: say what the ladder proposes and offer to record it."""
-        item = next((s for s in self.standings if s.case.case_id == case_id), None)
+        item = next((s for s in self.rows if s.case.case_id == case_id), None)
         if item is None or item.state.suggested is None:
             return
         state = item.state
@@ -367,6 +349,3 @@ class EscalationScreen(Screen):
         from jagtui.screens.case_view import CaseScreen
 
         self.app.push_screen(CaseScreen(item.case.case_id))
-
-    def action_reload(self) -> None:
-        self.load()

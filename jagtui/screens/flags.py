@@ -7,15 +7,18 @@ review, with the rule's reason in words and a jump to the case.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
+from sqlmodel import Session
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from jagtui.display import FLAG_BADGES, cell, literal, masked_subject
 from jagtui.rules.dates import fmt_date
+from jagtui.screens.list_screen import ListScreen
 from jagtui.screens.privacy import where
 from jagtui.store.errors import StoreError
 from jagtui.store.flagboard import BOARD_CODES, FlagLine, flag_board
@@ -36,9 +39,10 @@ def shown_subject(line: FlagLine, private: bool) -> str:
     return masked_subject(line.subject, line.subject_is_person, where(line.locality, line.beat), private)
 
 
-class FlagsScreen(Screen):
+class FlagsScreen(ListScreen):
     CSS_PATH = "flags.tcss"
     TITLE = "Flags"
+    TABLE = "#flags"
     BINDINGS = [
         # Priority: the table would otherwise take Enter for itself.
         Binding("enter", "open_case", "Open case", key_display="Enter", id="flags-open",
@@ -49,11 +53,11 @@ class FlagsScreen(Screen):
         Binding("f5", "reload", "Refresh", id="flags-refresh", tooltip="Reload from the database"),
     ]
 
+    rows: list[FlagLine]
+
     def __init__(self) -> None:
         super().__init__()
-        self.lines: list[FlagLine] = []
         self.kind: str | None = None
-        self._private: bool | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -62,36 +66,18 @@ class FlagsScreen(Screen):
         yield Static("", id="flags-detail", markup=False)
         yield Footer()
 
-    def on_mount(self) -> None:
-        self.query_one(DataTable).focus()
-        self._private = self.app.private
-        self.load()
+    def reader(self) -> Callable[[Session], list[FlagLine]]:
+        cfg, today = self.app.cfg, self.app.today()
+        return lambda session: flag_board(session, cfg, today)
 
-    def on_screen_resume(self) -> None:
-        # A case opened or an incident added elsewhere can change the board.
-        if self.app.private != self._private:
-            self.refresh_privacy()
-        self.load()
-
-    @work(thread=True, exclusive=True, group="flags")
-    def load(self) -> None:
-        app = self.app
-        try:
-            with app.store.read() as session:
-                lines = flag_board(session, app.cfg, app.today())
-        except StoreError as error:
-            app.call_from_thread(app.notify, str(error), title="Flags", severity="error")
-            return
-        app.call_from_thread(self.show, lines)
-
-    def show(self, lines: list[FlagLine]) -> None:
+    def show(self, found: list[FlagLine]) -> None:
         keep = self.selected
-        self.lines = lines
+        self.rows = found
         self.fill(keep.identity if keep else None)
 
     @property
     def visible_lines(self) -> list[FlagLine]:
-        return [line for line in self.lines if self.kind is None or line.code == self.kind]
+        return [line for line in self.rows if self.kind is None or line.code == self.kind]
 
     def fill(self, keep: tuple | None = None) -> None:
         """Show the board, keeping the highlight on flag ``keep`` (default: the highlighted one)."""
@@ -135,7 +121,7 @@ class FlagsScreen(Screen):
         return None
 
     def fill_kinds(self) -> None:
-        counts = {code: sum(1 for line in self.lines if line.code == code) for code in BOARD_CODES}
+        counts = {code: sum(1 for line in self.rows if line.code == code) for code in BOARD_CODES}
         text = Text()
         text.append(f"Showing: {kind_name(self.kind)}", style="bold reverse")
         for code in BOARD_CODES:
@@ -143,7 +129,7 @@ class FlagsScreen(Screen):
             text.append("  ")
             text.append(badge, style=BADGE_STYLES[code])
             text.append(f" {name} {counts[code]}", style="bold" if code == self.kind else "")
-        uncased = sum(1 for line in self.lines if not line.has_case and line.code != "review_overdue")
+        uncased = sum(1 for line in self.rows if not line.has_case and line.code != "review_overdue")
         if uncased:
             text.append(f"  · {uncased} with no case yet", style="bold red")
         self.query_one("#flags-kinds", Static).update(text)
@@ -180,22 +166,10 @@ class FlagsScreen(Screen):
             text.append("  ·  No open case: Enter offers to open one", style="bold red")
         detail.update(text)
 
-    def on_resize(self) -> None:
-        if self.lines:
-            self.fill()
-
-    def refresh_privacy(self) -> None:
-        self._private = self.app.private
-        if self.is_mounted:
-            self.fill()
-
     def action_filter(self) -> None:
         self.kind = FILTERS[(FILTERS.index(self.kind) + 1) % len(FILTERS)]
         self.query_one(DataTable).move_cursor(row=0)
         self.fill()
-
-    def action_reload(self) -> None:
-        self.load()
 
     def action_open_case(self) -> None:
         line = self.selected

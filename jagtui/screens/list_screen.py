@@ -1,0 +1,86 @@
+"""What the flags, escalation and actions screens share: rows read from the store in
+a thread worker, shown on the UI thread, and kept current when the screen is shown
+again, privacy mode changes or the terminal is resized.
+
+A subclass names its main table in ``TABLE``, returns from :meth:`ListScreen.reader`
+a function that reads its rows in a session, takes what that found into ``rows`` in
+:meth:`ListScreen.show`, and draws ``rows`` in :meth:`ListScreen.fill`. Textual
+calls every class's ``on_mount`` in turn, so a subclass's own ``on_mount`` runs
+before this one's rather than replacing it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlmodel import Session
+from textual import work
+from textual.screen import Screen
+from textual.widgets import DataTable
+from textual.worker import get_current_worker
+
+from jagtui.store.errors import StoreError
+
+
+class ListScreen(Screen):
+    """A screen of rows from the store; store errors become a notification titled ``TITLE``."""
+
+    TABLE = ""  # the selector of the table focused on opening, e.g. "#flags"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list = []
+        self._private: bool | None = None  # the privacy mode the rows were last drawn in
+
+    def on_mount(self) -> None:
+        self.query_one(self.TABLE, DataTable).focus()
+        self._private = self.app.private
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        # Back from a case or a form: what changed there can change this list.
+        if self.app.private != self._private:
+            self.refresh_privacy()
+        self.load()
+
+    def on_resize(self) -> None:
+        if self.rows:
+            self.fill()
+
+    def refresh_privacy(self) -> None:
+        self._private = self.app.private
+        if self.is_mounted:
+            self.fill()
+
+    def action_reload(self) -> None:
+        self.load()
+
+    def load(self) -> None:
+        """Read the rows again in a worker, as the screen's choices stand now."""
+        self._read(self.reader())
+
+    @work(thread=True, exclusive=True, group="list-load")
+    def _read(self, read: Callable[[Session], Any]) -> None:
+        app = self.app
+        try:
+            with app.store.read() as session:
+                found = read(session)
+        except StoreError as error:
+            app.call_from_thread(app.notify, str(error), title=self.TITLE, severity="error",
+                                 markup=False)
+            return
+        if not get_current_worker().is_cancelled:  # a newer load has started: it wins
+            app.call_from_thread(self.show, found)
+
+    def reader(self) -> Callable[[Session], Any]:
+        """Read the screen's choices (on the UI thread) into a function that reads its
+        rows in a session (run in the worker) and returns what :meth:`show` takes."""
+        raise NotImplementedError
+
+    def show(self, found: Any) -> None:
+        """Take what the reader found into ``rows`` and fill, keeping the highlight."""
+        raise NotImplementedError
+
+    def fill(self) -> None:
+        raise NotImplementedError

@@ -1,0 +1,115 @@
+"""What the flags, escalation and actions screens share (``jagtui.screens.list_screen``),
+driven by keys: a store error while loading is a notification and the list stays; a
+resize redraws the table for the new width; coming back to the screen reloads it."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from textual.widgets import DataTable
+
+from jagtui.app import JagApp
+from jagtui.store import actions, cases, incidents, interventions, people
+from jagtui.store.errors import StoreError
+
+TODAY = date(2026, 11, 22)
+# (nav key, screen, notification title, table, a column cut to fit at under 120 columns)
+SCREENS = [
+    ("2", "FlagsScreen", "Flags", "#flags", "subject"),
+    ("3", "EscalationScreen", "Escalation", "#esc-cases", "subject"),
+    ("4", "ActionsScreen", "Actions", "#actions", "text"),
+]
+LONG_PLACE = "Rosebery Park Recreation Ground"
+
+
+def seed(store, cfg):
+    """One row on each screen, with text longer than the narrow layout shows."""
+    with store.write() as session:
+        park = people.add_location(session, LONG_PLACE, beat="65")
+        for n in range(5):
+            incidents.add_incident(
+                session, occurred_on=TODAY - timedelta(days=5 + 7 * n), category="THEFT",
+                source="police", source_ref=f"PARK-{n}", categories=["THEFT"], location_id=park.id)
+        person = people.add_person(session, "Maximilian Longname-Example", beat="62")
+        case = cases.open_case(session, case_type="perpetrator", title="Maximilian ASB",
+                               subgroup="YJAG", lead_agency="YOS", opened_on=TODAY - timedelta(90))
+        cases.link_party(session, case.id, "perpetrator", person_id=person.id, primary=True)
+        interventions.record_intervention(
+            session, case_id=case.id, step="LETTER", steps=[s.key for s in cfg.ladder],
+            issuing_agency="POLICE", issued_on=TODAY - timedelta(60),
+            review_on=TODAY + timedelta(30), person_id=person.id)
+        actions.add_action(session, ref="151026 Item 2",
+                           text="Write to the landlord about the broken gate and the lighting",
+                           owner="PC Dana Whitlow", owner_agency="POLICE",
+                           due_on=TODAY + timedelta(14), case_id=case.id)
+    return case.id
+
+
+async def settle(app, pilot):
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def open_screen(app, pilot, key, name):
+    await pilot.press(key)
+    await settle(app, pilot)
+    assert type(app.screen).__name__ == name
+
+
+def errors(app) -> list[tuple[str, str]]:
+    return [(n.title, n.message) for n in app._notifications if n.severity == "error"]
+
+
+@pytest.mark.parametrize(("key", "name", "title", "table", "column"), SCREENS,
+                         ids=[screen[1] for screen in SCREENS])
+async def test_a_store_error_while_loading_is_a_notification_and_the_list_stays(
+        sqlite_store, cfg, monkeypatch, key, name, title, table, column):
+    seed(sqlite_store, cfg)
+    app = JagApp(sqlite_store, cfg, today=lambda: TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_screen(app, pilot, key, name)
+        screen = app.screen
+        assert screen.query_one(table, DataTable).has_focus
+        assert screen.query_one(table, DataTable).row_count >= 1
+
+        def unavailable():
+            raise StoreError("the database is unavailable (simulated)")
+
+        monkeypatch.setattr(sqlite_store, "read", unavailable)
+        await pilot.press("f5")
+        await settle(app, pilot)
+        assert errors(app) == [(title, "the database is unavailable (simulated)")]
+        assert app.screen is screen
+        assert screen.query_one(table, DataTable).row_count >= 1
+
+
+@pytest.mark.parametrize(("key", "name", "title", "table", "column"), SCREENS,
+                         ids=[screen[1] for screen in SCREENS])
+async def test_a_resize_redraws_for_the_new_width(sqlite_store, cfg, key, name, title, table,
+                                                 column):
+    seed(sqlite_store, cfg)
+    app = JagApp(sqlite_store, cfg, today=lambda: TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_screen(app, pilot, key, name)
+        narrow = app.screen.query_one(table, DataTable).columns[column].width
+        await pilot.resize_terminal(140, 30)
+        await settle(app, pilot)
+        wide = app.screen.query_one(table, DataTable).columns[column].width
+        assert narrow == 18 and wide > narrow
+
+
+async def test_coming_back_reloads_what_changed_meanwhile(sqlite_store, cfg):
+    case_id = seed(sqlite_store, cfg)
+    app = JagApp(sqlite_store, cfg, today=lambda: TODAY)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await open_screen(app, pilot, "4", "ActionsScreen")
+        assert app.screen.query_one("#actions", DataTable).row_count == 1
+        await open_screen(app, pilot, "1", "CaseListScreen")
+        with sqlite_store.write() as session:
+            actions.add_action(session, ref="151026 Item 3", text="Check the gate again",
+                               owner="Ann ASB", owner_agency="CBC-ASB",
+                               due_on=TODAY + timedelta(21), case_id=case_id)
+        await open_screen(app, pilot, "4", "ActionsScreen")
+        assert app.screen.query_one("#actions", DataTable).row_count == 2
