@@ -177,7 +177,7 @@ def interactive(url: str, cfg, repeat: int) -> dict:
 
 
 async def _interactive(url: str, cfg, repeat: int) -> dict:
-    from textual.widgets import DataTable
+    from textual.widgets import DataTable, Input
 
     from jagtui.app import JagApp
     from jagtui.screens.case_view import CaseScreen
@@ -185,7 +185,7 @@ async def _interactive(url: str, cfg, repeat: int) -> dict:
 
     store = open_store(url, "bench")
     app = JagApp(store, cfg, today=lambda: TODAY)
-    fills = 0
+    painted: list[tuple[float, str]] = []  # when the screen showed a fill, for which search
 
     async with app.run_test(size=(160, 48)) as pilot:
         async def settle(timeout: float = 60.0) -> None:
@@ -199,22 +199,28 @@ async def _interactive(url: str, cfg, repeat: int) -> dict:
         screen = app.screen
         original = screen.fill
 
-        def counting_fill(*args, **kwargs):
-            nonlocal fills
-            fills += 1
-            return original(*args, **kwargs)
+        def noted_fill(*args, **kwargs):
+            result = original(*args, **kwargs)
+            search = screen.shown_search
+            screen.call_after_refresh(lambda: painted.append((time.perf_counter(), search)))
+            return result
 
-        screen.fill = counting_fill
+        def painted_after(started: float, search: str) -> float | None:
+            return next((at for at, shown in painted if at > started and shown == search), None)
+
+        screen.fill = noted_fill
+        box = screen.query_one("#search", Input)
         await pilot.press("slash")
         keystrokes = []
         for text in ("lar", "oak", "jag", "wren", "moss")[: max(2, repeat)]:
             for char in text:
-                before = fills
+                # Key press to the screen painted with the list for the text typed so far
+                # (not to Pilot's return: it waits for the process to go idle, >= 60 ms).
                 started = time.perf_counter()
                 await pilot.press(char)
-                while fills == before and time.perf_counter() - started < 30:
+                while painted_after(started, box.value) is None and time.perf_counter() - started < 30:
                     await asyncio.sleep(0.0005)
-                keystrokes.append(time.perf_counter() - started)
+                keystrokes.append((painted_after(started, box.value) or time.perf_counter()) - started)
             for _ in text:
                 await pilot.press("backspace")
             await settle()

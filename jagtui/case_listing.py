@@ -1,7 +1,8 @@
 """How the case list filters and sorts its rows: pure functions over ``CaseRow``.
 
 Status, subgroup, beat and lead agency are filtered in SQL (``case_rows``);
-risk level and flag depend on computed facts, so they are filtered here.
+risk level and flag depend on computed facts, so they are filtered here, and a
+search narrows the rows by their searchable text (``store.case_search``).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from jagtui.display import FLAG_BADGES
+from jagtui.store.case_search import search_key
 from jagtui.store.caselist import RAG_RANK, RISK_RANK, CaseRow, highest_risk_first
 
 DEFAULT_SORT = "risk-first"
@@ -55,6 +57,15 @@ class CaseFilter:
 
 def filter_rows(rows: list[CaseRow], case_filter: CaseFilter) -> list[CaseRow]:
     return [row for row in rows if case_filter.keeps(row)]
+
+
+def search_rows(rows: list[CaseRow], texts: dict[int, str], search: str) -> list[CaseRow]:
+    """The rows whose searchable text holds the search, in the order given; all of
+    them for an empty search. Case-insensitive for every alphabet (casefolded)."""
+    key = search_key(search)
+    if not key:
+        return rows
+    return [row for row in rows if key in texts.get(row.id, "")]
 
 
 _FAR = date.max

@@ -91,20 +91,58 @@ async def test_question_mark_lists_the_keys_and_escape_closes(sqlite_store, cfg)
         assert not isinstance(app.screen, HelpScreen)
 
 
-async def test_a_long_list_shows_the_first_rows_and_m_shows_all(sqlite_store, cfg, monkeypatch):
-    from jagtui.screens import case_list
+def _many(store, count):
+    """Cases with a victim each and nothing else: quick to make, many of them."""
+    with store.write() as session:
+        for n in range(count):
+            person = people.add_person(session, f"Person {n:03d}")
+            case = cases.open_case(session, case_type="victim", title=f"Case {n:03d}", subgroup="JAG",
+                                   lead_agency="POLICE", opened_on=TODAY, beat="62")
+            cases.link_party(session, case.id, "victim", person_id=person.id, primary=True)
 
-    monkeypatch.setattr(case_list, "SHOWN_AT_ONCE", 2)
-    _seed(sqlite_store, ["Ann Example", "Bob Sample", "Cat Specimen"])
+
+def _status(app) -> str:
+    return str(app.screen.query_one("#status").render())
+
+
+async def test_a_long_list_builds_rows_as_the_cursor_reaches_them(sqlite_store, cfg):
+    _many(sqlite_store, 150)
     app = JagApp(sqlite_store, cfg, today=lambda: TODAY)
+    app.change_poll_seconds = 0
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = await _loaded(app, pilot)
+        screen = app.screen
+        assert len(screen.rows) == 150 and "150 open cases" in _status(app)
+        assert table.row_count < 60  # a page or two, not every case
+        last_built = table.row_count - 1  # out of view: its cells are made when read
+        assert str(table.get_row_at(last_built)[0]) == screen.rows[last_built].reference
+        await pilot.press("pagedown", "pagedown", "pagedown")
+        assert table.cursor_row > 40
+        assert table.row_count > table.cursor_row + 20  # rows ahead of the cursor
+        await pilot.press("end")  # the true last case, not the last row built so far
+        assert table.row_count == 150 and table.cursor_row == 149
+        assert str(table.get_row_at(149)[0]) == screen.rows[-1].reference
+        await pilot.press("home")
+        assert table.cursor_row == 0
+        await pilot.press("end", "up")
+        chosen = screen.rows[148]
+        assert screen.highlighted_id() == chosen.id
+        # A search finds it; clearing the search puts the cursor back on it, far down.
+        await pilot.press("slash", *chosen.reference.lower())
+        assert [row.id for row in screen.rows] == [chosen.id] and table.row_count == 1
+        await pilot.press("escape")
+        assert len(screen.rows) == 150 and table.cursor_row == 148
+        assert screen.highlighted_id() == chosen.id
+
+
+async def test_a_search_ignores_case_in_any_alphabet(sqlite_store, cfg):
+    _seed(sqlite_store, ["Zoë Öztürk", "Łukasz Nowak", "Ann Example"])
+    app = JagApp(sqlite_store, cfg, today=lambda: TODAY)
+    app.change_poll_seconds = 0
     async with app.run_test(size=(120, 30)) as pilot:
-        table = await _loaded(app, pilot)
-        assert table.row_count == 2
-        assert "m shows all" in str(app.screen.query_one("#status").render())
-        await pilot.press("m")
-        await pilot.pause()
-        assert app.screen.query_one(DataTable).row_count == 3
-        # A search narrows the cases computed once, by ids from the database.
-        await pilot.press("slash", *"bob")
-        table = await _loaded(app, pilot)
-        assert _column(table, "subject") == ["Bob Sample"]
+        await _loaded(app, pilot)
+        await pilot.press("slash", "ö")
+        assert _column(app.screen.query_one(DataTable), "subject") == ["Zoë Öztürk"]
+        await pilot.press("backspace", "ł", "u")
+        assert _column(app.screen.query_one(DataTable), "subject") == ["Łukasz Nowak"]
+        assert "search: łu" in _status(app)

@@ -1,14 +1,19 @@
-"""Case-list filters and sorts, and the case screens' privacy masking: pure functions."""
+"""Case-list filters, sorts and search, the case screens' privacy masking, and the case
+list's table rendering as DataTable does."""
 
 from __future__ import annotations
 
 from datetime import date
 
 import pytest
+from rich.text import Text
 
-from jagtui.case_listing import DEFAULT_SORT, SORTS, CaseFilter, filter_rows, sort_rows, sort_words
+from jagtui.case_listing import (DEFAULT_SORT, SORTS, CaseFilter, filter_rows, search_rows,
+                                 sort_rows, sort_words)
 from jagtui.screens.case_list import short_date
 from jagtui.screens.privacy import party_address, party_name, redact
+from jagtui.store import cases, people
+from jagtui.store.case_search import case_search_texts
 from jagtui.store.caselist import case_rows
 from jagtui.store.casefile import Party
 
@@ -72,3 +77,134 @@ def test_free_text_is_redacted_only_in_privacy_mode():
     assert redact(text, [ANN, PARK], False) == text
     assert redact(text, [ANN, PARK], True) == (
         "Shouting outside Shelthorpe (Shelthorpe) at A.E. near Beat 63")
+
+
+# -- search in memory ------------------------------------------------------------
+
+def _searchable(store, cfg):
+    """Cases whose reference, title, party names and places use more than ASCII."""
+    with store.write() as session:
+        first = cases.open_case(session, case_type="victim", title="Noise, Hall Road", subgroup="JAG",
+                                lead_agency="POLICE", opened_on=TODAY)
+        lukasz = people.add_person(session, "ŁUKASZ ÖZTÜRK")
+        cases.link_party(session, first.id, "victim", person_id=lukasz.id, primary=True)
+        second = cases.open_case(session, case_type="location", title="Großer Platz 50%_off",
+                                 subgroup="JAG", lead_agency="POLICE", opened_on=TODAY)
+        square = people.add_location(session, "Market Square", locality="Loughborough")
+        cases.link_party(session, second.id, "location of concern", location_id=square.id,
+                         primary=True)
+        third = cases.open_case(session, case_type="victim", title="Quiet", subgroup="JAG",
+                                lead_agency="POLICE", opened_on=TODAY)
+        ann = people.add_person(session, "Ann Example")
+        bob = people.add_person(session, "Bob Sample")
+        cases.link_party(session, third.id, "victim", person_id=ann.id, primary=True)
+        cases.link_party(session, third.id, "perpetrator", person_id=bob.id)
+    with store.read() as session:
+        rows = case_rows(session, cfg, TODAY)
+        return rows, case_search_texts(session, [row.id for row in rows])
+
+
+def test_a_search_finds_references_titles_names_and_places_in_any_alphabet(store, cfg):
+    rows, texts = _searchable(store, cfg)
+
+    def found(search):
+        return sorted(row.title for row in search_rows(rows, texts, search))
+
+    assert found("łukasz") == found("öztürk") == found("ÖZTÜRK") == ["Noise, Hall Road"]
+    assert found("ö") == ["Noise, Hall Road"]  # SQLite's lower() would not fold Ö
+    assert found("GROSSER") == found("großer") == ["Großer Platz 50%_off"]
+    assert found("market sq") == found("LOUGHBOROUGH") == ["Großer Platz 50%_off"]
+    assert found("bob") == found("  ann example ") == ["Quiet"]
+    assert found(rows[0].reference.lower()) == [rows[0].title]
+    assert found("50%_") == ["Großer Platz 50%_off"]  # literal, not a LIKE pattern
+    assert found("%") == ["Großer Platz 50%_off"] and found("_") == ["Großer Platz 50%_off"]
+    assert found("example bob") == []  # a match never runs from one party into the next
+    assert found("") == found("   ") == found("\x00") == sorted(row.title for row in rows)
+    assert found("nobody here") == []
+
+
+def test_search_rows_keep_the_order_given(store, cfg):
+    rows, texts = _searchable(store, cfg)
+    backwards = rows[::-1]
+    assert search_rows(backwards, texts, "o") == [row for row in backwards if "o" in texts[row.id]]
+    assert search_rows(backwards, texts, "") is backwards
+
+
+# -- the lazy table renders what DataTable renders -----------------------------------
+
+TRICKY = ["Zoë Ünal-Łęcka", "王小明 wide", "", "tab\there", "line\nbreak", "[b]markup[/b]",
+          "\u202eevil", " spaced  "]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)], ids=["80x24", "160x48"])
+@pytest.mark.parametrize("private", [False, True], ids=["names", "privacy"])
+async def test_the_lazy_table_renders_exactly_as_datatable(sqlite_store, cfg, size, private):
+    from rich.segment import Segment
+    from textual.geometry import Region
+    from textual.widgets import DataTable
+
+    from jagtui.app import JagApp
+    from jagtui.screens.lazy_table import LazyTable
+
+    seed(sqlite_store, cfg)
+    with sqlite_store.write() as session:
+        for n, name in enumerate(TRICKY):
+            case = cases.open_case(session, case_type="victim", title=f"Tricky {n}", subgroup="JAG",
+                                   lead_agency="POLICE", opened_on=TODAY, beat=name[:16])
+            person = people.add_person(session, name.replace("\n", " ").replace("\t", " ") or "x")
+            cases.link_party(session, case.id, "victim", person_id=person.id, primary=True)
+        for n in range(40):  # enough to scroll at either size
+            cases.open_case(session, case_type="location", title=f"Place {n}", subgroup="JAG",
+                            lead_agency="POLICE", opened_on=TODAY)
+    app = JagApp(sqlite_store, cfg, today=lambda: TODAY)
+    app.change_poll_seconds = 0
+
+    def rendered(table) -> list[list[Segment]]:
+        table._clear_caches()
+        table._styles_cache.clear()
+        strips = table.render_lines(Region(0, 0, *table.size))
+        return [[segment for segment in strip if segment.text] for strip in strips]
+
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        app.private = private
+        await pilot.pause()
+        table = app.screen.query_one(LazyTable)
+        # One-line cells of every kind, and the cells the fast path leaves to DataTable.
+        table.add_row(*[Text(value, style="bold") for value in TRICKY[:6]], "plain [i]str[/i]",
+                      None, 3.5, Text("right", justify="right"), Text("x" * 300), "", key="extra")
+        await pilot.pause()
+        for cursor_row, focused, scroll in ((0, True, None), (2, True, None), (3, False, None),
+                                             (30, True, (9, 5))):
+            table.move_cursor(row=cursor_row)
+            if not focused:
+                app.screen.query_one("#search").focus()
+            if scroll:
+                table.scroll_to(*scroll, animate=False)
+            await pilot.pause()
+            fast = rendered(table)
+            table.__class__ = DataTable
+            try:
+                slow = rendered(table)
+            finally:
+                table.__class__ = LazyTable
+            assert fast == slow
+
+
+def test_cells_are_measured_as_datatable_measures_them():
+    from rich.console import Console
+    from textual.render import measure
+    from textual.widgets._data_table import default_cell_formatter
+
+    from jagtui.screens.lazy_table import _cell_width
+
+    console = Console(width=160)
+    for value in [*TRICKY, Text("a\nlonger line"), Text("\u2028x"), "[b]x[/b]", 2.5, 7, None]:
+        if value is None:
+            continue
+        cell = Text(value) if isinstance(value, str) else value
+        for candidate in (cell, value):
+            expected = measure(console, default_cell_formatter(candidate, wrap=False, height=1), 1)
+            assert _cell_width(candidate, console) == expected, repr(candidate)

@@ -30,7 +30,8 @@ async def test_demo_then_the_app_opens_on_its_cases(tmp_path, cfg):
             await app.workers.wait_for_complete()
             await pilot.pause()
             table = app.screen.query_one(DataTable)
-            assert table.row_count >= 40
+            assert len(app.screen.rows) >= 40  # the table builds rows as they come into reach
+            assert table.row_count > 0
             refs = [str(table.get_cell(key, "ref")) for key in table.rows]
             assert all(ref.startswith("JAG-") for ref in refs)
     finally:

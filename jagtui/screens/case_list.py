@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from datetime import date
 
 from rich.text import Text
@@ -11,13 +12,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import Footer, Header, Input, Static
 
-from jagtui.case_listing import DEFAULT_SORT, CaseFilter, filter_rows, sort_rows, sort_words
+from jagtui.case_listing import (DEFAULT_SORT, CaseFilter, filter_rows, search_rows, sort_rows,
+                                 sort_words)
 from jagtui.display import RAG_STYLES, RISK_STYLES, flag_badges, literal, masked_subject
 from jagtui.rules.dates import fmt_date
+from jagtui.screens.lazy_table import LazyTable
 from jagtui.screens.palette import binding_commands
-from jagtui.store.caselist import CaseRow, case_rows, matching_case_ids
+from jagtui.store.case_search import case_search_texts
+from jagtui.store.caselist import CaseRow, case_rows
 from jagtui.store.casework import record_search
 from jagtui.store.errors import StoreError
 from jagtui.store.meetings import next_meeting_on
@@ -32,11 +36,21 @@ COLUMNS = (
 WIDE = 120
 # A search is audited once typing pauses this long, or at Enter: not per keystroke.
 SEARCH_AUDIT_SECONDS = 1.0
-# Rows put in the table at once: a DataTable row costs ~0.2 ms to build, and nobody
-# reads past a few hundred on a shared screen; `m` shows the rest.
-SHOWN_AT_ONCE = 300
 SHORT_RISK = {"high": "HIGH", "medium": "MED", "standard": "STD"}
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def settle_heap() -> None:
+    """Collect once, now, then set everything alive aside from the cyclic collector.
+
+    The cases just loaded, and the app around them, live until the next load. Left
+    in the collector's generations, every full collection while the user types walks
+    them all: 100-250 ms on the 2-core VM, several times in a search. Unfreezing first
+    lets this collection reclaim what the previous load set aside and has since died.
+    """
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def short_date(d: date | None, today: date) -> str:
@@ -63,37 +77,38 @@ class CaseListScreen(Screen):
                 tooltip="Back to the default sort: highest risk first"),
         Binding("escape", "clear_search", "Clear", show=False),
         Binding("f5", "reload", "Refresh", id="refresh", tooltip="Reload the list from the database"),
-        Binding("m", "show_all", "All rows", show=False, id="case-show-all",
-                tooltip=f"Show every row, not only the first {SHOWN_AT_ONCE}"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
-        self.loaded: list[CaseRow] = []   # as the database gave them, filtered
-        self.rows: list[CaseRow] = []     # as shown, sorted
+        self.rows: list[CaseRow] = []     # as shown: searched, sorted
         self.case_filter = CaseFilter()
         self.sort_column = DEFAULT_SORT
         self.sort_reverse = False
         self.cursor_key: str | None = None  # a case to highlight at the next fill (a new one)
         self.compact: bool | None = None
         self.subject_width = 60
+        self.shown_search = ""            # the search self.rows reflect
         self._search_timer: Timer | None = None
-        self._base: list[CaseRow] | None = None  # every case for the filter, before search
-        self.show_all = False
+        self._sorted: list[CaseRow] | None = None  # every case for the filter, sorted, unsearched
+        self._texts: dict[int, str] = {}         # each of those cases' searchable text
+        self._badges: dict[int, int] = {}        # and the width of its flag badges
+        self._overdue: set[int] = set()          # those whose risk review is overdue
+        self._cells_look: tuple = ()
         self._audited = ""
         self._audit_pending = ""
-        self._shown_search = ""
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Input(placeholder="Search: reference, name, place (Enter to finish)", id="search")
-        yield DataTable(id="cases", cursor_type="row", zebra_stripes=True)
+        yield LazyTable(self.row_cells, lambda row: str(row.id), id="cases", cursor_type="row",
+                        zebra_stripes=True)
         yield Static("", id="status")
         yield Footer()
 
     def on_mount(self) -> None:
         self.set_columns()
-        self.query_one(DataTable).focus()
+        self.query_one(LazyTable).focus()
         self.load()
 
     def set_columns(self) -> None:
@@ -101,7 +116,7 @@ class CaseListScreen(Screen):
         if compact == self.compact:
             return
         self.compact = compact
-        table = self.query_one(DataTable)
+        table = self.query_one(LazyTable)
         table.clear(columns=True)
         for label, key in COLUMNS:
             table.add_column("Act" if compact and key == "actions" else label, key=key)
@@ -116,83 +131,89 @@ class CaseListScreen(Screen):
     # -- loading ---------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="case-list")
-    def load(self, search: str = "") -> None:
-        """All cases for the filter once (harm, flags: the costly part), then each
-        search narrows them by ids from one indexed query."""
+    def load(self) -> None:
+        """Every case for the filter with its harm and flags (the costly part) and its
+        searchable text, once: searches then narrow these in memory as you type."""
         app = self.app
         today = app.today()
-        base = self._base
+        case_filter = self.case_filter
         try:
             with app.store.read() as session:
-                if base is None:
-                    upcoming = next_meeting_on(session, app.cfg.meetings.cadence_weeks, today)
-                    base = filter_rows(case_rows(session, app.cfg, today, next_meeting=upcoming,
-                                                 **self.case_filter.sql()), self.case_filter)
-                ids = matching_case_ids(session, search) if search.strip() else None
+                upcoming = next_meeting_on(session, app.cfg.meetings.cadence_weeks, today)
+                base = filter_rows(case_rows(session, app.cfg, today, next_meeting=upcoming,
+                                             **case_filter.sql()), case_filter)
+                texts = case_search_texts(session, [row.id for row in base])
         except StoreError as error:
             app.call_from_thread(app.notify, str(error), severity="error", markup=False)
             return
-        rows = base if ids is None else [row for row in base if row.id in ids]
-        if not get_current_worker().is_cancelled:  # a newer search has started: drop these
-            app.call_from_thread(self.show, rows, search, base)
+        if not get_current_worker().is_cancelled:  # a newer load has started: drop these
+            app.call_from_thread(self.loaded, base, texts)
 
-    def show(self, rows: list[CaseRow], search: str = "", base: list[CaseRow] | None = None) -> None:
-        self._base = base
-        self.loaded = rows
-        self._shown_search = search
+    def loaded(self, base: list[CaseRow], texts: dict[int, str]) -> None:
+        self.query_one(LazyTable).forget_cells()  # the same cases may hold new facts
+        self._texts = texts
+        self._badges = {row.id: len(flag_badges([f.code for f in row.flags])) for row in base}
+        self._overdue = {row.id for row in base if row.has_flag("review_overdue")}
+        self._sorted = base
         self.resort()
-        pending, self._audit_pending = self._audit_pending, ""
-        if pending and pending == search.strip() and pending != self._audited:
-            self._audited = pending
-            self.record(pending, len(self.rows))
+        self.call_after_refresh(settle_heap)  # once the list is on screen
 
     def resort(self) -> None:
-        self.rows = sort_rows(self.loaded, self.sort_column, self.sort_reverse)
+        if self._sorted is not None:
+            self._sorted = sort_rows(self._sorted, self.sort_column, self.sort_reverse)
+            self.search()
+
+    def search(self) -> None:
+        """Narrow the sorted cases to the search box's text, in memory (no database)."""
+        if self._sorted is None:
+            return  # still loading: the search is applied when the cases arrive
+        text = self.query_one("#search", Input).value
+        self.rows = search_rows(self._sorted, self._texts, text)
+        self.shown_search = text
         self.fill()
+        pending, self._audit_pending = self._audit_pending, ""
+        if pending and pending == text.strip() and pending != self._audited:
+            self._audited = pending
+            self.record(pending, len(self.rows))
 
     def fill(self) -> None:
         if not self.is_mounted:
             return
-        table = self.query_one(DataTable)
-        private = self.app.private
-        today = self.app.today()
-        index = table.cursor_row
+        table = self.query_one(LazyTable)
+        # The same case stays highlighted across refills, wherever it moved to.
         wanted = self.cursor_key or self.key_at_cursor(table)
         self.cursor_key = None
-        table.clear()
         self.subject_width = self.fit_subject()
-        shown = self.rows if self.show_all else self.rows[:SHOWN_AT_ONCE]
-        for row in shown:
-            table.add_row(*self.cells(row, private, today), key=str(row.id))
-        keys = [str(row.id) for row in shown]
-        if shown:
-            # The same case stays highlighted across reloads, wherever it moved to.
-            target = keys.index(wanted) if wanted in keys else min(max(index, 0), len(keys) - 1)
-            table.move_cursor(row=target)
+        looks = (self.app.private, self.compact, self.subject_width, self.app.today())
+        if looks != self._cells_look:  # what the cells depend on besides the case
+            self._cells_look = looks
+            table.forget_cells()
+        table.show_items(self.rows, highlight=wanted, row=table.cursor_row)
         self.show_status()
+
+    def row_cells(self, row: CaseRow) -> list:
+        return self.cells(row, self.app.private, self.app.today())
 
     def fit_subject(self) -> int:
         """At 80 columns the subject gets what the other essential columns leave."""
         if not self.compact:
             return 60
-        flags = max((len(flag_badges([f.code for f in row.flags])) for row in self.rows), default=0)
+        flags = max((self._badges.get(row.id, 0) for row in self.rows), default=0)
         # ref 11, risk 4, harm 6, RAG 3, review 6, actions 4; 2 cells of padding a column; scrollbar 2.
         used = 11 + 4 + 6 + max(flags, 5) + 3 + 6 + 4 + 8 * 2 + 2
         return max(12, self.size.width - used)
 
     def show_status(self) -> None:
-        overdue = sum(1 for row in self.rows if row.has_flag("review_overdue"))
+        overdue = sum(1 for row in self.rows if row.id in self._overdue)
         noun = "cases" if self.case_filter.status == "all" else f"{self.case_filter.status} cases"
         if len(self.rows) == 1:
             noun = noun[:-1]
         parts = [f"{len(self.rows)} {noun}", f"{overdue} review{'' if overdue == 1 else 's'} overdue"]
         if self.case_filter.active:
             parts.append(f"filter: {self.case_filter.describe()} (f)")
-        if self._shown_search:
-            parts.append(f"search: {self._shown_search}")
+        if self.shown_search:
+            parts.append(f"search: {self.shown_search}")
         parts.append(sort_words(self.sort_column, self.sort_reverse))
-        if not self.show_all and len(self.rows) > SHOWN_AT_ONCE:
-            parts.append(f"first {SHOWN_AT_ONCE} shown: / or f narrows, m shows all")
         self.query_one("#status", Static).update(Text(" · ".join(parts)))
 
     def cells(self, row: CaseRow, private: bool, today: date) -> list:
@@ -213,7 +234,7 @@ class CaseListScreen(Screen):
             Text(review, style="bold red" if overdue_review else ""),
             Text(f"{row.open_actions}/{row.overdue_actions}",
                  style="bold red" if row.overdue_actions else ""),
-            row.case_type,
+            Text(row.case_type),
             literal(row.subgroup),
             literal(row.beat),
             literal(row.lead_agency),
@@ -241,7 +262,7 @@ class CaseListScreen(Screen):
         return binding_commands(self)
 
     @staticmethod
-    def key_at_cursor(table: DataTable) -> str | None:
+    def key_at_cursor(table: LazyTable) -> str | None:
         if not table.row_count or table.cursor_row < 0:
             return None
         return table.coordinate_to_cell_key((min(table.cursor_row, table.row_count - 1), 0)).row_key.value
@@ -249,12 +270,12 @@ class CaseListScreen(Screen):
     # -- opening and creating ----------------------------------------------------------
 
     def highlighted_id(self) -> int | None:
-        table = self.query_one(DataTable)
+        table = self.query_one(LazyTable)
         if not self.rows or table.cursor_row < 0:
             return None
         return self.rows[min(table.cursor_row, len(self.rows) - 1)].id
 
-    @on(DataTable.RowSelected, "#cases")
+    @on(LazyTable.RowSelected, "#cases")
     def action_open_case(self) -> None:
         case_id = self.highlighted_id()
         if case_id is None:
@@ -318,30 +339,23 @@ class CaseListScreen(Screen):
         self.audit_search()
         box.value = ""
         box.remove_class("shown")
-        self.query_one(DataTable).focus()
-
-    def action_show_all(self) -> None:
-        self.show_all = True
-        self.fill()
+        self.query_one(LazyTable).focus()
 
     def action_reload(self) -> None:
-        self._base = None  # the data or the filter changed: recompute, then search
-        self.load(self.query_one("#search", Input).value)
-
-    def search_again(self) -> None:
-        self.load(self.query_one("#search", Input).value)
+        # The data or the filter changed: recompute; the list shown stays until then.
+        self.load()
 
     @on(Input.Changed, "#search")
     def search_changed(self, event: Input.Changed) -> None:
         if self._search_timer is not None:
             self._search_timer.stop()
-        self.search_again()
+        self.search()
         self._search_timer = self.set_timer(SEARCH_AUDIT_SECONDS, self.audit_search)
 
     @on(Input.Submitted, "#search")
     def search_done(self) -> None:
         self.audit_search()
-        self.query_one(DataTable).focus()
+        self.query_one(LazyTable).focus()
 
     def audit_search(self) -> None:
         """Record the search the user settled on, once, with how many cases it found."""
@@ -351,11 +365,11 @@ class CaseListScreen(Screen):
         text = self.query_one("#search", Input).value.strip()
         if not text or text in (self._audited, self._audit_pending):
             return
-        if self._shown_search.strip() == text:
+        if self.shown_search.strip() == text:
             self._audited = text
             self.record(text, len(self.rows))
         else:
-            self._audit_pending = text  # recorded when its results arrive (see show)
+            self._audit_pending = text  # recorded when the cases arrive (see search)
 
     @work(thread=True, group="search-audit")
     def record(self, text: str, found: int) -> None:
