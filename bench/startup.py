@@ -2,8 +2,9 @@
 
 Both start the same way (a fresh interpreter, headless) and exit as soon as the
 table holds its rows, so the difference is jagtui's own imports and first load.
-``imports`` only imports what jagtui's case list needs and exits: the part of
-the difference no query or widget can remove. Prints the peak resident memory
+``imports`` only imports what jagtui's case list needs and exits, ``textual``
+what the bare app imports: the difference between the two is the part of
+start-up no query or widget work can remove. Prints the peak resident memory
 (KiB) on exit.
 """
 
@@ -69,6 +70,9 @@ if __name__ == "__main__":
         bare()
     elif sys.argv[1] == "imports":
         imports()
+    elif sys.argv[1] == "textual":
+        from textual.app import App  # noqa: F401 - what the bare app imports, and no more
+        from textual.widgets import DataTable, Footer, Header  # noqa: F401
     else:
         jagtui(sys.argv[2])
     print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
