@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy import select
 from textual.widgets import DataTable, Static
+from textual.widgets._footer import FooterKey
 
 from jagtui.app import JagApp
 from jagtui.screens.case_list import CaseListScreen
 from jagtui.screens.case_view import CaseScreen
+from jagtui.screens.footer import KeysFooter
 from jagtui.screens.forms.case_form import CaseForm
 from jagtui.screens.forms.incident_form import IncidentForm
 from jagtui.screens.forms.risk_form import RiskForm
@@ -108,6 +110,79 @@ async def test_tabs_switch_with_letters_and_brackets(sqlite_store, cfg):
         await pilot.pause()
         ladder = plain(screen.query_one("#ladder", Static))
         assert "Breach of Acceptable Behaviour Contract" in ladder and "propose Community Protection Warning" in ladder
+
+
+def cells(table: DataTable, column: int) -> list[str]:
+    return [str(table.get_cell_at((row, column))) for row in range(table.row_count)]
+
+
+async def test_a_tab_is_built_and_filled_the_first_time_it_is_shown(sqlite_store, cfg):
+    seed(sqlite_store, cfg)
+    app = make_app(sqlite_store, cfg)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_first_case(app, pilot)
+        # Opening builds only the visible tab: the others cost nothing until shown.
+        assert cells(screen.query_one("#people-table", DataTable), 1)[0] == "Ann Example"
+        assert not screen.query("#incidents-table") and not screen.query("#history-body")
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        incidents = screen.query_one("#incidents-table", DataTable)
+        assert cells(incidents, 1) == ["STORM-0001", "STORM-0002"]
+        assert app.focused is incidents  # arrows move through the new tab's rows at once
+        await pilot.press("down")
+        await pilot.pause()
+        assert "STORM-0002" in plain(screen.query_one("#incident-detail", Static))
+        await pilot.press("y")
+        await pilot.pause()
+        assert "AGREED: ABC to be issued by the ASB team" in plain(screen.query_one("#history-body", Static))
+        assert not screen.query("#harm-summary")
+
+
+async def test_a_reload_after_an_edit_refreshes_every_tab_shown_so_far(sqlite_store, cfg):
+    seed(sqlite_store, cfg)
+    app = make_app(sqlite_store, cfg)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_first_case(app, pilot)
+        await pilot.press("h")
+        await pilot.pause()
+        assert "1 x ASB - personal (5) = 5" in plain(screen.query_one("#harm-summary", Static))
+        # Add an ASB incident from the incidents tab (as in the Community Trigger test).
+        await pilot.press("i", "a")
+        await settle(app, pilot)
+        await pilot.press("enter", "down", "enter", "tab", "tab", "tab", *"CBC-78", "ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseScreen)
+        # The visible tab, the tab visited before it and the header all show the new incident.
+        assert "CBC-78" in cells(screen.query_one("#incidents-table", DataTable), 1)
+        assert "2 x ASB - personal (5) = 10" in plain(screen.query_one("#harm-summary", Static))
+        assert "Community Trigger threshold met" in header(app)
+        # A tab first shown after the reload is filled from the reloaded case.
+        await pilot.press("y")
+        await pilot.pause()
+        assert "AGREED" in plain(screen.query_one("#history-body", Static))
+
+
+async def test_the_footer_is_rebuilt_only_when_its_keys_change(sqlite_store, cfg):
+    seed(sqlite_store, cfg)
+    app = make_app(sqlite_store, cfg)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await open_first_case(app, pilot)
+
+        def keys() -> dict[str, FooterKey]:
+            return {key.description or key.key: key for key in screen.query(FooterKey)}
+
+        assert {"Back", "Add", "Edit case", "Risk assessment"} <= set(keys())
+        await pilot.press("i")  # "e" now edits the highlighted incident
+        await settle(app, pilot)
+        assert "Edit incident" in keys() and "Edit case" not in keys()
+        await pilot.press("h")  # "a" adds nothing on the harm tab: shown dimmed
+        await settle(app, pilot)
+        before = keys()
+        assert before["Add"].has_class("-disabled")
+        await pilot.press("v")  # the same keys: focus moved, the footer's widgets stay
+        await settle(app, pilot)
+        after = keys()
+        assert after.keys() == before.keys() and all(after[name] is key for name, key in before.items())
 
 
 async def test_an_incident_that_tips_the_community_trigger_flags_the_list(sqlite_store, cfg):
@@ -378,3 +453,27 @@ async def test_every_footer_key_of_the_case_screens_reaches_its_target(sqlite_st
         # Escape (back) is covered by the first test of this module.
         keys = await _press_every_footer_key(app, pilot, skip={"escape"})
         assert {"a", "e", "r", "left_square_bracket", "p", "y"} <= set(keys)
+
+
+async def test_a_footer_rebuild_queued_before_the_case_closed_does_nothing(sqlite_store, cfg):
+    seed(sqlite_store, cfg)
+    app = make_app(sqlite_store, cfg)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_first_case(app, pilot)
+        footer = screen.query_one(KeysFooter)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseListScreen) and not footer.is_attached
+        await footer.recompose()  # as Textual runs a rebuild queued by the last focus change
+
+
+async def test_a_case_that_no_longer_exists_says_so_and_goes_back(sqlite_store, cfg):
+    seed(sqlite_store, cfg)
+    app = make_app(sqlite_store, cfg)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await app.push_screen(CaseScreen(424242))
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseListScreen)
+        assert any("424242" in str(note.message) for note in app._notifications)
+    assert audit_rows(sqlite_store, "view") == []

@@ -12,12 +12,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from jagtui.case_listing import (DEFAULT_SORT, CaseFilter, filter_rows, search_rows, sort_rows,
                                  sort_words)
 from jagtui.display import RAG_STYLES, RISK_STYLES, flag_badges, literal, masked_subject
 from jagtui.rules.dates import fmt_date
+from jagtui.screens.footer import KeysFooter
 from jagtui.screens.lazy_table import LazyTable
 from jagtui.screens.palette import binding_commands
 from jagtui.store.case_search import case_search_texts
@@ -104,7 +105,7 @@ class CaseListScreen(Screen):
         yield LazyTable(self.row_cells, lambda row: str(row.id), id="cases", cursor_type="row",
                         zebra_stripes=True)
         yield Static("", id="status")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.set_columns()

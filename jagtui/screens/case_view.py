@@ -3,6 +3,10 @@
 Opened with ``app.push_screen(CaseScreen(case_id))`` from any screen. The case
 file loads in a thread worker (the first load records one audit "view"); after
 any save it reloads, and the screen underneath reloads when it resumes.
+
+Opening must be quick (issue 6: 100 ms on a county-sized database), and the
+time goes into widgets, not the query: each tab's widgets are built the first
+time it is shown, and fills touch only the tabs built so far.
 """
 
 from __future__ import annotations
@@ -14,11 +18,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Sparkline, Static, TabbedContent, TabPane
+from textual.widget import Widget
+from textual.widgets import DataTable, Header, Sparkline, Static, TabbedContent, TabPane
 
 from jagtui.display import RISK_STYLES, literal
 from jagtui.rules.dates import fmt_date
 from jagtui.screens import case_text
+from jagtui.screens.footer import KeysFooter
 from jagtui.screens.palette import binding_commands
 from jagtui.screens.privacy import party_address, party_name, person_name, redact, where
 from jagtui.store.casefile import CaseFile, case_file, record_view
@@ -39,6 +45,40 @@ TAB_IDS = tuple(pane for pane, _, _ in TABS)
 TAB_KEYS = Binding.Group("Tabs", compact=True)
 # Tabs where "a" adds something.
 ADD_TABS = ("people", "incidents", "risk")
+COLUMNS = {
+    "people-table": ("Role", "Name", "Address / place", "Beat", "Born", "Vulnerabilities"),
+    "incidents-table": ("Date", "Ref", "Category", "Hate", "Source", "Where", "People"),
+    "risk-table": ("Assessed", "Level", "Score", "Assessor", "Review due"),
+    "harm-table": ("Category", "Incidents", "Weight", "Harm"),
+    "interventions-table": ("Issued", "Step", "Agency", "Review", "Outcome", "Breaches"),
+    "actions-table": ("Ref", "Action", "Owner", "Due", "Status", "Latest update"),
+}
+
+
+def new_table(table_id: str, zebra_stripes: bool = True) -> DataTable:
+    table = DataTable(id=table_id, cursor_type="row", zebra_stripes=zebra_stripes)
+    for label in COLUMNS[table_id]:
+        table.add_column(label, key=label.lower())
+    return table
+
+
+def pane_content(pane: str) -> list[Widget]:
+    """A tab's widgets (new, empty), built when the tab is first shown."""
+    if pane == "people":
+        return [new_table("people-table")]
+    if pane == "incidents":
+        return [new_table("incidents-table"), Static("", id="incident-detail", classes="detail")]
+    if pane == "risk":
+        return [VerticalScroll(Static("", id="risk-latest"), new_table("risk-table"),
+                               Static("", id="risk-answers"), id="risk-scroll")]
+    if pane == "harm":
+        return [Static("", id="harm-summary"), Sparkline([], id="harm-spark"),
+                Static("", id="harm-months", classes="hint"), new_table("harm-table", zebra_stripes=False)]
+    if pane == "interventions":
+        return [Static("", id="ladder"), new_table("interventions-table")]
+    if pane == "actions":
+        return [new_table("actions-table")]
+    return [VerticalScroll(Static("", id="history-body"), id="history-scroll")]
 
 
 class CaseScreen(Screen):
@@ -46,6 +86,7 @@ class CaseScreen(Screen):
 
     CSS_PATH = "case_view.tcss"
     TITLE = "Case"
+    AUTO_FOCUS = "#people-table"  # straight there: each focus change costs a footer refresh
     BINDINGS = [
         Binding("escape", "back", "Back", key_display="Esc", id="case-back",
                 tooltip="Back to the previous screen"),
@@ -76,53 +117,18 @@ class CaseScreen(Screen):
         self.file: CaseFile | None = None
         self._viewed = False
         self._key_context = (True, False)  # the People tab: "a" links, "e" edits the case
+        self._built = [TAB_IDS[0]]  # the tabs shown so far: the others have no widgets yet
 
     # -- layout ----------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        self.load()  # read while the widgets mount (shown once mounted: see on_screen_resume)
         yield Header()
         yield Static("Loading case…", id="case-header")
         with TabbedContent(id="case-tabs"):
-            with TabPane(TABS[0][1], id="people"):
-                yield DataTable(id="people-table", cursor_type="row", zebra_stripes=True)
-            with TabPane(TABS[1][1], id="incidents"):
-                yield DataTable(id="incidents-table", cursor_type="row", zebra_stripes=True)
-                yield Static("", id="incident-detail", classes="detail")
-            with TabPane(TABS[2][1], id="risk"):
-                with VerticalScroll(id="risk-scroll"):
-                    yield Static("", id="risk-latest")
-                    yield DataTable(id="risk-table", cursor_type="row", zebra_stripes=True)
-                    yield Static("", id="risk-answers")
-            with TabPane(TABS[3][1], id="harm"):
-                yield Static("", id="harm-summary")
-                yield Sparkline([], id="harm-spark")
-                yield Static("", id="harm-months", classes="hint")
-                yield DataTable(id="harm-table", cursor_type="row")
-            with TabPane(TABS[4][1], id="interventions"):
-                yield Static("", id="ladder")
-                yield DataTable(id="interventions-table", cursor_type="row", zebra_stripes=True)
-            with TabPane(TABS[5][1], id="actions"):
-                yield DataTable(id="actions-table", cursor_type="row", zebra_stripes=True)
-            with TabPane(TABS[6][1], id="history"):
-                with VerticalScroll(id="history-scroll"):
-                    yield Static("", id="history-body")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        columns = {
-            "people-table": ("Role", "Name", "Address / place", "Beat", "Born", "Vulnerabilities"),
-            "incidents-table": ("Date", "Ref", "Category", "Hate", "Source", "Where", "People"),
-            "risk-table": ("Assessed", "Level", "Score", "Assessor", "Review due"),
-            "harm-table": ("Category", "Incidents", "Weight", "Harm"),
-            "interventions-table": ("Issued", "Step", "Agency", "Review", "Outcome", "Breaches"),
-            "actions-table": ("Ref", "Action", "Owner", "Due", "Status", "Latest update"),
-        }
-        for table_id, labels in columns.items():
-            table = self.query_one(f"#{table_id}", DataTable)
-            for label in labels:
-                table.add_column(label, key=label.lower())
-        self.query_one("#people-table", DataTable).focus()
-        self.load()
+            for pane, title, _ in TABS:
+                yield TabPane(title, *(pane_content(pane) if pane in self._built else ()), id=pane)
+        yield KeysFooter()
 
     # -- loading -----------------------------------------------------------------
 
@@ -148,7 +154,7 @@ class CaseScreen(Screen):
 
     def _gone(self, message: str) -> None:
         self.app.notify(message, severity="error", markup=False)
-        self.dismiss()
+        self.call_later(self.action_back)  # once the screen has finished mounting
 
     def show(self, loaded: CaseFile) -> None:
         self.file = loaded
@@ -158,22 +164,34 @@ class CaseScreen(Screen):
     def fill(self) -> None:
         if self.file is None or not self.is_mounted:
             return
+        header = case_text.header(self.file, self.app.cfg, self.app.private)
+        self.query_one("#case-header", Static).update(header)
+        for pane in self._built:
+            self.fill_pane(pane)
+
+    def fill_pane(self, pane: str) -> None:
         private = self.app.private
-        self.query_one("#case-header", Static).update(case_text.header(self.file, self.app.cfg, private))
-        self.fill_people(private)
-        self.fill_incidents(private)
-        self.fill_risk()
-        self.fill_harm()
-        self.fill_interventions()
-        self.fill_actions()
-        self.fill_history(private)
-        self.refresh_bindings()
+        if pane == "people":
+            self.fill_people(private)
+        elif pane == "incidents":
+            self.fill_incidents(private)
+        elif pane == "risk":
+            self.fill_risk()
+        elif pane == "harm":
+            self.fill_harm()
+        elif pane == "interventions":
+            self.fill_interventions()
+        elif pane == "actions":
+            self.fill_actions()
+        else:
+            self.fill_history(private)
 
     def refresh_privacy(self) -> None:
         self.fill()
 
     def on_screen_resume(self) -> None:
-        # Privacy may have changed on another screen, and forms may have saved.
+        # The case may have loaded before the screen was mounted, privacy may have
+        # changed on another screen, and forms may have saved.
         if self.file is not None:
             self.fill()
 
@@ -249,8 +267,9 @@ class CaseScreen(Screen):
     def highlighted_incident(self):
         if self.file is None or not self.file.incidents:
             return None
-        table = self.query_one("#incidents-table", DataTable)
-        index = min(max(table.cursor_row, 0), len(self.file.incidents) - 1)
+        # "i" then "e" can arrive before the tab is built; its table would start on the first row.
+        table = self.query_one_optional("#incidents-table", DataTable)
+        index = min(max(table.cursor_row if table else 0, 0), len(self.file.incidents) - 1)
         return self.file.incidents[index]
 
     def fill_risk(self) -> None:
@@ -325,9 +344,14 @@ class CaseScreen(Screen):
         self.query_one(TabbedContent).active = pane
 
     @on(TabbedContent.TabActivated)
-    def tab_activated(self, event: TabbedContent.TabActivated) -> None:
-        # Keep the keyboard in the tab's content so arrows move through its rows.
+    async def tab_activated(self, event: TabbedContent.TabActivated) -> None:
         pane = event.pane
+        if pane.id not in self._built:
+            await pane.mount_all(pane_content(pane.id))
+            self._built.append(pane.id)
+            if self.file is not None:
+                self.fill_pane(pane.id)
+        # Keep the keyboard in the tab's content so arrows move through its rows.
         scrolls = list(pane.query(VerticalScroll))
         tables = list(pane.query(DataTable))
         # A scrolling tab is read from the top; a list tab starts in its table.
