@@ -6,10 +6,11 @@ imported incident must not slip through). Repeat locations are worked out per
 location, and overdue risk reviews per open case.
 
 The database does the counting: it keeps only incidents inside the rule
-windows and returns the people and places with enough of them to possibly meet
-a rule. Only for those candidates are the incident facts fetched, and the pure
-rules in ``jagtui.rules.flags`` make the final call and write the reason, so the
-board says exactly what the rules' tests pin down.
+windows, counts them per person and place (window functions, one pass) and
+returns the incident facts of only the people and places with enough of them to
+possibly meet a rule. The pure rules in ``jagtui.rules.flags`` make the final
+call and write the reason, so the board says exactly what the rules' tests pin
+down.
 """
 
 from __future__ import annotations
@@ -17,15 +18,20 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
-from sqlalchemy import and_, case as when, func, select
+from sqlalchemy import and_, func, select
 from sqlmodel import Session
 
 from jagtui.config import Config
 from jagtui.rules import flags as rules
 from jagtui.rules.dates import months_before
 from jagtui.rules.facts import IncidentFact
+from jagtui.store.incident_counts import asb_keys, in_window, sum_if
 from jagtui.store.models import Case, CaseParty, Incident, IncidentParty, Location, Person, RiskAssessment
+
+# Hundreds of open cases share each review date: the flag is worked out once per date.
+_review_overdue_flag = lru_cache(maxsize=4096)(rules.review_overdue_flag)
 
 # The board's kinds, in the order the screen groups them.
 BOARD_CODES = ("community_trigger", "repeat_victim", "repeat_location", "review_overdue")
@@ -59,10 +65,6 @@ class FlagLine:
         return (self.code, self.person_id, self.location_id, self.case_id)
 
 
-def _sum_if(condition) -> object:
-    return func.sum(when((condition, 1), else_=0))
-
-
 # Candidate ids go to the database in slices, well under SQLite's bound-parameter limit.
 CHUNK = 5_000
 
@@ -72,45 +74,62 @@ def _chunks(ids: list[int]):
         yield ids[n:n + CHUNK]
 
 
-def _in_window(start: date, today: date):
-    """Ids of incidents in ``[start, today]``. Filtering the links by this list (rather
-    than joining and filtering the incidents) steers SQLite, which keeps no
-    statistics, to walk the date index instead of every link: 25 ms, not 1 s, at
-    100,000 incidents."""
-    return select(Incident.id).where(Incident.occurred_on >= start, Incident.occurred_on <= today)
-
-
 def _victim_candidates(cfg: Config, today: date):
-    """Ids of people with enough victim incidents in a window to possibly meet a rule.
+    """The victim incidents in the rule windows of each person with enough of them
+    to possibly meet a rule, oldest first: (person, name, home beat, incident...).
 
-    Counts incidents, not separate refs, so it can only over-select; the rules
-    then apply the exact test (separate refs, same category, ...).
+    The counts are incidents, not separate refs, so this can only over-select;
+    the rules then apply the exact test (separate refs, same category, ...).
+    One pass: each victim link in the window carries its person's counts.
     """
     rv, ct = cfg.flags.repeat_victim, cfg.flags.community_trigger
     rv_start, ct_start = months_before(today, rv.months), months_before(today, ct.months)
-    asb = Incident.category.in_([c.key for c in cfg.categories if c.asb])
-    return (
-        select(IncidentParty.person_id)
+    asb, on = Incident.category.in_(asb_keys(cfg)), Incident.occurred_on
+
+    def per_person(condition):
+        return sum_if(condition).over(partition_by=IncidentParty.person_id)
+
+    counted = (
+        select(IncidentParty.person_id, Incident.id.label("incident_id"), Incident.source_ref, on,
+               Incident.category, Incident.hate, Incident.beat.label("incident_beat"),
+               per_person(and_(asb, on >= rv_start)).label("repeat_asb"),
+               per_person(and_(asb, on >= ct_start)).label("trigger_asb"),
+               per_person(and_(Incident.hate, on >= ct_start)).label("trigger_hate"))
         .join(Incident, Incident.id == IncidentParty.incident_id)
         .where(IncidentParty.role == "victim",
-               IncidentParty.incident_id.in_(_in_window(min(rv_start, ct_start), today)))
-        .group_by(IncidentParty.person_id)
-        .having(
-            (_sum_if(and_(asb, Incident.occurred_on >= rv_start)) >= rv.count)
-            | (_sum_if(and_(asb, Incident.occurred_on >= ct_start)) >= ct.count)
-            | (_sum_if(and_(Incident.hate, Incident.occurred_on >= ct_start)) >= ct.hate_count)
-        )
+               IncidentParty.incident_id.in_(in_window(min(rv_start, ct_start), today)))
+        .subquery()
+    )
+    c = counted.c
+    return (
+        select(c.person_id, Person.name, Person.beat, c.incident_id, c.source_ref, c.occurred_on,
+               c.category, c.hate, c.incident_beat)
+        .join(Person, Person.id == c.person_id)
+        .where((c.repeat_asb >= rv.count) | (c.trigger_asb >= ct.count)
+               | (c.trigger_hate >= ct.hate_count))
+        .order_by(c.person_id, c.occurred_on, c.incident_id)
     )
 
 
 def _location_candidates(cfg: Config, today: date):
+    """The incidents in the repeat-location window at each place with enough of
+    them to possibly meet the rule, oldest first: (place, name, locality, beat, incident...)."""
     rl = cfg.flags.repeat_location
-    return (
-        select(Incident.location_id)
+    counted = (
+        select(Incident.location_id, Incident.id.label("incident_id"), Incident.source_ref,
+               Incident.occurred_on, Incident.category, Incident.hate,
+               func.count().over(partition_by=Incident.location_id).label("incidents"))
         .where(Incident.location_id.is_not(None),
                Incident.occurred_on >= months_before(today, rl.months), Incident.occurred_on <= today)
-        .group_by(Incident.location_id)
-        .having(func.count() >= rl.count)
+        .subquery()
+    )
+    c = counted.c
+    return (
+        select(Location.id, Location.name, Location.locality, Location.beat, c.incident_id,
+               c.source_ref, c.occurred_on, c.category, c.hate)
+        .join(Location, Location.id == c.location_id)
+        .where(c.incidents >= rl.count)
+        .order_by(Location.id, c.occurred_on, c.incident_id)
     )
 
 
@@ -144,27 +163,17 @@ def _line(flag: rules.Flag, *, subject: str, is_person: bool, locality: str, bea
 
 def _victim_lines(session: Session, cfg: Config, today: date) -> list[FlagLine]:
     rv, ct = cfg.flags.repeat_victim, cfg.flags.community_trigger
-    start = months_before(today, max(rv.months, ct.months))
-    ids = list(session.scalars(_victim_candidates(cfg, today)))
     facts: dict[int, list[IncidentFact]] = defaultdict(list)
     people: dict[int, tuple[str, str]] = {}
-    for chunk in _chunks(ids):
-        rows = session.execute(
-            select(Person.id, Person.name, Person.beat, Incident.id, Incident.source_ref,
-                   Incident.occurred_on, Incident.category, Incident.hate, Incident.beat)
-            .join(IncidentParty, IncidentParty.person_id == Person.id)
-            .join(Incident, Incident.id == IncidentParty.incident_id)
-            .where(IncidentParty.role == "victim", IncidentParty.person_id.in_(chunk),
-                   Incident.occurred_on >= start, Incident.occurred_on <= today)
-            .order_by(Person.id, Incident.occurred_on, Incident.id)
-        )
-        for pid, name, home_beat, iid, ref, on, category, hate, incident_beat in rows:
-            facts[pid].append(IncidentFact(iid, ref, on, category, bool(hate)))
-            # No beat on record: the beat of their latest incident says roughly where.
-            people[pid] = (name, home_beat or incident_beat or "")
+    for pid, name, home_beat, iid, ref, on, category, hate, incident_beat in session.execute(
+        _victim_candidates(cfg, today)
+    ):
+        facts[pid].append(IncidentFact(iid, ref, on, category, bool(hate)))
+        # No beat on record: the beat of their latest incident says roughly where.
+        people[pid] = (name, home_beat or incident_beat or "")
     if not facts:
         return []
-    cases = _open_cases(session, CaseParty.person_id, ids)
+    cases = _open_cases(session, CaseParty.person_id, list(facts))
     lines = []
     for pid, found in facts.items():
         name, beat = people[pid]
@@ -178,24 +187,16 @@ def _victim_lines(session: Session, cfg: Config, today: date) -> list[FlagLine]:
 
 def _location_lines(session: Session, cfg: Config, today: date) -> list[FlagLine]:
     rl = cfg.flags.repeat_location
-    ids = list(session.scalars(_location_candidates(cfg, today)))
     facts: dict[int, list[IncidentFact]] = defaultdict(list)
     places: dict[int, tuple[str, str, str]] = {}
-    for chunk in _chunks(ids):
-        rows = session.execute(
-            select(Location.id, Location.name, Location.locality, Location.beat, Incident.id,
-                   Incident.source_ref, Incident.occurred_on, Incident.category, Incident.hate)
-            .join(Incident, Incident.location_id == Location.id)
-            .where(Location.id.in_(chunk), Incident.occurred_on >= months_before(today, rl.months),
-                   Incident.occurred_on <= today)
-            .order_by(Location.id, Incident.occurred_on, Incident.id)
-        )
-        for lid, name, locality, beat, iid, ref, on, category, hate in rows:
-            facts[lid].append(IncidentFact(iid, ref, on, category, bool(hate)))
-            places[lid] = (name, locality, beat)
+    for lid, name, locality, beat, iid, ref, on, category, hate in session.execute(
+        _location_candidates(cfg, today)
+    ):
+        facts[lid].append(IncidentFact(iid, ref, on, category, bool(hate)))
+        places[lid] = (name, locality, beat)
     if not facts:
         return []
-    cases = _open_cases(session, CaseParty.location_id, ids)
+    cases = _open_cases(session, CaseParty.location_id, list(facts))
     lines = []
     for lid, found in facts.items():
         flag = rules.repeat_location(found, rl, today)
@@ -206,8 +207,9 @@ def _location_lines(session: Session, cfg: Config, today: date) -> list[FlagLine
     return lines
 
 
-def _overdue_lines(session: Session, today: date) -> list[FlagLine]:
-    """Open cases whose LATEST risk assessment is past its review date."""
+def _overdue_cases(today: date):
+    """Open cases whose LATEST risk assessment is past its review date, with their
+    primary subject (the last one linked, if several): one row each."""
     ranked = (
         select(
             RiskAssessment.case_id, RiskAssessment.review_due,
@@ -222,30 +224,27 @@ def _overdue_lines(session: Session, today: date) -> list[FlagLine]:
     )
     overdue = (select(ranked.c.case_id, ranked.c.review_due)
                .where(ranked.c.rn == 1, ranked.c.review_due < today).subquery())
-    cases = session.execute(
-        select(Case.id, Case.reference, Case.title, Case.beat, overdue.c.review_due)
+    primary = (select(func.max(CaseParty.id)).where(CaseParty.case_id == Case.id, CaseParty.primary)
+               .correlate(Case).scalar_subquery())
+    return (
+        select(Case.id, Case.reference, Case.title, Case.beat, overdue.c.review_due, Person.id,
+               Person.name, Location.id, Location.name, Location.locality, Location.beat)
         .join(overdue, overdue.c.case_id == Case.id)
-    ).all()
-    if not cases:
-        return []
-    subjects = {}
-    for case_id, pid, person, lid, place, locality, beat in session.execute(
-        select(CaseParty.case_id, Person.id, Person.name, Location.id, Location.name,
-               Location.locality, Location.beat)
+        .outerjoin(CaseParty, CaseParty.id == primary)
         .outerjoin(Person, Person.id == CaseParty.person_id)
         .outerjoin(Location, Location.id == CaseParty.location_id)
-        .where(CaseParty.primary, CaseParty.case_id.in_(select(overdue.c.case_id)))
-        .order_by(CaseParty.id)
-    ):
-        subjects[case_id] = (pid, person, lid, place, locality, beat)
+    )
+
+
+def _overdue_lines(session: Session, today: date) -> list[FlagLine]:
     lines = []
-    for case_id, reference, title, case_beat, review_due in cases:
-        flag = rules.review_overdue_flag(review_due, today)
-        pid, person, lid, place, locality, beat = subjects.get(case_id, (None, None, None, None, "", ""))
+    for (case_id, reference, title, case_beat, review_due, pid, person, lid, place, locality,
+         beat) in session.execute(_overdue_cases(today)):
         lines.append(_line(
-            flag, subject=person or place or title, is_person=person is not None,
-            locality=(locality or "") if person is None else "", beat=case_beat or beat or "",
-            case=(case_id, reference), person_id=pid, location_id=lid,
+            _review_overdue_flag(review_due, today), subject=person or place or title,
+            is_person=person is not None, locality=(locality or "") if person is None else "",
+            beat=case_beat or beat or "", case=(case_id, reference), person_id=pid,
+            location_id=lid,
         ))
     return lines
 

@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from jagtui.store.models import Location, Person
 from jagtui.store.records import edit, fetch, require
-from jagtui.store.text_search import contains, like_pattern  # noqa: F401 - like_pattern: old import path
+from jagtui.store.text_search import contains
 
 
 def add_person(session: Session, name: str, *, date_of_birth: date | None = None, **fields) -> Person:
