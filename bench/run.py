@@ -92,8 +92,21 @@ def database(backend: str, cases: int, cfg) -> str:
     build_scale(store, cfg, TODAY, cases=cases)
     _add_big_meeting(store, cfg)
     store.dispose()
+    if backend == "postgresql":
+        vacuum_analyze(url)
     print(f"  built {backend} {cases:,} cases in {time.perf_counter() - started:.1f}s", flush=True)
     return url
+
+
+def vacuum_analyze(url: str) -> None:
+    """Statistics and a visibility map, as a live server's autovacuum keeps them (this
+    machine's PostgreSQL runs without autovacuum: fresh data would be planned blind)."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    dsn = make_url(url).set(drivername="postgresql").render_as_string(False)
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")
 
 
 def _add_big_meeting(store, cfg) -> None:
@@ -113,7 +126,7 @@ def _add_big_meeting(store, cfg) -> None:
         for case_id in ids:
             item = meetings.add_item(session, meeting.id, "case", "Case review", case_id)
             meetings.add_note(session, item.id, "Two further incidents reported since the last meeting.")
-            meetings.add_note(session, item.id, "AGREED that a joint visit is made.", "agreed")
+            meetings.add_note(session, item.id, "That a joint visit is made.", "agreed")
         meeting.status = "final"
 
 
