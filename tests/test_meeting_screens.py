@@ -347,3 +347,30 @@ async def test_case_quick_keys_record_under_the_item(running, cfg):
         assert (case.status, case.rag, case.closure_reason) == ("closed", "red", "Resolved")
         assert [i.step for i, _ in interventions.for_case(session, ids.due)] == ["ABC", "CPW"]
         assert risk.latest(session, ids.due).level == "standard"
+
+
+async def test_a_name_typed_and_entered_at_once_adds_that_person(sqlite_store, cfg):
+    from jagtui.screens.forms.meeting_start import StartMeetingForm
+
+    seed(sqlite_store, cfg)
+    app = _app(sqlite_store, cfg)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("5")
+        await settle(app, pilot)
+        await pilot.press("n")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, StartMeetingForm)
+        # Enter in the same moment as the typing: the directory search has not answered yet
+        # (on a slow link keys arrive together; Pilot waits between presses, so set it here).
+        from textual.widgets import Input
+
+        box = form.query_one("#people_search", Input)
+        box.value = "Dee Hou"
+        form.pick_from_directory("present")
+        box.value = "Pat Apo"
+        form.pick_from_directory("apology")
+        await settle(app, pilot)
+        assert any("Dee Housing" in name for name in form.shown_present)
+        assert any("Pat Apology" in name for name in form.shown_apologies)

@@ -180,6 +180,7 @@ class StartMeetingForm(FormScreen[int]):
         self.subgroup = subgroup
         self.held_on = held_on
         self.found: list[Attendee] = []
+        self.found_for: str | None = None  # the search text ``found`` answers
         self.shown_present: list[str] = []
         self.shown_apologies: list[str] = []
 
@@ -229,9 +230,10 @@ class StartMeetingForm(FormScreen[int]):
         with app.store.read() as session:
             found = meeting_run.directory(session, app.cfg, text)
         if not get_current_worker().is_cancelled:
-            app.call_from_thread(self.show_directory, found)
+            app.call_from_thread(self.show_directory, found, text)
 
-    def show_directory(self, found: list[Attendee]) -> None:
+    def show_directory(self, found: list[Attendee], text: str) -> None:
+        self.found_for = text
         self.found = [a for a in found if not self.roll.has(a.name)]
         listing = self.query_one("#directory", OptionList)
         listing.clear_options()
@@ -243,11 +245,16 @@ class StartMeetingForm(FormScreen[int]):
             listing.highlighted = 0
 
     def pick_from_directory(self, kind: str) -> None:
+        typed = self.query_one("#people_search", Input).value
+        if typed != self.found_for:
+            # Enter came before the search for what is typed had answered: a chair who
+            # types a name and presses Enter at once must get that name, not the last list.
+            with self.app.store.read() as session:
+                self.show_directory(meeting_run.directory(session, self.app.cfg, typed), typed)
         index = self.query_one("#directory", OptionList).highlighted
         if index is None or index >= len(self.found):
-            typed = self.query_one("#people_search", Input).value.strip()
-            if typed:
-                self.action_new_person(kind, typed)
+            if typed.strip():
+                self.action_new_person(kind, typed.strip())
             return
         self.change(lambda roll: roll.add(self.found[index], kind))
         self.query_one("#people_search", Input).value = ""
