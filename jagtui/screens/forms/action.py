@@ -85,7 +85,8 @@ class OwnerPicker(FormScreen):
     cfg: Config
 
     def owner_fields(self, owner: str = "", agency: str = "") -> ComposeResult:
-        yield field("Owner", Input(owner, id="owner", placeholder="Type a name or an agency"))
+        yield field("Owner", Input(owner, id="owner", placeholder="Type a name or an agency"),
+                    "↓ then Enter takes a suggestion and its agency; Enter alone keeps what is typed")
         yield OptionList(id="owner-choices", markup=False)
         known = agency in {a.key for a in self.cfg.agencies}  # an agency since removed: none
         yield field("Agency", Select([(a.name, a.key) for a in self.cfg.agencies], id="agency",
