@@ -584,7 +584,7 @@ class AgendaRunnerScreen(Screen):
         if kind == "carry":
             form = CarryForwardForm(row, meeting, self.view.next_on)
         else:
-            form = MeetingReviewForm(row, meeting, complete=kind == "complete")
+            form = MeetingReviewForm(row, meeting, self.app.cfg, complete=kind == "complete")
         self._form(form, lambda _: self.after_review(row.action.id))
 
     def after_review(self, action_id: int) -> None:

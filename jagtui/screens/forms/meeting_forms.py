@@ -52,8 +52,8 @@ def _context(*parts: tuple[str, str]) -> Static:
 class MeetingReviewForm(ChairOnly, ActionUpdateForm):
     """The owner's update on an action from the log (``complete``: it closes)."""
 
-    def __init__(self, row: ActionRow, meeting: Meeting, complete: bool = False) -> None:
-        super().__init__(row, meeting.held_on, complete)
+    def __init__(self, row: ActionRow, meeting: Meeting, cfg: Config, complete: bool = False) -> None:
+        super().__init__(row, cfg, meeting.held_on, complete=complete)
         self.meeting_id = meeting.id
         self.draft_key = f"meeting:{meeting.id}:review:{row.action.id}:{'done' if complete else 'update'}"
 
@@ -62,13 +62,19 @@ class MeetingReviewForm(ChairOnly, ActionUpdateForm):
             self.query_one("#update", Input).value = "Complete."
         super().on_mount()
 
-    def write(self, session) -> str:
+    def saver(self):
+        # Read on the UI thread; the write runs in the form's worker.
         text = self.query_one("#update", Input).value.strip()
-        if self.complete:
-            meeting_entries.review_complete(session, self.meeting_id, self.row.action.id, text)
-            return "complete"
-        meeting_entries.review_update(session, self.meeting_id, self.row.action.id, text)
-        return "open"
+        meeting_id, action_id, complete = self.meeting_id, self.row.action.id, self.complete
+
+        def write(session) -> str:
+            if complete:
+                meeting_entries.review_complete(session, meeting_id, action_id, text)
+                return "complete"
+            meeting_entries.review_update(session, meeting_id, action_id, text)
+            return "open"
+
+        return write
 
     def saved_message(self, result: str) -> str:
         return "Action complete" if result == "complete" else "Update recorded"

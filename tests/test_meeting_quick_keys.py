@@ -1,0 +1,166 @@
+"""The runner's quick keys, driven by keys and checked in the database and the minutes,
+on SQLite and PostgreSQL: u / c / f on the action log, e (who receives the
+intervention, and its notes), and the keystroke count of a full case review.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+import pytest
+from sqlalchemy import select
+
+from jagtui.app import JagApp
+from jagtui.export.document import render_markdown
+from jagtui.export.minutes import build_minutes
+from jagtui.rules.dates import fmt_date
+from jagtui.screens.agenda_runner import AgendaRunnerScreen
+from jagtui.store import actions, agenda, meeting_run, meetings
+from jagtui.store.meeting_run import Attendee
+from jagtui.store.minutes import minutes_data
+from jagtui.store.models import Action, ActionUpdate
+
+from meeting_data import TODAY, seed
+
+STARTED = datetime(2026, 11, 22, 10, 2, tzinfo=timezone.utc)
+FROZEN = datetime(2026, 11, 22, 10, 41, 30, tzinfo=timezone.utc)
+
+
+@pytest.fixture(autouse=True)
+def frozen_clocks(monkeypatch):
+    monkeypatch.setattr(AgendaRunnerScreen, "now", staticmethod(lambda: FROZEN))
+    monkeypatch.setattr(AgendaRunnerScreen, "tick_seconds", None)
+
+
+@pytest.fixture
+def running(store, cfg):
+    """A JAG meeting under way on either database, the statement acknowledged."""
+    ids = seed(store, cfg)
+    with store.write() as session:
+        meeting = meeting_run.start_meeting(
+            session, cfg, subgroup="JAG", held_on=TODAY,
+            chair=Attendee("Insp. Rhea Chairwoman", "Leicestershire Police"),
+            present=[Attendee("Dee Housing", "Charnwood Borough Council")],
+            apologies=[Attendee("Pat Apology", "Probation Service")])
+        meeting_run.acknowledge(session, meeting.id, at=STARTED)
+    return store, meeting.id, ids
+
+
+def _app(store, cfg):
+    app = JagApp(store, cfg, role="admin", today=lambda: TODAY)
+    app.change_poll_seconds = 0
+    return app
+
+
+async def settle(app, pilot, rounds: int = 2) -> None:
+    for _ in range(rounds):
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def press(app, pilot, *keys: str) -> None:
+    """Each key as a chair types it, the app settling between (forms open in workers)."""
+    for key in keys:
+        await pilot.press(key)
+        await settle(app, pilot, rounds=1)
+    await settle(app, pilot)
+
+
+async def open_runner(app, pilot, meeting_id: int) -> AgendaRunnerScreen:
+    await settle(app, pilot)
+    runner = AgendaRunnerScreen(meeting_id)
+    app.push_screen(runner)
+    await settle(app, pilot)
+    return runner
+
+
+async def to_item(app, pilot, runner, where) -> None:
+    """Step with n until the current item is the one ``where`` picks."""
+    for _ in range(len(runner.view.items)):
+        if where(runner.item):
+            return
+        await press(app, pilot, "n")
+    assert where(runner.item)
+
+
+async def on_action(app, pilot, runner, action_id: int) -> None:
+    await to_item(app, pilot, runner, lambda item: item.kind == "actions")
+    row = [r.action.id for r in runner.view.review].index(action_id)
+    await press(app, pilot, *["up"] * len(runner.view.review), *["down"] * row)
+
+
+def minutes_md(store, cfg, meeting_id: int) -> str:
+    with store.read() as session:
+        data = minutes_data(session, meeting_id)
+    return render_markdown(build_minutes(data, cfg)).decode()
+
+
+def log_line(markdown: str, text: str) -> str:
+    return next(line for line in markdown.splitlines() if text in line)
+
+
+# --- the action log: u, c, f -----------------------------------------------------------------
+
+async def test_c_completes_the_action_in_the_database_and_the_minutes(running, cfg):
+    store, meeting_id, ids = running
+    app = _app(store, cfg)
+    async with app.run_test(size=(80, 24)) as pilot:
+        runner = await open_runner(app, pilot, meeting_id)
+        await on_action(app, pilot, runner, ids.open_action)
+        await press(app, pilot, "c")
+        assert "Complete" in str(app.screen.query_one("#form-title").content)
+        await press(app, pilot, "ctrl+s")
+        assert app.screen is runner
+    with store.read() as session:
+        action = session.get(Action, ids.open_action)
+        assert action.status == "complete"
+        update = session.scalars(select(ActionUpdate).where(
+            ActionUpdate.action_id == ids.open_action, ActionUpdate.meeting_id == meeting_id)).one()
+        assert (update.status, update.text, update.updated_on) == ("complete", "Complete.", TODAY)
+        assert ids.open_action not in [r.action.id for r in actions.action_rows(session)]
+        done = meeting_run.summary(session, cfg, meeting_id)
+    assert [(r.action, r.status) for r in done.reviewed] == [
+        ("Visit the shop owners on Market Street", "complete")]
+    line = log_line(minutes_md(store, cfg, meeting_id), "Visit the shop owners")
+    assert "Complete." in line and "Open" not in line
+
+
+async def test_u_records_the_owners_update_and_the_action_stays_open(running, cfg):
+    store, meeting_id, ids = running
+    app = _app(store, cfg)
+    async with app.run_test(size=(80, 24)) as pilot:
+        runner = await open_runner(app, pilot, meeting_id)
+        await on_action(app, pilot, runner, ids.open_action)
+        await press(app, pilot, "u")
+        await pilot.press(*"Two shops visited", "ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is runner
+    with store.read() as session:
+        assert session.get(Action, ids.open_action).status == "open"
+        update = session.scalars(select(ActionUpdate).where(
+            ActionUpdate.action_id == ids.open_action, ActionUpdate.meeting_id == meeting_id)).one()
+        assert (update.status, update.text) == ("open", "Two shops visited")
+    line = log_line(minutes_md(store, cfg, meeting_id), "Visit the shop owners")
+    assert "Open" in line and "Two shops visited" in line
+
+
+async def test_f_carries_the_action_forward_to_the_next_meeting(running, cfg):
+    store, meeting_id, ids = running
+    app = _app(store, cfg)
+    async with app.run_test(size=(80, 24)) as pilot:
+        runner = await open_runner(app, pilot, meeting_id)
+        next_on = runner.view.next_on
+        await on_action(app, pilot, runner, ids.undated_action)
+        await press(app, pilot, "f")
+        await pilot.press("tab", *"awaiting the landlord", "ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is runner
+    with store.read() as session:
+        action = session.get(Action, ids.undated_action)
+        assert (action.status, action.due_on) == ("open", next_on)
+        update = session.scalars(select(ActionUpdate).where(
+            ActionUpdate.action_id == ids.undated_action, ActionUpdate.meeting_id == meeting_id)).one()
+        assert update.text == f"Carried forward to {fmt_date(next_on)}: awaiting the landlord"
+    line = log_line(minutes_md(store, cfg, meeting_id), "Share the patrol plan")
+    assert f"Carried forward to {fmt_date(next_on)}" in line and fmt_date(next_on) in line
