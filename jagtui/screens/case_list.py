@@ -92,6 +92,7 @@ class CaseListScreen(Screen):
         self.shown_search = ""            # the search self.rows reflect
         self._search_timer: Timer | None = None
         self._sorted: list[CaseRow] | None = None  # every case for the filter, sorted, unsearched
+        self._sorted_filter: CaseFilter | None = None  # the filter those cases were read for
         self._texts: dict[int, str] = {}         # each of those cases' searchable text
         self._badges: dict[int, int] = {}        # and the width of its flag badges
         self._overdue: set[int] = set()          # those whose risk review is overdue
@@ -148,48 +149,55 @@ class CaseListScreen(Screen):
             app.call_from_thread(app.notify, str(error), severity="error", markup=False)
             return
         if not get_current_worker().is_cancelled:  # a newer load has started: drop these
-            app.call_from_thread(self.loaded, base, texts)
+            app.call_from_thread(self.loaded, base, texts, case_filter)
 
-    def loaded(self, base: list[CaseRow], texts: dict[int, str]) -> None:
+    def loaded(self, base: list[CaseRow], texts: dict[int, str], case_filter: CaseFilter) -> None:
         self.query_one(LazyTable).forget_cells()  # the same cases may hold new facts
         self._texts = texts
         self._badges = {row.id: len(flag_badges([f.code for f in row.flags])) for row in base}
         self._overdue = {row.id for row in base if row.has_flag("review_overdue")}
-        self._sorted = base
-        self.resort()
+        # A new filter starts at the top; a reload of the same one keeps the highlighted case.
+        refiltered = self._sorted is not None and case_filter != self._sorted_filter
+        self._sorted, self._sorted_filter = base, case_filter
+        self.resort(top=refiltered)
         self.call_after_refresh(settle_heap)  # once the list is on screen
 
-    def resort(self) -> None:
+    def resort(self, top: bool = False) -> None:
         if self._sorted is not None:
             self._sorted = sort_rows(self._sorted, self.sort_column, self.sort_reverse)
-            self.search()
+            self.search(top)
 
-    def search(self) -> None:
-        """Narrow the sorted cases to the search box's text, in memory (no database)."""
+    def search(self, top: bool = False) -> None:
+        """Narrow the sorted cases to the search box's text, in memory (no database).
+
+        A changed search (or ``top``) puts the cursor on the first match: Enter after
+        a search opens the best match, not whatever sits where the cursor was."""
         if self._sorted is None:
             return  # still loading: the search is applied when the cases arrive
         text = self.query_one("#search", Input).value
+        top = top or text != self.shown_search
         self.rows = search_rows(self._sorted, self._texts, text)
         self.shown_search = text
-        self.fill()
+        self.fill(top)
         pending, self._audit_pending = self._audit_pending, ""
         if pending and pending == text.strip() and pending != self._audited:
             self._audited = pending
             self.record(pending, len(self.rows))
 
-    def fill(self) -> None:
+    def fill(self, top: bool = False) -> None:
         if not self.is_mounted:
             return
         table = self.query_one(LazyTable)
-        # The same case stays highlighted across refills, wherever it moved to.
-        wanted = self.cursor_key or self.key_at_cursor(table)
+        # The same case stays highlighted across refills, wherever it moved to; a new
+        # search or filter starts on the first row.
+        wanted = self.cursor_key or (None if top else self.key_at_cursor(table))
         self.cursor_key = None
         self.subject_width = self.fit_subject()
         looks = (self.app.private, self.compact, self.subject_width, self.app.today())
         if looks != self._cells_look:  # what the cells depend on besides the case
             self._cells_look = looks
             table.forget_cells()
-        table.show_items(self.rows, highlight=wanted, row=table.cursor_row)
+        table.show_items(self.rows, highlight=wanted, row=0 if top else table.cursor_row)
         self.show_status()
 
     def row_cells(self, row: CaseRow) -> list:
