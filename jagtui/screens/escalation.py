@@ -22,15 +22,25 @@ from jagtui.config import Config
 from jagtui.display import cell, literal, masked_subject
 from jagtui.rules.dates import fmt_date
 from jagtui.rules.ladder import LadderState, expiring, ladder_state, lapsed
-from jagtui.screens.list_screen import ListScreen
-from jagtui.screens.privacy import where
+from jagtui.screens.case_list import short_date
+from jagtui.screens.list_screen import ListScreen, fit_widths
+from jagtui.screens.privacy import redact, where
+from jagtui.store.actions import NamedParty, case_party_names
 from jagtui.store.interventions import EscalationCase, InterventionRow, escalation_cases
 
 CASE_COLUMNS = (("Ref", "ref"), ("Subject", "subject"), ("Alert", "alert"), ("Step", "step"),
-                ("Next", "next"), ("Review", "review"), ("Type", "type"))
+                ("Next", "next"), ("Review", "review"))
+# On a projector (160 columns) the list has room for more of what the room asks about.
+WIDE_CASE_COLUMNS = (("Breaches", "breaches"), ("Latest intervention", "latest"), ("Lead", "lead"),
+                     ("Beat", "beat"), ("Type", "type"))
 HISTORY_COLUMNS = (("Step", "step"), ("Agency", "agency"), ("Issued", "issued"),
-                   ("Review", "review"), ("Outcome", "outcome"), ("Breaches", "breaches"))
+                   ("Review", "review"), ("Outcome", "outcome"), ("Breaches", "breaches"),
+                   ("Notes", "notes"))
 OUTCOME_STYLES = {"active": "bold", "breached": "bold red", "complied": "green", "expired": "dim"}
+# At this width and wider, the case list shows the wide columns and whole dates.
+WIDE = 120
+# What one load reads: where each case stands, and each case's people and places (for masking).
+Loaded = tuple[list["Standing"], dict[int, list[NamedParty]]]
 
 
 @dataclass(frozen=True)
@@ -72,6 +82,16 @@ class Standing:
         """Lapsed first, then breached, then expiring, then the rest by reference."""
         rank = 0 if self.lapsed else 1 if self.breached else 2 if self.expiring else 3
         return (rank, self.case.reference)
+
+    @property
+    def in_focus(self) -> InterventionRow | None:
+        """The intervention the note asks about, which o and b act on until another is
+        highlighted: the longest-lapsed review, else the latest still running, else the latest."""
+        rows = self.case.interventions
+        if self.lapsed:
+            return self.lapsed[0]
+        running = [row for row in rows if row.running]
+        return running[-1] if running else (rows[-1] if rows else None)
 
 
 def standing(case: EscalationCase, cfg: Config, today: date) -> Standing:
@@ -132,6 +152,7 @@ class EscalationScreen(ListScreen):
     def __init__(self) -> None:
         super().__init__()
         self._propose_for: int | None = None
+        self.names: dict[int, list[NamedParty]] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -139,30 +160,26 @@ class EscalationScreen(ListScreen):
         yield Static("", id="esc-ladder", markup=False)
         yield Static("", id="esc-note", markup=False)
         yield DataTable(id="esc-history", cursor_type="row")
+        yield Static("", id="esc-detail", markup=False)
         yield Static("", id="esc-status", markup=False)
         yield Footer()
 
-    def on_mount(self) -> None:
-        # ListScreen.on_mount runs after this one (Textual runs both): it focuses and loads.
-        history = self.query_one("#esc-history", DataTable)
-        for label, key in HISTORY_COLUMNS:
-            history.add_column(label, key=key)
-
     # -- loading -----------------------------------------------------------------
 
-    def reader(self) -> Callable[[Session], list[Standing]]:
+    def reader(self) -> Callable[[Session], Loaded]:
         """Every perpetrator case with where it stands, the ones needing attention first."""
         cfg, today = self.app.cfg, self.app.today()
 
-        def read(session: Session) -> list[Standing]:
-            return sorted((standing(case, cfg, today) for case in escalation_cases(session)),
-                          key=Standing.attention)
+        def read(session: Session) -> Loaded:
+            board = escalation_cases(session)
+            found = sorted((standing(case, cfg, today) for case in board), key=Standing.attention)
+            return found, case_party_names(session, [case.case_id for case in board])
 
         return read
 
-    def show(self, found: list[Standing]) -> None:
+    def show(self, found: Loaded) -> None:
         keep = self.selected
-        self.rows = found
+        self.rows, self.names = found
         self.fill(keep.case.case_id if keep else None)
         if self._propose_for is not None:
             case_id, self._propose_for = self._propose_for, None
@@ -171,27 +188,46 @@ class EscalationScreen(ListScreen):
     def subject(self, case: EscalationCase) -> str:
         return case_subject(case, self.app.private)
 
+    def masked(self, case: EscalationCase, text: str) -> str:
+        """Free text with the case's names and addresses masked in privacy mode."""
+        return redact(text, self.names.get(case.case_id, []), self.app.private)
+
+    @property
+    def wide(self) -> bool:
+        return self.size.width >= WIDE
+
+    def case_cells(self, item: Standing) -> list[Text]:
+        case, state, wide = item.case, item.state, self.wide
+        cells = [
+            cell(case.reference), cell(self.subject(case)), item.alert,
+            Text(state.current.key if state.current else "-", style="bold"),
+            Text(state.suggested.key if state.suggested else "-"),
+            Text(fmt_date(item.next_review) if wide else short_date(item.next_review, self.app.today())),
+        ]
+        if wide:
+            breaches = sum(len(row.breaches) for row in case.interventions)
+            latest = max(case.interventions, key=lambda row: (row.issued_on, row.id), default=None)
+            cells += [Text(str(breaches) if breaches else "-", style="red" if breaches else "dim"),
+                      cell(f"{latest.step} {fmt_date(latest.issued_on)} ({latest.issuing_agency})"
+                           if latest else "-"),
+                      cell(case.lead_agency), cell(case.beat or "-"), Text(case.case_type)]
+        return cells
+
     def fill(self, keep: int | None = None) -> None:
         """Show the cases, keeping the highlight on case ``keep`` (default: the highlighted one)."""
         table = self.query_one("#esc-cases", DataTable)
         if keep is None and self.selected is not None:
             keep = self.selected.case.case_id
-        # Columns are rebuilt so their widths follow what is shown (names or initials).
+        columns = CASE_COLUMNS + (WIDE_CASE_COLUMNS if self.wide else ())
+        cells = [self.case_cells(item) for item in self.rows]
+        # Widths set from what is shown (names or initials), the subject cut to fit.
+        widths = fit_widths([label for label, _ in columns], cells, self.size.width - 2, flex=1,
+                            cap=40 if self.wide else 18)
         table.clear(columns=True)
-        subjects = [self.subject(item.case) for item in self.rows]
-        for label, key in CASE_COLUMNS:
-            width = None
-            if key == "subject":
-                width = min(max(map(len, subjects), default=7), 18 if self.size.width < 120 else 40)
+        for (label, key), width in zip(columns, widths, strict=True):
             table.add_column(label, key=key, width=width)
-        for item, subject in zip(self.rows, subjects, strict=True):
-            case, state = item.case, item.state
-            table.add_row(
-                cell(case.reference), cell(subject), item.alert,
-                Text(state.current.key if state.current else "-", style="bold"),
-                state.suggested.key if state.suggested else "-",
-                fmt_date(item.next_review), case.case_type, key=str(case.case_id),
-            )
+        for item, row in zip(self.rows, cells, strict=True):
+            table.add_row(*row, key=str(item.case.case_id))
         if self.rows:
             ids = [item.case.case_id for item in self.rows]
             row = ids.index(keep) if keep in ids else 0
@@ -220,42 +256,78 @@ class EscalationScreen(ListScreen):
         ladder = self.query_one("#esc-ladder", Static)
         note = self.query_one("#esc-note", Static)
         history = self.query_one("#esc-history", DataTable)
-        history.clear()
+        history.clear(columns=True)
         if item is None:
             ladder.update("")
             note.update(Text("No perpetrator cases and no interventions yet."))
+            self.show_intervention()
             return
-        cfg = self.app.cfg
-        ladder.update(ladder_line(cfg, item.state))
+        ladder.update(ladder_line(self.app.cfg, item.state))
         note.update(self.note(item))
         rows = item.case.interventions
         current = item.state.current.key if item.state.current else None
+        today, wide = self.app.today(), self.wide
+        cells = []
         for row in rows:
-            breaches = ", ".join(fmt_date(on) for on in row.breaches)
-            history.add_row(
+            # At 80 columns: short dates and a count of breaches, so the notes fit (their
+            # dates and the notes in full are on the line below).
+            when = fmt_date if wide else (lambda on: short_date(on, today))
+            breaches = (f"{len(row.breaches)}: " + ", ".join(map(fmt_date, row.breaches))
+                        if wide else str(len(row.breaches))) if row.breaches else "-"
+            cells.append([
                 Text(row.step, style="bold" if row.step == current else ""),
-                literal(row.issuing_agency), fmt_date(row.issued_on), fmt_date(row.review_on),
+                cell(row.issuing_agency), Text(when(row.issued_on)), Text(when(row.review_on)),
                 Text(row.outcome, style=OUTCOME_STYLES.get(row.outcome, "")),
-                Text(f"{len(row.breaches)}: {breaches}" if row.breaches else "-",
-                     style="red" if row.breaches else "dim"),
-                key=str(row.id),
-            )
-        running = [n for n, row in enumerate(rows) if row.running]
-        if rows:
-            history.move_cursor(row=running[-1] if running else len(rows) - 1)
+                Text(breaches, style="red" if row.breaches else "dim"),
+                cell(" ".join(self.masked(item.case, row.notes).split()) or "-",
+                     "" if row.notes.strip() else "dim"),
+            ])
+        # The notes take the rest of the width; the line below shows them in full.
+        widths = fit_widths([label for label, _ in HISTORY_COLUMNS], cells, self.size.width - 2,
+                            flex=len(HISTORY_COLUMNS) - 1)
+        for (label, key), width in zip(HISTORY_COLUMNS, widths, strict=True):
+            history.add_column(label, key=key, width=width)
+        for row, line in zip(rows, cells, strict=True):
+            history.add_row(*line, key=str(row.id))
+        focus = item.in_focus
+        if focus is not None:
+            history.move_cursor(row=rows.index(focus))
+        self.show_intervention()
 
     def note(self, item: Standing) -> Text:
         text = Text(item.state.note, style="bold")
         today = self.app.today()
-        for row in item.lapsed:
-            text.append(f"\nLapsed: {row.step} review was due {fmt_date(row.review_on)} "
-                        "— record an outcome (o)", style="red")
+        for n, row in enumerate(item.lapsed):
+            # o and b start on the first of these (see Standing.in_focus).
+            then = " — record an outcome (o)" if n == 0 else ""
+            text.append(f"\nLapsed: {row.step} review was due {fmt_date(row.review_on)}{then}",
+                        style="red")
         for row in item.expiring:
             days = (row.review_on - today).days
             when = "today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}"
             text.append(f"\nReview due: {row.step} on {fmt_date(row.review_on)} ({when})",
                         style="yellow")
         return text
+
+    @on(DataTable.RowHighlighted, "#esc-history")
+    def show_intervention(self) -> None:
+        """The highlighted intervention in words, its notes in full: what o and b act on."""
+        detail = self.query_one("#esc-detail", Static)
+        item, row = self.selected, self.highlighted_intervention()
+        if item is None or row is None:
+            detail.update("")
+            return
+        text = Text.assemble((row.step, "bold"), f" issued {fmt_date(row.issued_on)} by ",
+                             literal(row.issuing_agency), f", {row.outcome}")
+        if row.breaches:
+            text.append(f", breached {', '.join(map(fmt_date, row.breaches))}", style="red")
+        text.append(" — o and b act on this one", style="dim")
+        text.append("\nNotes: ", style="bold")
+        if row.notes.strip():
+            text.append_text(literal(self.masked(item.case, row.notes.strip())))
+        else:
+            text.append("none recorded", style="dim")
+        detail.update(text)
 
     # -- the highlighted intervention ------------------------------------------------
 

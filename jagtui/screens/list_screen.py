@@ -11,9 +11,11 @@ before this one's rather than replacing it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
+from rich.cells import cell_len
+from rich.text import Text
 from sqlmodel import Session
 from textual import work
 from textual.screen import Screen
@@ -21,6 +23,23 @@ from textual.widgets import DataTable
 from textual.worker import get_current_worker
 
 from jagtui.store.errors import StoreError
+
+
+def fit_widths(labels: Sequence[str], rows: Sequence[Sequence[Text]], available: int,
+               flex: int, cap: int | None = None, minimum: int = 8) -> list[int]:
+    """Every column's width, set rather than left to DataTable: each as wide as its
+    label and widest cell, column ``flex`` (at most ``cap``) given what the others
+    leave of ``available`` cells (a cell of padding each side of every column).
+
+    DataTable measures auto-width columns on idle and keeps lines drawn before then:
+    a refill at a resize left references showing as "JA…" at the labels' widths.
+    """
+    widths = [max([cell_len(label), *(cell_len(row[n].plain) for row in rows)])
+              for n, label in enumerate(labels)]
+    room = available - 2 * len(labels) - sum(w for n, w in enumerate(widths) if n != flex)
+    widest = widths[flex] if cap is None else min(widths[flex], cap)
+    widths[flex] = max(min(widest, room), min(minimum, widest))
+    return widths
 
 
 class ListScreen(Screen):
