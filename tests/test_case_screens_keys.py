@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from jagtui.app import JagApp
 from jagtui.screens.case_view import CaseScreen
-from jagtui.store import cases, interventions, people
-from jagtui.store.models import AuditEntry, Intervention
+from jagtui.store import cases, incidents, interventions, people
+from jagtui.store.models import AuditEntry, Case, Intervention
 
 TODAY = date(2026, 12, 4)
 
@@ -207,3 +207,47 @@ async def test_escalation_uses_a_projectors_width_and_keeps_it_after_a_resize(st
         assert "Second ABC signed at the YOS office" in text
         assert "Notes: CPW served at home with his mother present" in text
     assert intervention_state(store)[ids["cpw"]] == ("active", 0)  # looking changes nothing
+
+
+# -- 11. Flags: a case closed today is named as closed, not "no case yet" -----------------
+
+async def test_flags_name_a_case_closed_today_as_closed(store, cfg):
+    categories = [c.key for c in cfg.categories]
+    with store.write() as session:
+        ruth = people.add_person(session, "Ruth Example", beat="63")
+        case = cases.open_case(session, case_type="victim", title="Ruth Example, Mill Lane",
+                               subgroup="JAG", lead_agency="POLICE", beat="63",
+                               opened_on=TODAY - timedelta(days=60))
+        cases.link_party(session, case.id, "victim", person_id=ruth.id, primary=True)
+        for n in range(3):
+            incidents.add_incident(session, occurred_on=TODAY - timedelta(days=5 + 10 * n),
+                                   category="ASB-PERSONAL", source="police",
+                                   source_ref=f"STORM-{n}", categories=categories,
+                                   people=[(ruth.id, "victim")])
+    app = make_app(store, cfg)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        # The chair closes the case from the case view: e, Tab to Status, closed, the reason.
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("e")
+        await settle(app, pilot)
+        await pilot.press(*["tab"] * 7, "enter", "down", "enter", "tab", *"Moved away", "ctrl+s")
+        await settle(app, pilot)
+        await pilot.press("escape", "2")
+        await settle(app, pilot)
+        flags = app.screen
+        assert type(flags).__name__ == "FlagsScreen"
+        table = flags.query_one("#flags")
+        shown = [str(table.get_cell(key, "case")) for key in table.rows]
+        assert shown and set(shown) == {f"{case.reference} closed"}
+        detail = str(flags.query_one("#flags-detail").content)
+        assert f"Case {case.reference} was closed on 4 Dec 2026; no open case" in detail
+        assert "no case yet" not in str(flags.query_one("#flags-kinds").content)
+        await pilot.press("enter")  # opens the closed case, rather than offering a new one
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseScreen) and app.screen.case_id == case.id
+    with store.read() as session:
+        assert [(c.id, c.status, c.closed_on) for c in session.scalars(select(Case))] == [
+            (case.id, "closed", TODAY)]
+    assert viewed_cases(store) == [case.id, case.id]

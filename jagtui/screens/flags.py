@@ -90,8 +90,9 @@ class FlagsScreen(ListScreen):
         table.clear(columns=True)
         shown = self.visible_lines
         subjects = [shown_subject(line, private) for line in shown]
+        case_width = max([11, *(self.case_cell(line).cell_len for line in shown)])
         for label, key in COLUMNS:
-            table.add_column(label, key=key, width=self.column_width(key, subjects))
+            table.add_column(label, key=key, width=self.column_width(key, subjects, case_width))
         for n, line in enumerate(shown):
             badge = FLAG_BADGES[line.code][0]
             table.add_row(
@@ -99,7 +100,7 @@ class FlagsScreen(ListScreen):
                 cell(subjects[n]),
                 literal(line.beat or "-"),
                 fmt_date(line.since),
-                literal(line.case_reference) if line.has_case else Text("no case yet", style="bold red"),
+                self.case_cell(line),
                 cell(line.reason),
                 key=str(n),
             )
@@ -110,14 +111,24 @@ class FlagsScreen(ListScreen):
         self.fill_kinds()
         self.fill_detail()
 
-    def column_width(self, key: str, subjects: list[str]) -> int | None:
+    @staticmethod
+    def case_cell(line: FlagLine) -> Text:
+        if line.has_case:
+            return literal(line.case_reference)
+        if line.closed_case:
+            return Text.assemble(literal(line.case_reference), (" closed", "bold yellow"))
+        return Text("no case yet", style="bold red")
+
+    def column_width(self, key: str, subjects: list[str], case_width: int = 11) -> int | None:
         """Subjects are cut to fit; the reason takes the rest of the row (in full below)."""
         subject = min(max(map(len, subjects), default=7), 18 if self.size.width < 120 else 40)
         if key == "subject":
             return subject
         if key == "reason":
-            # flag 4, beat 4, since 11, case 11; two cells of padding per column; a scrollbar.
-            return max(10, self.size.width - (4 + subject + 4 + 11 + 11) - 2 * len(COLUMNS) - 2)
+            # flag 4, beat 4, since 11, the case; two cells of padding per column; a scrollbar.
+            return max(10, self.size.width - (4 + subject + 4 + 11 + case_width) - 2 * len(COLUMNS) - 2)
+        if key == "case":
+            return case_width  # a reference, "no case yet", or "JAG-26-0003 closed"
         return None
 
     def fill_kinds(self) -> None:
@@ -129,9 +140,12 @@ class FlagsScreen(ListScreen):
             text.append("  ")
             text.append(badge, style=BADGE_STYLES[code])
             text.append(f" {name} {counts[code]}", style="bold" if code == self.kind else "")
-        uncased = sum(1 for line in self.rows if not line.has_case and line.code != "review_overdue")
+        uncased = sum(1 for line in self.rows if line.case_id is None and line.code != "review_overdue")
         if uncased:
             text.append(f"  · {uncased} with no case yet", style="bold red")
+        closed = sum(1 for line in self.rows if line.closed_case)
+        if closed:
+            text.append(f"  · {closed} whose case is closed", style="bold yellow")
         self.query_one("#flags-kinds", Static).update(text)
 
     @property
@@ -162,6 +176,11 @@ class FlagsScreen(ListScreen):
             text.append("  ·  Case ", style="dim")
             text.append_text(literal(line.case_reference, "dim"))
             text.append(" (Enter opens it)", style="dim")
+        elif line.closed_case:
+            text.append("  ·  Case ", style="bold yellow")
+            text.append_text(literal(line.case_reference, "bold yellow"))
+            when = f" on {fmt_date(line.case_closed_on)}" if line.case_closed_on else ""
+            text.append(f" was closed{when}; no open case: Enter opens it", style="bold yellow")
         else:
             text.append("  ·  No open case: Enter offers to open one", style="bold red")
         detail.update(text)
@@ -175,7 +194,7 @@ class FlagsScreen(ListScreen):
         line = self.selected
         if line is None:
             return
-        if line.has_case:
+        if line.case_id is not None:  # open, or closed: the room reads why it closed
             from jagtui.screens.case_view import CaseScreen
 
             self.app.push_screen(CaseScreen(line.case_id))

@@ -54,10 +54,18 @@ class FlagLine:
     case_reference: str | None
     person_id: int | None = None
     location_id: int | None = None
+    case_open: bool = True              # False: the case named is closed (there is no open one)
+    case_closed_on: date | None = None
 
     @property
     def has_case(self) -> bool:
-        return self.case_id is not None
+        """On an open case: someone is looking after them."""
+        return self.case_id is not None and self.case_open
+
+    @property
+    def closed_case(self) -> bool:
+        """Their only cases are closed: the latest is named, so the room sees it ended."""
+        return self.case_id is not None and not self.case_open
 
     @property
     def identity(self) -> tuple:
@@ -133,32 +141,34 @@ def _location_candidates(cfg: Config, today: date):
     )
 
 
-def _open_cases(session: Session, column, ids: list[int]) -> dict[int, tuple[int, str]]:
-    """Subject id -> (case id, reference) of the open case it is on.
+def _cases_of(session: Session, column, ids: list[int]) -> dict[int, tuple[int, str, bool, date | None]]:
+    """Subject id -> (case id, reference, open, closed on) of the case the board names.
 
-    With several, the case where it is the primary subject wins, then a case
-    where it is the victim, then the newest.
+    An open case if there is one (the case where it is the primary subject wins,
+    then a case where it is the victim, then the newest); else the case closed
+    last, so someone whose case closed today is not shown as having none.
     """
-    found: dict[int, tuple[int, str]] = {}
+    found: dict[int, tuple[int, str, bool, date | None]] = {}
     for chunk in _chunks(ids):
         rows = session.execute(
-            select(column, Case.id, Case.reference)
+            select(column, Case.id, Case.reference, Case.status, Case.closed_on)
             .join(Case, Case.id == CaseParty.case_id)
-            .where(Case.status == "open", column.in_(chunk))
-            .order_by(CaseParty.primary.desc(), (CaseParty.role == "victim").desc(),
+            .where(column.in_(chunk))
+            .order_by((Case.status == "open").desc(), CaseParty.primary.desc(),
+                      (CaseParty.role == "victim").desc(), Case.closed_on.desc(),
                       Case.opened_on.desc(), Case.id.desc())
         )
-        for subject_id, case_id, reference in rows:
-            found.setdefault(subject_id, (case_id, reference))
+        for subject_id, case_id, reference, status, closed_on in rows:
+            found.setdefault(subject_id, (case_id, reference, status == "open", closed_on))
     return found
 
 
 def _line(flag: rules.Flag, *, subject: str, is_person: bool, locality: str, beat: str,
-          case: tuple[int, str] | None, person_id: int | None = None,
+          case: tuple[int, str, bool, date | None] | None, person_id: int | None = None,
           location_id: int | None = None) -> FlagLine:
-    case_id, reference = case if case else (None, None)
+    case_id, reference, is_open, closed_on = case if case else (None, None, True, None)
     return FlagLine(flag.code, subject, is_person, locality, beat, flag.rule, flag.reason, flag.refs,
-                    flag.since, case_id, reference, person_id, location_id)
+                    flag.since, case_id, reference, person_id, location_id, is_open, closed_on)
 
 
 def _victim_lines(session: Session, cfg: Config, today: date) -> list[FlagLine]:
@@ -173,7 +183,7 @@ def _victim_lines(session: Session, cfg: Config, today: date) -> list[FlagLine]:
         people[pid] = (name, home_beat or incident_beat or "")
     if not facts:
         return []
-    cases = _open_cases(session, CaseParty.person_id, list(facts))
+    cases = _cases_of(session, CaseParty.person_id, list(facts))
     lines = []
     for pid, found in facts.items():
         name, beat = people[pid]
@@ -196,7 +206,7 @@ def _location_lines(session: Session, cfg: Config, today: date) -> list[FlagLine
         places[lid] = (name, locality, beat)
     if not facts:
         return []
-    cases = _open_cases(session, CaseParty.location_id, list(facts))
+    cases = _cases_of(session, CaseParty.location_id, list(facts))
     lines = []
     for lid, found in facts.items():
         flag = rules.repeat_location(found, rl, today)
@@ -243,15 +253,15 @@ def _overdue_lines(session: Session, today: date) -> list[FlagLine]:
         lines.append(_line(
             _review_overdue_flag(review_due, today), subject=person or place or title,
             is_person=person is not None, locality=(locality or "") if person is None else "",
-            beat=case_beat or beat or "", case=(case_id, reference), person_id=pid,
+            beat=case_beat or beat or "", case=(case_id, reference, True, None), person_id=pid,
             location_id=lid,
         ))
     return lines
 
 
 def board_order(line: FlagLine) -> tuple:
-    """By kind; within a kind, subjects with no case first (nobody is looking
-    after them yet), then the longest-standing."""
+    """By kind; within a kind, subjects with no open case first (nobody is looking
+    after them now), then the longest-standing."""
     return (BOARD_CODES.index(line.code), line.has_case, line.since or date.max,
             line.subject.casefold(), line.case_reference or "")
 
