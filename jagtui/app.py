@@ -15,12 +15,13 @@ from textual.screen import Screen
 from jagtui import access
 from jagtui.config import Config
 from jagtui.screens.drafts import DraftKeeping
+from jagtui.screens.failsafe import Failsafe
 from jagtui.screens.lifecycle import Lifecycle
 from jagtui.screens.nav import NAV
 from jagtui.store.db import Store
 
 
-class JagApp(Lifecycle, DraftKeeping, App):
+class JagApp(Failsafe, Lifecycle, DraftKeeping, App):
     """jagtui.
 
     ``role`` decides what the user may do (``jagtui.access``); ``today`` is

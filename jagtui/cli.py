@@ -70,7 +70,14 @@ def main(argv: list[str] | None = None) -> int:
 
             print(f"jagtui: database error: {first_line(exc.orig)}", file=sys.stderr)
             return EXIT_ERROR
-        raise
+        # A fault: its type and where, never its text (which may name people).
+        from jagtui.errorlog import default_error_log, describe, write_log
+
+        path = default_error_log()
+        logged = write_log(path, describe(exc))
+        print(f"jagtui: unexpected error ({type(exc).__name__})"
+              + (f"; where it happened is logged in {path}" if logged else ""), file=sys.stderr)
+        return EXIT_ERROR
 
 
 if __name__ == "__main__":

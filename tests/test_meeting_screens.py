@@ -163,7 +163,11 @@ async def test_escape_asks_before_leaving_the_running_meeting(running, cfg):
         await pilot.press("i", "escape")
         await settle(app, pilot)
         assert app.screen is runner
+        # Esc means "no, stay" in every confirmation; y leaves.
         await pilot.press("escape", "escape")
+        await settle(app, pilot)
+        assert app.screen is runner
+        await pilot.press("escape", "y")
         await settle(app, pilot)
         assert app.screen is not runner and not isinstance(app.screen, LeaveMeeting)
     with store.read() as session:

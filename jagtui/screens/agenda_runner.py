@@ -85,13 +85,9 @@ class GoToItem(ModalScreen[int]):
 
 class LeaveMeeting(ConfirmScreen):
     """Esc on the running meeting asks first: one stray key must not take the shared
-    screen out of the meeting. A second Esc (or y) leaves; n stays."""
+    screen out of the meeting. y leaves; n or Esc stays, as in every confirmation."""
 
-    BINDINGS = [
-        Binding("y,enter,escape", "answer(True)", "Leave", key_display="y/Esc", id="leave-yes"),
-        Binding("n", "answer(False)", "Stay", id="leave-no"),
-    ]
-    HINT = "y or Esc leaves · n stays"
+    HINT = "y leaves · n or Esc stays"
 
 
 class AgendaRunnerScreen(Screen):

@@ -55,11 +55,14 @@ class OrderedWrites:
                     result = job(session)
             except Exception as error:
                 # A store refusal or a rule's ValueError is a sentence for the user;
-                # anything else is reported by its first line and the meeting goes on.
-                known = isinstance(error, (StoreError, ValueError))
-                line = (str(error).strip().splitlines() or [type(error).__name__])[0]
-                app.call_from_thread(app.notify, line if known else f"Not saved: {line}",
-                                     title="Not saved", severity="error", timeout=10)
+                # anything else is a fault: logged without its text (it may name
+                # people), said in one line, and the meeting goes on.
+                if isinstance(error, (StoreError, ValueError)):
+                    line = (str(error).strip().splitlines() or [type(error).__name__])[0]
+                    app.call_from_thread(app.notify, line, title="Not saved", severity="error",
+                                         timeout=10, markup=False)
+                else:
+                    app.report_error(error)
                 if failed is not None:
                     app.call_from_thread(failed)
                 continue

@@ -24,6 +24,7 @@ from jagtui.store.meetings import changeable_meeting
 from jagtui.store.models import (
     Action, ActionUpdate, Case, Intervention, Meeting, MeetingItem,
 )
+from jagtui.store.numbering import make_room
 from jagtui.store.records import fetch
 
 # Item kinds that are about one case: nothing on them may open before the
@@ -179,7 +180,9 @@ def next_meeting_title(on: date) -> str:
     return f"Date of next meeting: {fmt_date(on)}"
 
 
-def items(session: Session, meeting_id: int) -> list[MeetingItem]:
+def items(session: Session, meeting_id: int, *, fresh: bool = False) -> list[MeetingItem]:
+        .execution_options(populate_existing=fresh)
+    """The items in order; ``fresh`` re-reads rows this session already holds."""
     return list(session.scalars(
         select(MeetingItem).where(MeetingItem.meeting_id == meeting_id)
         .order_by(MeetingItem.number, MeetingItem.id)
@@ -188,8 +191,9 @@ def items(session: Session, meeting_id: int) -> list[MeetingItem]:
 
 def save_agenda(session: Session, meeting_id: int, entries: list[AgendaEntry]) -> list[MeetingItem]:
     """Keep the running order as items numbered from 1 (once: a resumed meeting keeps its own)."""
-    fetch(session, Meeting, meeting_id, "meeting")
-    existing = items(session, meeting_id)
+    # Locked: two people starting the same meeting at once save one running order.
+    fetch(session, Meeting, meeting_id, "meeting", lock=True)
+    existing = items(session, meeting_id, fresh=True)
     if existing:
         return existing
     saved = [MeetingItem(meeting_id=meeting_id, number=n, kind=entry.kind, title=entry.title,
@@ -207,13 +211,17 @@ def move_item(session: Session, meeting_id: int, item_id: int, offset: int) -> l
     the item's old default (``221126 Item 5``) follows the new number.
     """
     meeting = changeable_meeting(session, meeting_id)
-    current = items(session, meeting_id)
+    # Locked and re-read: two people moving items at once both see the order as it is.
+    fetch(session, Meeting, meeting_id, "meeting", lock=True)
+    current = items(session, meeting_id, fresh=True)
     index = next((n for n, item in enumerate(current) if item.id == item_id), None)
     if index is None:
         raise Invalid(f"Item {item_id} is not on this meeting's agenda")
     target = max(0, min(len(current) - 1, index + offset))
     current.insert(target, current.pop(index))
     return _renumber(session, meeting, current)
+    make_room(session, [item for number, item in enumerate(ordered, start=1)
+                        if item.id is not None and item.number != number])
 
 
 def _renumber(session: Session, meeting: Meeting, ordered: list[MeetingItem]) -> list[MeetingItem]:

@@ -4,23 +4,19 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlmodel import Session
 
 from jagtui.store.models import (
     CASE_STATUSES, CASE_TYPES, PARTY_ROLES, RAG, Case, CaseParty, Location, Person,
 )
+from jagtui.store.numbering import case_reference
 from jagtui.store.records import edit, fetch, one_of, require
 
 
 def next_reference(session: Session, opened_on: date) -> str:
-    """``JAG-26-0007``: year of opening and a running number within it."""
-    prefix = f"JAG-{opened_on:%y}-"
-    last = session.scalar(
-        select(func.max(Case.reference)).where(Case.reference.like(f"{prefix}%"))
-    )
-    number = int(last.removeprefix(prefix)) + 1 if last and last.removeprefix(prefix).isdigit() else 1
-    return f"{prefix}{number:04d}"
+    """``JAG-26-0007``: year of opening and a running number within it, never reused."""
+    return case_reference(session, opened_on)
 
 
 def open_case(

@@ -14,14 +14,14 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from jagtui.store import audit
-from jagtui.store.cases import close_case, get_case, link_party, open_case, update_case
+from jagtui.store.cases import close_case, link_party, open_case, update_case
 from jagtui.store.errors import Invalid, NotFound
 from jagtui.store.incidents import add_incident, link_person, update_incident
 from jagtui.store.models import (
-    INCIDENT_ROLES, INCIDENT_SOURCES, CaseParty, Incident, IncidentParty, Location, Person,
+    INCIDENT_ROLES, INCIDENT_SOURCES, Case, CaseParty, Incident, IncidentParty, Location, Person,
 )
 from jagtui.store.people import add_location, add_person, search_locations, search_people
-from jagtui.store.records import fetch, one_of, require
+from jagtui.store.records import conflict, fetch, one_of, require
 
 # The role a case's primary subject takes, by case type.
 SUBJECT_ROLE = {"victim": "victim", "perpetrator": "perpetrator", "location": "location of concern"}
@@ -136,7 +136,12 @@ def unlink_from_case(session: Session, link_id: int) -> None:
 def edit_case(session: Session, case_id: int, expected_version: int | None, today: date,
               **changes):
     """Change a case; closing needs a reason and stamps today, reopening clears both."""
-    case = get_case(session, case_id)
+    # Locked and read afresh: the decisions below and the version check see the case as it is.
+    case = fetch(session, Case, case_id, "case", lock=True)
+    if expected_version is not None and case.version != expected_version:
+        # The clash is where what you typed differs from what is there now.
+        raise conflict(case, {key: value for key, value in changes.items()
+                              if getattr(case, key, None) != value})
     status = changes.pop("status", case.status)
     reason = changes.pop("closure_reason", "")
     if status == "closed" and case.status != "closed":

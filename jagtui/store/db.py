@@ -9,25 +9,31 @@ from the same code given a ``postgresql+psycopg://`` URL.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
 from jagtui.store import hooks
-from jagtui.store.errors import Invalid, StoreError
+from jagtui.store.errors import Busy, Invalid, StoreError
+from jagtui.store.records import stale_conflict
 from jagtui.store.text_search import SQLITE_LOWER, python_lower
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 # The newest migration, so start-up can check the schema without importing Alembic;
 # tests/test_store.py pins it to Alembic's own head.
-HEAD_REVISION = "0002"
+HEAD_REVISION = "0003"
 DEFAULT_FILENAME = "jagtui.db"
+# A writer that finds the SQLite database locked retries in slices this long, so the
+# screen can say "waiting for another user's save…" while it waits (``Store.write``).
+BUSY_SLICE_MS = 250
 
 
 def first_line(error: BaseException) -> str:
@@ -90,8 +96,14 @@ def _prepare_sqlite_file(path: Path, create: bool) -> None:
         raise StoreError(f"Cannot create {path}: {exc.strerror}") from None
 
 
-def make_engine(url: str, *, create: bool = False, busy_timeout_ms: int = 10000) -> Engine:
-    """An engine for ``url``; with ``create`` a missing SQLite file is made."""
+def make_engine(url: str, *, create: bool = False, busy_timeout_ms: int = 10000,
+                connect_timeout_s: float = 5, statement_timeout_ms: int = 0) -> Engine:
+    """An engine for ``url``; with ``create`` a missing SQLite file is made.
+
+    On PostgreSQL a server that does not answer is given up after
+    ``connect_timeout_s``, and a statement (a lock wait included) after
+    ``statement_timeout_ms`` (0: no limit).
+    """
     path = sqlite_path(url)
     if path is not None:
         _prepare_sqlite_file(path, create)
@@ -105,7 +117,11 @@ def make_engine(url: str, *, create: bool = False, busy_timeout_ms: int = 10000)
             # No server-side prepared statements: after five runs psycopg would switch to a
             # generic plan, which for `col IN (900 values)` on a table without fresh
             # statistics is a sequential scan per chunk (seconds each, seen on import).
-            engine = create_engine(url, pool_pre_ping=True, connect_args={"prepare_threshold": None})
+            connect_args = {"prepare_threshold": None,
+                            "connect_timeout": max(1, round(connect_timeout_s))}
+            if statement_timeout_ms:
+                connect_args["options"] = f"-c statement_timeout={int(statement_timeout_ms)}"
+            engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args)
             event.listen(engine, "before_cursor_execute", _refuse_nul)
     except (ArgumentError, ImportError) as exc:
         raise StoreError(f"Cannot use database URL {url!r}: {exc}") from None
@@ -137,10 +153,49 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn) -> None:
-        # Writers take the write lock up front: a clash waits (busy timeout)
-        # instead of failing mid-transaction with "database is locked".
-        immediate = conn.get_execution_options().get("immediate", False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        # Writers take the write lock up front: a clash waits instead of failing
+        # mid-transaction with "database is locked".
+        options = conn.get_execution_options()
+        if not options.get("immediate", False):
+            conn.exec_driver_sql("BEGIN")
+            return
+        _begin_immediate(conn, busy_timeout_ms, options.get("on_wait"))
+
+
+def is_locked(exc: BaseException) -> bool:
+    """SQLite's "database is locked" / "database is busy"."""
+    message = str(getattr(exc, "orig", exc)).lower()
+    return "database is locked" in message or "database is busy" in message
+
+
+def _begin_immediate(conn, budget_ms: int, on_wait: Callable[[float], None] | None) -> None:
+    """BEGIN IMMEDIATE, waiting up to ``budget_ms`` for another writer in short slices
+    (telling ``on_wait`` how long so far), then :class:`Busy`. Nothing is written
+    before the lock is held, so a refusal loses nothing."""
+    raw = conn.connection.dbapi_connection
+    started = time.monotonic()
+    slice_ms = max(1, min(BUSY_SLICE_MS, budget_ms))
+    raw.execute(f"PRAGMA busy_timeout = {slice_ms}")
+    try:
+        while True:
+            try:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+                return
+            except OperationalError as exc:
+                waited = time.monotonic() - started
+                if not is_locked(exc):
+                    raise
+                if waited * 1000 >= budget_ms:
+                    raise Busy(_busy_words(waited)) from None
+                if on_wait is not None:
+                    on_wait(waited)
+    finally:
+        raw.execute(f"PRAGMA busy_timeout = {int(budget_ms)}")
+
+
+def _busy_words(waited: float) -> str:
+    return (f"Not saved: another user's save held the database for over {waited:.0f} s. "
+            "Nothing was lost: save again in a moment")
 
 
 @dataclass
@@ -149,6 +204,9 @@ class Store:
 
     engine: Engine
     login: str
+    # Called (from the writing thread) while a save waits for another user's, with
+    # the seconds waited so far: the screen says "waiting for another user's save…".
+    on_wait: Callable[[float], None] | None = field(default=None, repr=False)
 
     @property
     def url(self) -> str:
@@ -163,20 +221,34 @@ class Store:
         """A read-only unit of work."""
         with Session(self.engine, expire_on_commit=False) as session:
             session.info["login"] = self.login
-            yield session
+            try:
+                yield session
+            except OperationalError as exc:
+                raise database_error(exc) from None
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
+    def write(self, on_wait: Callable[[float], None] | None = None) -> Iterator[Session]:
         """One transaction: committed on success, rolled back on any error.
 
-        Every change made through it is stamped and audited (see ``audit``).
+        Every change made through it is stamped and audited (see ``audit``). A row
+        changed by someone else since it was read is a :class:`Conflict` (never an
+        overwrite); a database held by another writer for longer than the busy
+        timeout is :class:`Busy`; neither leaves anything half-written.
         """
         with Session(self.engine, expire_on_commit=False) as session:
             session.info["login"] = self.login
-            session.connection(execution_options={"immediate": True})
             try:
+                session.connection(execution_options={
+                    "immediate": True, "on_wait": on_wait or self.on_wait})
                 yield session
                 session.commit()
+            except StaleDataError:
+                candidates = session.info.get("updating", [])
+                session.rollback()
+                raise stale_conflict(self.engine, candidates) from None
+            except OperationalError as exc:
+                session.rollback()
+                raise database_error(exc) from None
             except BaseException:
                 session.rollback()
                 raise
@@ -192,6 +264,17 @@ class Store:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def database_error(exc: DBAPIError) -> StoreError:
+    """A database that is locked, timed out or gone, as one line a user can act on."""
+    if is_locked(exc):
+        return Busy(_busy_words(0).replace(" for over 0 s", ""))
+    line = first_line(exc.orig) if exc.orig is not None else first_line(exc)
+    if "statement timeout" in line or "canceling statement" in line:
+        return Busy("Not saved: the database took too long (statement timeout). "
+                    "Nothing was lost: try again in a moment")
+    return StoreError(f"The database did not answer: {line}")
 
 
 hooks.install()

@@ -43,12 +43,25 @@ def _before_flush(session: Session, _context, _instances) -> None:
             check_text(obj)
             obj.created_by = obj.updated_by = login
             obj.created_at = obj.updated_at = now
+    # What this flush changes, kept so a refused write (another user's newer
+    # version) can be explained with both values (``records.stale_conflict``).
+    updating = session.info.setdefault("updating", [])
     for obj in session.dirty:
         if isinstance(obj, Tracked) and session.is_modified(obj, include_collections=False):
             check_text(obj)
+            updating.append((type(obj), obj.id, obj.version, _changed(obj)))
             obj.updated_by = login
             obj.updated_at = now
             obj.version = (obj.version or 0) + 1
+    for obj in session.deleted:
+        if isinstance(obj, Tracked):
+            updating.append((type(obj), obj.id, obj.version, {}))
+
+
+def _changed(obj: Tracked) -> dict:
+    state = inspect(obj)
+    return {attr.key: state.attrs[attr.key].value for attr in state.mapper.column_attrs
+            if attr.key not in Tracked.model_fields and state.attrs[attr.key].history.has_changes()}
 
 
 def install() -> None:

@@ -18,8 +18,8 @@ from jagtui.store import actions, cases, interventions, meetings, risk
 from jagtui.store.errors import Invalid
 from jagtui.store.meeting_run import item_in_session
 from jagtui.store.meetings import changeable_meeting
-from jagtui.store.models import Action, ActionUpdate, RiskAssessment
-from jagtui.store.records import fetch, require
+from jagtui.store.models import Action, ActionUpdate, Case, RiskAssessment
+from jagtui.store.records import conflict, fetch, require
 
 CARRIED = "Carried forward"
 
@@ -113,7 +113,8 @@ def record_intervention(session: Session, cfg: Config, item_id: int, *, step: st
 def change_rag(session: Session, item_id: int, expected_version: int | None, rag: str):
     """The meeting agrees the case's RAG rating; minuted as a decision."""
     _meeting, item = _case_item(session, item_id)
-    case = cases.get_case(session, item.case_id)
+    # Locked and read afresh, so the minuted "from" is the rating as it stands.
+    case = fetch(session, Case, item.case_id, "case", lock=True)
     before = case.rag
     if rag == before:
         raise Invalid(f"The RAG rating is already {rag}")
@@ -147,7 +148,10 @@ def close_case(session: Session, item_id: int, expected_version: int | None, rea
     """The meeting agrees to close the case on the meeting's date."""
     meeting, item = _case_item(session, item_id)
     reason = require(reason, "A closure reason")
-    if cases.get_case(session, item.case_id).status == "closed":
+    case = fetch(session, Case, item.case_id, "case", lock=True)
+    if expected_version is not None and case.version != expected_version:
+        raise conflict(case, {"status": "closed", "closure_reason": reason})
+    if case.status == "closed":
         raise Invalid("The case is already closed")
     case = cases.close_case(session, item.case_id, expected_version, meeting.held_on, reason)
     meetings.add_note(session, item.id, f"That the case be closed: {reason}", kind="agreed")

@@ -12,6 +12,7 @@ from jagtui.store.models import (
 )
 from jagtui.store.errors import Invalid
 from jagtui.store.records import edit, fetch, one_of, require
+from jagtui.store.numbering import next_item_number, next_note_number
 
 
 def create_meeting(session: Session, *, held_on: date, subgroup: str, chair: str = "",
@@ -77,9 +78,7 @@ def add_item(session: Session, meeting_id: int, kind: str, title: str,
     """Append an item (numbered after the last unless ``number`` is given)."""
     changeable_meeting(session, meeting_id)
     if number is None:
-        last = session.scalar(select(func.max(MeetingItem.number))
-                              .where(MeetingItem.meeting_id == meeting_id))
-        number = (last or 0) + 1
+        number = next_item_number(session, meeting_id)
     item = MeetingItem(meeting_id=meeting_id, number=number, kind=one_of(kind, ITEM_KINDS, "Item kind"),
                        title=require(title, "A title"), case_id=case_id)
     session.add(item)
@@ -96,8 +95,8 @@ def items(session: Session, meeting_id: int) -> list[MeetingItem]:
 def add_note(session: Session, item_id: int, text: str, kind: str = "point") -> ItemNote:
     """A numbered discussion point, or an AGREED decision (``kind="agreed"``)."""
     changeable_meeting(session, fetch(session, MeetingItem, item_id, "meeting item").meeting_id)
-    last = session.scalar(select(func.max(ItemNote.number)).where(ItemNote.item_id == item_id))
-    note = ItemNote(item_id=item_id, number=(last or 0) + 1, kind=one_of(kind, NOTE_KINDS, "Note kind"),
+    note = ItemNote(item_id=item_id, number=next_note_number(session, item_id),
+                    kind=one_of(kind, NOTE_KINDS, "Note kind"),
                     text=require(text, "The note"))
     session.add(note)
     session.flush()

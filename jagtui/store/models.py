@@ -12,6 +12,7 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 from sqlalchemy import JSON, CheckConstraint, Column, Index, Text, UniqueConstraint
+from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
 
@@ -50,6 +51,13 @@ class Tracked(SQLModel):
     updated_at: datetime = Field(default_factory=utcnow, nullable=False)
     updated_by: str = Field(default="", max_length=64)
     version: int = Field(default=1, nullable=False)
+
+    @declared_attr
+    def __mapper_args__(cls) -> dict[str, Any]:
+        # Every UPDATE and DELETE carries "AND version = <the version read>", so a
+        # write never lands on a row someone changed since (0 rows: StaleDataError,
+        # which Store.write turns into a Conflict). The hooks bump the version.
+        return {"version_id_col": cls.__table__.c.version, "version_id_generator": False}
 
 
 class User(Tracked, table=True):
@@ -241,7 +249,8 @@ class Attendance(Tracked, table=True):
 class MeetingItem(Tracked, table=True):
     __tablename__ = "meeting_items"
     __table_args__ = (
-        Index("ix_meeting_items_meeting", "meeting_id", "number"),
+        # Unique: the running order and the action refs made from it never repeat a number.
+        Index("ix_meeting_items_meeting", "meeting_id", "number", unique=True),
         Index("ix_meeting_items_case", "case_id"),
     )
 
@@ -256,7 +265,7 @@ class ItemNote(Tracked, table=True):
     """A numbered discussion point or an AGREED decision under a meeting item."""
 
     __tablename__ = "item_notes"
-    __table_args__ = (Index("ix_item_notes_item", "item_id", "number"),)
+    __table_args__ = (Index("ix_item_notes_item", "item_id", "number", unique=True),)
 
     item_id: int = Field(foreign_key="meeting_items.id", ondelete="CASCADE")
     number: int
@@ -381,6 +390,17 @@ class RetentionReview(Tracked, table=True):
     reason: str = _text()
     decided_on: date
     retain_until: date | None = None
+
+
+class Counter(SQLModel, table=True):
+    """The last number handed out in a series (``case-ref:26``): allocated under a row
+    lock, so two people adding at once never get the same one, and never handed out
+    again, even after the record that had it is erased."""
+
+    __tablename__ = "counters"
+
+    name: str = Field(primary_key=True, max_length=64)
+    value: int = Field(default=0, nullable=False)
 
 
 class AuditEntry(SQLModel, table=True):

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from jagtui.store.models import PLAN_STATUSES, PlanAction, PlanObjective, PlanPriority, PlanUpdate
-from jagtui.store.records import fetch, one_of, require
+from jagtui.store.records import conflict, edit, fetch, one_of, require
 
 
 def add_priority(session: Session, key: str, title: str, period: str = "") -> PlanPriority:
@@ -37,19 +37,29 @@ def add_plan_action(session: Session, objective_id: int, number: int, text: str,
     return action
 
 
-def set_update(session: Session, action_id: int, quarter: str, status: str, text: str) -> PlanUpdate:
-    """This quarter's update for an action: one per quarter, replaced if entered again."""
-    fetch(session, PlanAction, action_id, "plan action")
+def set_update(session: Session, action_id: int, quarter: str, status: str, text: str,
+               expected_version: int | None = None) -> PlanUpdate:
+    """This quarter's update for an action: one per quarter, replaced if entered again.
+
+    ``expected_version`` is the version of the quarter's update the user saw (0: they
+    saw none); if someone else entered or changed it since, :class:`Conflict`. None
+    replaces whatever is there (loading the plan from a file, the demo).
+    """
+    # Locked, so two first entries for the same quarter queue rather than collide.
+    fetch(session, PlanAction, action_id, "plan action", lock=True)
     one_of(status, PLAN_STATUSES, "Status")
-    update = session.scalar(select(PlanUpdate).where(PlanUpdate.action_id == action_id,
-                                                     PlanUpdate.quarter == quarter))
+    update = session.scalar(
+        select(PlanUpdate).where(PlanUpdate.action_id == action_id, PlanUpdate.quarter == quarter)
+        .execution_options(populate_existing=True))
     if update is None:
         update = PlanUpdate(action_id=action_id, quarter=quarter, status=status, text=text)
         session.add(update)
-    else:
-        update.status, update.text = status, text
-    session.flush()
-    return update
+        session.flush()
+        return update
+    changes = {"status": status, "text": text}
+    if expected_version == 0:
+        raise conflict(update, changes)
+    return edit(session, update, changes, expected_version)
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from sqlmodel import Session
 
 from jagtui.rules.retention import is_due, latest_due_closure, period_ends
 from jagtui.store import audit
-from jagtui.store.errors import Invalid, NotFound
+from jagtui.store.errors import Conflict, Invalid, NotFound
 from jagtui.store.models import (
     Action, ActionUpdate, Breach, Case, CaseParty, Draft, Incident, IncidentParty, Intervention,
     ItemNote, Location, MeetingItem, Person, RetentionReview, RiskAssessment,
@@ -55,6 +55,7 @@ class ReviewRow:
     decided_by: str = ""
     retain_until: date | None = None
     reason: str = ""
+    review_id: int = 0  # the latest decision's id: pass it back as ``seen`` when deciding
 
     @property
     def state(self) -> str:
@@ -97,13 +98,18 @@ def review_list(session: Session, today: date, years: int) -> list[ReviewRow]:
             case.id, case.reference, case.case_type, case.closed_on, case.closure_reason,
             period_ends(case.closed_on, years),
             *((review.decision, review.decided_on, review.created_by, review.retain_until,
-               review.reason) if review else ()),
+               review.reason, review.id) if review else ()),
         ))
     return rows
 
 
-def _due_case(session: Session, reference: str, today: date, years: int) -> Case:
-    case = session.scalar(select(Case).where(Case.reference == reference.strip()))
+def _due_case(session: Session, reference: str, today: date, years: int,
+              seen: int | None = None, deciding: dict | None = None) -> Case:
+    """The case, locked so two admins deciding at once queue; with ``seen`` (the id of
+    the latest decision the admin was shown, 0 for none) a decision someone else made
+    since is a :class:`Conflict`, not silently superseded."""
+    case = session.scalar(select(Case).where(Case.reference == reference.strip())
+                          .with_for_update().execution_options(populate_existing=True))
     if case is None:
         raise NotFound(f"No case {reference.strip()!r}")
     if case.status != "closed" or case.closed_on is None:
@@ -112,13 +118,20 @@ def _due_case(session: Session, reference: str, today: date, years: int) -> Case
         raise Invalid(f"{case.reference} was closed on {case.closed_on.isoformat()}: its "
                       f"{years}-year retention period runs to "
                       f"{period_ends(case.closed_on, years).isoformat()}")
+    latest = _latest_decisions(session, [case.id]).get(case.id)
+    if seen is not None and (latest.id if latest else 0) != seen:
+        fields = ("decision", "reason", "retain_until")
+        raise Conflict("The retention decision", {key: getattr(latest, key) for key in fields},
+                       deciding or {}, latest.created_by, latest.created_at, version=latest.id,
+                       record_id=latest.id, table="retention_reviews")
     return case
 
 
 def retain(session: Session, reference: str, reason: str, until: date, today: date,
-           years: int) -> RetentionReview:
+           years: int, *, seen: int | None = None) -> RetentionReview:
     """Keep a due case until ``until`` (after which it is listed again), for ``reason``."""
-    case = _due_case(session, reference, today, years)
+    case = _due_case(session, reference, today, years, seen,
+                     {"decision": "retain", "reason": reason, "retain_until": until})
     if until <= today:
         raise Invalid(f"Retain until must be after today ({today.isoformat()})")
     review = RetentionReview(case_id=case.id, case_reference=case.reference, decision="retain",
@@ -130,9 +143,10 @@ def retain(session: Session, reference: str, reason: str, until: date, today: da
 
 
 def mark_for_deletion(session: Session, reference: str, today: date, years: int,
-                      reason: str = "") -> RetentionReview:
+                      reason: str = "", *, seen: int | None = None) -> RetentionReview:
     """Decide a due case is to be erased; :func:`purge` then erases it."""
-    case = _due_case(session, reference, today, years)
+    case = _due_case(session, reference, today, years, seen,
+                     {"decision": "delete", "reason": reason, "retain_until": None})
     review = RetentionReview(case_id=case.id, case_reference=case.reference, decision="delete",
                              reason=reason.strip() or DEFAULT_DELETE_REASON, decided_on=today)
     session.add(review)
@@ -278,7 +292,7 @@ def _delete(session: Session, model, ids: set[int]) -> list[int]:
 def purge_case(session: Session, case_id: int, today: date, years: int) -> Erasure:
     """Erase one case decided "delete" and what only it refers to (see the module docstring)."""
     # Locked, so a second admin purging at the same time waits, then finds it gone.
-    case = session.get(Case, case_id, with_for_update=True)
+    case = session.get(Case, case_id, with_for_update=True, populate_existing=True)
     if case is None:
         raise NotFound(f"No case with id {case_id}")
     review = _latest_decisions(session, [case_id]).get(case_id)

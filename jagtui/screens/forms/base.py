@@ -9,13 +9,14 @@ that writes the values (run in a thread worker inside one ``store.write()``).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from rich.text import Text
 from sqlmodel import Session
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -28,6 +29,7 @@ from jagtui.screens.widgets import DateField
 from jagtui.store.errors import StoreError
 
 T = TypeVar("T")
+TYPE_AHEAD_SECONDS = 1.0  # letters typed on a list within this time make one search
 FORMS_CSS = Path(__file__).parent.parent / "forms.tcss"
 
 
@@ -55,6 +57,25 @@ def field(label: str, widget: Widget, hint: str = "") -> Vertical:
         classes="field",
         id=f"{widget.id}-field",
     )
+
+
+def choice_labels(select: Select) -> list[tuple[str, object]]:
+    """A Select's options as (label text, value), the blank one left out."""
+    return [(str(prompt.plain if isinstance(prompt, Text) else prompt), value)
+            for prompt, value in select._options if value is not Select.NULL]
+
+
+def choice_starting(select: Select, typed: str) -> tuple[str, object] | None:
+    """The first option whose label, or a word of it, begins with ``typed``."""
+    typed = typed.casefold()
+    labels = choice_labels(select)
+    for label, value in labels:
+        if label.casefold().startswith(typed):
+            return label, value
+    for label, value in labels:
+        if any(word.startswith(typed) for word in label.casefold().split()):
+            return label, value
+    return None
 
 
 def options(pairs) -> list[tuple[str, str]]:
@@ -102,6 +123,7 @@ class FormScreen(ModalScreen[T], Generic[T]):
         self._initial: dict[str, Any] = {}
         self._touched: set[str] = set()
         self._saving = False
+        self._typed: dict[str, tuple[str, float]] = {}  # Select id -> (letters typed, when)
 
     # -- layout ----------------------------------------------------------------
 
@@ -193,6 +215,37 @@ class FormScreen(ModalScreen[T], Generic[T]):
     def value_changed(self, widget: Widget) -> None:
         """Hook for fields that depend on others (e.g. the review date on the level)."""
 
+    # -- a choice takes keys ------------------------------------------------------------
+
+    def on_key(self, event: events.Key) -> None:
+        # A closed Select ignores letters, so text typed on it (Tab one field too far)
+        # vanished. Letters choose the option they begin; a key that begins none
+        # says, under the field, that it is a list.
+        select = self.focused
+        if (not isinstance(select, Select) or select.expanded or not event.is_printable
+                or event.character in (None, " ")):
+            return
+        event.stop()
+        event.prevent_default()
+        self._choose_by_typing(select, event.character)
+
+    def _choose_by_typing(self, select: Select, character: str) -> None:
+        now = time.monotonic()
+        typed, at = self._typed.get(select.id, ("", 0.0))
+        typed = (typed if now - at < TYPE_AHEAD_SECONDS else "") + character
+        found = choice_starting(select, typed) or choice_starting(select, character)
+        self._typed[select.id] = (typed if found and choice_starting(select, typed) else
+                                  character if found else "", now)
+        message = self.query(f"#{select.id}-msg")
+        if found is not None:
+            select.value = found[1]  # the field shows it; its line goes back to its hint
+            return
+        self.app.bell()
+        labels = ", ".join(label for label, _ in choice_labels(select)[:6])
+        if message:
+            message.first().say(f"This is a list, not text: type the start of a choice "
+                                f"({labels}) or Enter to see them; Tab moves on", error=True)
+
     @on(Input.Submitted)
     def next_field(self, event: Input.Submitted) -> None:
         # Enter in a text box moves on, as in a paper form; ctrl+s saves.
@@ -208,7 +261,9 @@ class FormScreen(ModalScreen[T], Generic[T]):
             return
         wrong = self.show_problems(all_fields=True)
         if wrong:
-            first = next(iter(wrong))
+            # The first field in error as the form reads, top to bottom, whatever order
+            # ``problems`` found them in: the next thing typed goes where it is missing.
+            first = next((w.id for w in self.inputs() if w.id in wrong), next(iter(wrong)))
             self.query_one("#form-status", Static).update(
                 Text(f"Not saved: {wrong[first]}", style="bold red"))
             self.app.notify(f"Not saved: {len(wrong)} field(s) need attention", severity="warning")
@@ -229,6 +284,12 @@ class FormScreen(ModalScreen[T], Generic[T]):
         except StoreError as error:
             app.call_from_thread(self._refused, str(error))
             return
+        except Exception as error:
+            # A fault, not a refusal: logged without its text; the form stays open
+            # with what was typed, and ctrl+s can be pressed again.
+            app.call_from_thread(self._refused, app.report_error(error, notify=False),
+                                 error=True)
+            return
         app.call_from_thread(self._done, result)
 
     def saver(self) -> Callable[[Session], T]:
@@ -240,10 +301,13 @@ class FormScreen(ModalScreen[T], Generic[T]):
     def write(self, session: Session) -> T:
         raise NotImplementedError
 
-    def _refused(self, message: str) -> None:
+    def _refused(self, message: str, error: bool = False) -> None:
         self._saving = False
         self.query_one("#form-status", Static).update(Text(f"Not saved: {message}", style="bold red"))
-        self.app.notify(message, title="Not saved", severity="error", timeout=8, markup=False)
+        if error:
+            self.app.bell()
+        self.app.notify(message, title="Not saved", severity="error", timeout=12 if error else 8,
+                        markup=False)
 
     def _done(self, result: T) -> None:
         self._saving = False
