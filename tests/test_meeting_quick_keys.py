@@ -15,10 +15,12 @@ from jagtui.export.document import render_markdown
 from jagtui.export.minutes import build_minutes
 from jagtui.rules.dates import fmt_date
 from jagtui.screens.agenda_runner import AgendaRunnerScreen
-from jagtui.store import actions, agenda, meeting_run, meetings
+from jagtui.store import actions, agenda, cases, interventions, meeting_run, people
+from jagtui.store import meeting_entries as entries
+from jagtui.store.errors import Invalid
 from jagtui.store.meeting_run import Attendee
 from jagtui.store.minutes import minutes_data
-from jagtui.store.models import Action, ActionUpdate
+from jagtui.store.models import Action, ActionUpdate, Person
 
 from meeting_data import TODAY, seed
 
@@ -164,3 +166,86 @@ async def test_f_carries_the_action_forward_to_the_next_meeting(running, cfg):
         assert update.text == f"Carried forward to {fmt_date(next_on)}: awaiting the landlord"
     line = log_line(minutes_md(store, cfg, meeting_id), "Share the patrol plan")
     assert f"Carried forward to {fmt_date(next_on)}" in line and fmt_date(next_on) in line
+
+
+# --- e: who receives the intervention, and its notes -------------------------------------------
+
+@pytest.fixture
+def with_perpetrator(running):
+    """The high-risk victim case also names the neighbour harassing him, and a witness."""
+    store, meeting_id, ids = running
+    with store.write() as session:
+        eve = people.add_person(session, "Eve Neighbour", address="4 Larkspur Close")
+        wit = people.add_person(session, "Wes Witness", address="9 Larkspur Close")
+        cases.link_party(session, ids.high_risk, "witness", person_id=wit.id)
+        cases.link_party(session, ids.high_risk, "perpetrator", person_id=eve.id)
+    return store, meeting_id, ids, eve.id, wit.id
+
+
+async def test_e_on_a_victim_case_asks_who_receives_it_and_keeps_the_notes(with_perpetrator, cfg):
+    store, meeting_id, ids, eve_id, wit_id = with_perpetrator
+    app = _app(store, cfg)
+    async with app.run_test(size=(80, 24)) as pilot:
+        runner = await open_runner(app, pilot, meeting_id)
+        await to_item(app, pilot, runner, lambda item: item.case_id == ids.high_risk)
+        await press(app, pilot, "e")
+        form = app.screen
+        assert form.focused.id == "recipient"
+        offered = [str(form.query_one("#recipient").get_option_at_index(n).prompt)
+                   for n in range(form.query_one("#recipient").option_count)]
+        assert offered == ["○ Eve Neighbour (perpetrator)", "○ Wes Witness (witness)"]  # never the victim
+        await press(app, pilot, "ctrl+s")              # nobody chosen: refused, in words
+        assert app.screen is form
+        assert "Choose who receives the intervention" in str(form.query_one("#recipient-msg").content)
+        with store.read() as session:
+            assert interventions.for_case(session, ids.high_risk) == []
+        await press(app, pilot, "down", "enter")      # the perpetrator; Enter moves on
+        assert form.focused.id == "step"
+        await press(app, pilot, "tab")
+        assert form.focused.id == "notes"
+        await pilot.press(*"Warned in person at the station", "ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is runner, str(form.query_one("#form-status").content)
+    with store.read() as session:
+        [(given, _breaches)] = interventions.for_case(session, ids.high_risk)
+        [row] = interventions.escalation_cases(session, ids.high_risk)[0].interventions
+    assert (given.person_id, given.notes, given.step) == (eve_id, "Warned in person at the station",
+                                                          "ADVICE")
+    assert (row.notes, row.recipient) == ("Warned in person at the station", "Eve Neighbour")
+    minute = log_line(minutes_md(store, cfg, meeting_id), "Intervention recorded")
+    assert "Advice / verbal warning to Eve Neighbour" in minute
+    assert "Notes: Warned in person at the station" in minute
+
+
+async def test_e_on_a_perpetrator_case_gives_it_to_the_perpetrator(running, cfg):
+    store, meeting_id, ids = running
+    app = _app(store, cfg)
+    async with app.run_test(size=(80, 24)) as pilot:
+        runner = await open_runner(app, pilot, meeting_id)
+        await to_item(app, pilot, runner, lambda item: item.case_id == ids.due)
+        await press(app, pilot, "e")
+        assert app.screen.focused.id == "step"         # the perpetrator is chosen already
+        await press(app, pilot, "tab")
+        await pilot.press(*"Served at home", "ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is runner
+    with store.read() as session:
+        cal = session.scalars(select(Person).where(Person.name == "Cal Dueforreview")).one()
+        latest = interventions.for_case(session, ids.due)[-1][0]
+    assert (latest.person_id, latest.step, latest.notes) == (cal.id, "CPW", "Served at home")
+    assert "Community Protection Warning to Cal Dueforreview" in minutes_md(store, cfg, meeting_id)
+
+
+def test_the_store_refuses_an_intervention_for_the_victim(with_perpetrator, cfg):
+    store, meeting_id, ids, eve_id, _wit = with_perpetrator
+    with store.read() as session:
+        item = next(i for i in agenda.items(session, meeting_id) if i.case_id == ids.high_risk)
+        victim = session.scalars(select(Person).where(Person.name == "Bob Highrisk")).one().id
+    for person_id, words in ((victim, "other than its victim"), (None, "Choose who receives")):
+        with store.write() as session, pytest.raises(Invalid, match=words):
+            entries.record_intervention(session, cfg, item.id, step="ABC", issuing_agency="POLICE",
+                                        issued_on=TODAY, person_id=person_id)
+    with store.read() as session:
+        assert interventions.for_case(session, ids.high_risk) == []
+        assert [r.person_id for r in interventions.recipients(session, ids.high_risk)] == [
+            eve_id, _wit]

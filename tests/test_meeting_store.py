@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
-from jagtui.store import actions, agenda, meeting_entries as entries, meeting_run, meetings
+from jagtui.store import actions, agenda, interventions, meeting_entries as entries, meeting_run, meetings
 from jagtui.store.errors import Invalid
 from jagtui.store.meeting_run import Attendee
 from jagtui.store.models import AuditEntry, Meeting
@@ -217,8 +217,10 @@ def test_case_entries_are_linked_to_the_meeting_and_item(store, cfg):
         entries.review_risk(session, cfg, high.id, assessed_on=TODAY, assessor="PC Test",
                             answers={"ongoing": 1}, review_due=TODAY + timedelta(days=28),
                             override_level="high", override_reason="Escalating threats")
+        [cal] = interventions.recipients(session, ids.due)
         entries.record_intervention(session, cfg, due.id, step="CPW", issuing_agency="POLICE",
-                                    issued_on=TODAY, review_on=TODAY + timedelta(days=180))
+                                    issued_on=TODAY, review_on=TODAY + timedelta(days=180),
+                                    person_id=cal.person_id, notes="Served at home")
         entries.close_case(session, green.id, None, "No incidents for six months")
     assert (action.meeting_id, action.item_id, action.case_id) == (meeting_id, high.id, ids.high_risk)
     with store.read() as session:
@@ -227,7 +229,9 @@ def test_case_entries_are_linked_to_the_meeting_and_item(store, cfg):
         (1, "point"), (2, "agreed"), (3, "agreed"), (4, "point")]
     assert notes[high.id][2].text == "That the RAG rating be changed from amber to red."
     assert notes[high.id][3].text.startswith("Risk reviewed by PC Test: high (raised from standard")
-    assert notes[due.id][0].text.startswith("Intervention recorded: Community Protection Warning")
+    assert notes[due.id][0].text == (
+        "Intervention recorded: Community Protection Warning to Cal Dueforreview, issued by "
+        "Leicestershire Police on 22 Nov 2026, review by 21 May 2027. Notes: Served at home")
     assert notes[green.id][0].text == "That the case be closed: No incidents for six months"
     with store.write() as session, pytest.raises(Invalid, match="already closed"):
         entries.close_case(session, green.id, None, "Again")

@@ -29,6 +29,7 @@ from jagtui.display import literal
 from jagtui.rules.dates import fmt_date
 from jagtui.screens import meeting_text as show
 from jagtui.screens.forms.base import ConfirmScreen
+from jagtui.screens.runner_panes import ItemInfo
 from jagtui.screens.writes import OrderedWrites
 from jagtui.store import meeting_run
 from jagtui.store.agenda import move_item
@@ -122,6 +123,8 @@ class AgendaRunnerScreen(Screen):
         Binding("r", "rag", "RAG", id="run-rag", tooltip="Change the case's RAG rating"),
         Binding("s", "risk", "Risk", id="run-risk", tooltip="Review the victim risk assessment"),
         Binding("x", "close_case", "Close", id="run-close", tooltip="Close the case"),
+        Binding("v", "refs", "Refs", id="run-refs", show=False,
+                tooltip="A case's incident refs in full, or as a count"),
         Binding("d", "next_date", "Next date", id="run-next-date",
                 tooltip="Set the date of the next meeting"),
         Binding("w", "attendance", "Attendance", id="run-attendance", show=False,
@@ -156,22 +159,18 @@ class AgendaRunnerScreen(Screen):
             with Vertical(id="item-pane"):
                 yield Static("", id="item-title", markup=False)
                 with Horizontal(id="item-main"):
-                    with Vertical(id="info-col"):
-                        yield DataTable(id="review", cursor_type="row", zebra_stripes=True)
-                        with VerticalScroll(id="info-scroll"):
-                            yield Static("Loading…", id="item-info", markup=False)
+                    yield ItemInfo()
                     with Vertical(id="notes-pane"):
                         with VerticalScroll(id="notes-scroll"):
                             yield Static("", id="notes", markup=False)
                         yield NotesBox(id="note_draft", soft_wrap=True)
         yield Footer()
 
+    @property
+    def pane(self) -> ItemInfo:
+        return self.query_one(ItemInfo)
+
     def on_mount(self) -> None:
-        table = self.query_one("#review", DataTable)
-        for label, key, width in (("Ref", "ref", 14), ("Action", "action", 34),
-                                  ("Owner", "owner", 16), ("Due", "due", 11), ("Status", "status", 10)):
-            table.add_column(label, key=key, width=width)
-        table.display = False
         self.query_one("#agenda", OptionList).focus()
         if self.tick_seconds:
             self._ticker = self.set_interval(self.tick_seconds, self.update_clock)
@@ -312,63 +311,24 @@ class AgendaRunnerScreen(Screen):
         parties = self.current.file.parties if self.current and self.current.file else ()
         self.query_one("#notes", Static).update(
             show.notes_text(view.notes.get(item.id, ()), parties, self.app.private))
-        table = self.query_one("#review", DataTable)
-        table.display = item.kind == "actions" and bool(view.review)
-        if item.kind == "actions":
-            self.fill_review(table)
-        else:
-            self.query_one("#item-info", Static).update(self.info_text(item))
+        # The newest point is the one being discussed: keep it in view.
+        self.call_after_refresh(self.query_one("#notes-scroll").scroll_end, animate=False)
+        self.pane.show_item(item, view, self.current, self.app.cfg, self.app.private,
+                            self.app.today())
 
-    def info_text(self, item: MeetingItem) -> Text:
-        view = self.view
-        if item.kind == "apologies":
-            return show.attendance_text(view.attendance, view.meeting.chair)
-        if item.kind == "minutes":
-            if view.previous is None:
-                return Text("No earlier meeting of this group is recorded.", style="dim")
-            return Text.assemble(
-                f"The minutes of the meeting held on {fmt_date(view.previous.held_on)} ",
-                f"({view.previous.status}). ",
-                ("a records the decision, e.g. That the minutes be approved as a true record.", "dim"))
-        if item.kind == "next meeting":
-            return Text.assemble(("Proposed: ", "bold"), fmt_date(view.next_on),
-                                 ("\nd to agree another date.", "dim"))
-        if item.case_id is not None:
-            if self.current is None or self.current.file is None:
-                return Text("Loading the case…", style="dim")
-            return show.case_summary(self.current.file, self.app.cfg, self.app.private)
-        return Text("Notes and decisions as for any item: i to type a point, a for AGREED, "
-                    "o for an action.", style="dim")
-
-    def fill_review(self, table: DataTable) -> None:
-        row_at = table.cursor_row
-        table.clear()
-        for row in self.view.review:
-            action = row.action
-            here = self.view.reviewed(row)
-            table.add_row(
-                literal(action.ref), literal(action.text), literal(action.owner),
-                fmt_date(action.due_on), Text(("✓ " if here else "") + action.status,
-                                              style="bold green" if here else "dim"),
-                key=str(action.id))
-        if self.view.review and row_at is not None:
-            table.move_cursor(row=min(row_at, len(self.view.review) - 1))
-        self.show_review_detail()
-
-    def show_review_detail(self) -> None:
-        info = self.query_one("#item-info", Static)
-        if not self.view.review:
-            info.update(Text("No open actions to review."))
-            return
-        row = self.view.review[min(self.query_one("#review", DataTable).cursor_row,
-                                   len(self.view.review) - 1)]
-        info.update(show.action_detail(row, self.view.reviewed(row),
-                                       self.app.cfg.agency_name(row.action.owner_agency)))
+    def on_item_info_resized(self, _message: ItemInfo.Resized) -> None:
+        if self.item is not None and self.item.kind == "actions":
+            self.fill_item()
 
     @on(DataTable.RowHighlighted, "#review")
     def review_highlighted(self, _event) -> None:
         if self.item is not None and self.item.kind == "actions":
-            self.show_review_detail()
+            self.pane.show_review_detail(self.view, self.app.cfg)
+
+    def action_refs(self) -> None:
+        """A case's incident refs in full, or as a count again."""
+        self.pane.show_refs = not self.pane.show_refs
+        self.fill_item()
 
     def update_clock(self) -> None:
         if self.view is None:
@@ -502,7 +462,7 @@ class AgendaRunnerScreen(Screen):
         item = self.item
         if item is None:
             return action in ("back",)
-        if action in ("intervention", "rag", "risk", "close_case"):
+        if action in ("intervention", "rag", "risk", "close_case", "refs"):
             return item.case_id is not None
         if action == "review":
             return item.kind == "actions"
@@ -572,10 +532,9 @@ class AgendaRunnerScreen(Screen):
     def action_review(self, kind: str) -> None:
         from jagtui.screens.forms.meeting_forms import CarryForwardForm, MeetingReviewForm
 
-        table = self.query_one("#review", DataTable)
-        if not self.view.review or not self.app.allowed("chair"):
+        row = self.pane.review_row(self.view)
+        if row is None or not self.app.allowed("chair"):
             return
-        row = self.view.review[min(table.cursor_row, len(self.view.review) - 1)]
         meeting = self.view.meeting
         if kind == "carry":
             form = CarryForwardForm(row, meeting, self.view.next_on)

@@ -6,6 +6,7 @@ initials and its addresses localities (``jagtui.screens.privacy``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 
@@ -119,32 +120,31 @@ def action_detail(row: ActionRow, reviewed_here: bool, agency: str = "") -> Text
     return out
 
 
-def attendance_text(rows: Iterable[Attendance], chair: str) -> Text:
-    present = [r for r in rows if r.kind in ("present", "minutes")]
-    apologies = [r for r in rows if r.kind == "apology"]
-    out = Text("Present\n", style="bold")
-    for row in present:
-        out.append("  ")
+def _people(out: Text, rows: Sequence[Attendance], chair: str = "") -> None:
+    for row in rows:
+        out.append("\n  ")
         out.append_text(literal(row.name))
-        if row.name == chair:
+        if chair and row.name == chair:
             out.append(" (Chair)", style="bold")
         if row.kind == "minutes":
             out.append(" (minutes)", style="dim")
         if row.organisation:
             out.append(" – ")
             out.append_text(literal(row.organisation, "dim"))
-        out.append("\n")
-    out.append("Apologies\n", style="bold")
+
+
+def attendance_text(rows: Iterable[Attendance], chair: str) -> Text:
+    """The Apologies item: the apologies first (what the item is for), then who is here."""
+    rows = list(rows)
+    present = [r for r in rows if r.kind in ("present", "minutes")]
+    apologies = [r for r in rows if r.kind == "apology"]
+    out = Text(f"Apologies ({len(apologies)})", style="bold")
     if not apologies:
-        out.append("  none\n", style="dim")
-    for row in apologies:
-        out.append("  ")
-        out.append_text(literal(row.name))
-        if row.organisation:
-            out.append(" – ")
-            out.append_text(literal(row.organisation, "dim"))
-        out.append("\n")
-    out.append("w to add someone arriving late or an apology received on the day.", style="dim")
+        out.append("\n  none", style="dim")
+    _people(out, apologies)
+    out.append(f"\nPresent ({len(present)})", style="bold")
+    _people(out, present, chair)
+    out.append("\nw to add someone arriving late or an apology received on the day.", style="dim")
     return out
 
 
@@ -162,25 +162,41 @@ def _action_line(row: ActionRow, file: CaseFile, private: bool) -> Text:
     return out
 
 
-def case_summary(file: CaseFile, cfg: Config, private: bool) -> Text:
-    """The facts the meeting decides on: subject, RAG, risk, harm, flags, ladder, actions."""
+_REFS = re.compile(r": (refs?) ([^;]+)")
+
+
+def collapse_refs(reason: str) -> str:
+    """'6 ASB incidents since 27 Sep 2026: refs A, B, …' -> '… since 27 Sep 2026 [6 refs]'."""
+    def count(match: re.Match) -> str:
+        n = len(match.group(2).split(", "))
+        return f" [{n} ref{'s' if n != 1 else ''}]"
+
+    return _REFS.sub(count, reason)
+
+
+def _intervention_line(line, file: CaseFile, private: bool) -> Text:
+    done = line.intervention
+    out = Text("  • ")
+    out.append(f"{line.step_name} {fmt_date(done.issued_on)}")
+    person = next((p for p in file.parties if p.person_id is not None
+                   and p.person_id == done.person_id), None)
+    if person is not None:
+        out.append(" to ")
+        out.append_text(literal(party_name(person, private)))
+    out.append(f" ({done.outcome}" + (f", review {fmt_date(done.review_on)}"
+                                      if done.outcome == "active" and done.review_on else "") + ")")
+    if done.notes:
+        out.append(" – ", style="dim")
+        out.append_text(literal(redact(done.notes, file.parties, private), "dim"))
+    return out
+
+
+def case_summary(file: CaseFile, cfg: Config, private: bool, show_refs: bool = False) -> Text:
+    """The facts the meeting decides on, what it acts on first (on screen at 80x24):
+    RAG, risk and harm; the ladder; the interventions; the open actions; then the
+    flags (incident refs as a count unless ``show_refs``), the subject and the lead."""
     case = file.case
-    out = Text()
-    out.append_text(literal(case.reference, "bold"))
-    out.append(f"  {case.case_type} case · {case.subgroup}")
-    if case.beat:
-        out.append(f" · {cfg.beat_label(case.beat)}")
-    subject = file.subject
-    if subject is not None:
-        out.append("\nSubject: ")
-        out.append_text(literal(party_name(subject, private), "bold"))
-        out.append(f" ({subject.role})", style="dim")
-    out.append("\nLead: ")
-    out.append_text(literal(cfg.agency_name(case.lead_agency)))
-    if case.lead_officer:
-        out.append(", ")
-        out.append_text(literal(case.lead_officer))
-    out.append("\nRAG ")
+    out = Text("RAG ")
     out.append(f" {case.rag.upper()} ", style=RAG_STYLES.get(case.rag, ""))
     if case.status == "closed":
         out.append(f"  CLOSED {fmt_date(case.closed_on)}", style="bold")
@@ -194,26 +210,41 @@ def case_summary(file: CaseFile, cfg: Config, private: bool) -> Text:
         if file.review_overdue:
             out.append(" OVERDUE", style="bold red")
     out.append(f"  Harm {file.harm.index:g} {file.harm.arrow}")
-    if file.flags:
-        out.append("\nFlags: ")
-        out.append("; ".join(f"{FLAG_BADGES[f.code][0]} {f.reason}" if f.code in FLAG_BADGES else f.reason
-                             for f in file.flags), style="bold")
-    out.append("\nLadder: ")
+    out.append("\nLadder: ", style="bold")
     out.append_text(literal(file.ladder.note))
     if file.interventions:
-        out.append("\nInterventions: ")
-        out.append("; ".join(
-            f"{line.step_name} {fmt_date(line.intervention.issued_on)} ({line.intervention.outcome}"
-            + (f", review {fmt_date(line.intervention.review_on)}"
-               if line.intervention.outcome == "active" and line.intervention.review_on else "")
-            + ")" for line in file.interventions))
+        out.append(f"\nInterventions ({len(file.interventions)})", style="bold")
+        for line in file.interventions:
+            out.append("\n")
+            out.append_text(_intervention_line(line, file, private))
     still_open = [row for row in file.actions if row.action.status == "open"]
-    out.append(f"\nOpen actions: {len(still_open)}")
+    out.append(f"\nOpen actions: {len(still_open)}", style="bold")
     if file.overdue_actions:
         out.append(f" ({file.overdue_actions} overdue)", style="bold red")
     for row in still_open:
         out.append("\n")
         out.append_text(_action_line(row, file, private))
+    if file.flags:
+        out.append("\nFlags: ", style="bold")
+        reasons = [f.reason if show_refs else collapse_refs(f.reason) for f in file.flags]
+        out.append("; ".join(f"{FLAG_BADGES[f.code][0]} {reason}" if f.code in FLAG_BADGES else reason
+                             for f, reason in zip(file.flags, reasons)))
+        if any(f.refs for f in file.flags):
+            out.append("  v hides the refs" if show_refs else "  v shows the refs", style="dim")
+    subject = file.subject
+    out.append("\n")
+    if subject is not None:
+        out.append("Subject: ")
+        out.append_text(literal(party_name(subject, private), "bold"))
+        out.append(f" ({subject.role}) · ", style="dim")
+    out.append(f"{case.case_type} case · {case.subgroup}")
+    if case.beat:
+        out.append(f" · {cfg.beat_label(case.beat)}")
+    out.append("\nLead: ")
+    out.append_text(literal(cfg.agency_name(case.lead_agency)))
+    if case.lead_officer:
+        out.append(", ")
+        out.append_text(literal(case.lead_officer))
     return out
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -101,6 +102,7 @@ class InterventionRow:
     notes: str
     person_id: int | None
     breaches: tuple[date, ...]
+    recipient: str = ""  # the name of the person it was issued to ("" for none, e.g. a premises)
 
     @property
     def fact(self) -> InterventionFact:
@@ -180,14 +182,15 @@ def escalation_cases(session: Session, case_id: int | None = None) -> list[Escal
     ):
         breaches[intervention_id].append(on)
     rows: dict[int, list[InterventionRow]] = defaultdict(list)
-    for iid, cid, version, step, agency, issued, review, outcome, notes, pid in session.execute(
+    for iid, cid, version, step, agency, issued, review, outcome, notes, pid, name in session.execute(
         select(Intervention.id, Intervention.case_id, Intervention.version, Intervention.step,
                Intervention.issuing_agency, Intervention.issued_on, Intervention.review_on,
-               Intervention.outcome, Intervention.notes, Intervention.person_id)
+               Intervention.outcome, Intervention.notes, Intervention.person_id, Person.name)
+        .outerjoin(Person, Person.id == Intervention.person_id)
         .where(Intervention.case_id.in_(board)).order_by(Intervention.issued_on, Intervention.id)
     ):
         rows[cid].append(InterventionRow(iid, version, step, agency, issued, review, outcome, notes,
-                                         pid, tuple(breaches.get(iid, ()))))
+                                         pid, tuple(breaches.get(iid, ())), name or ""))
     found = []
     for cid, reference, title, case_type, status, lead_agency, case_beat in cases:
         pid, person, place, locality, beat = subjects.get(cid, (None, None, None, "", ""))
@@ -197,3 +200,61 @@ def escalation_cases(session: Session, case_id: int | None = None) -> list[Escal
             tuple(rows.get(cid, ())),
         ))
     return found
+
+
+# --- who receives an intervention -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Recipient:
+    """A person an intervention may be issued to: linked to the case, not as its victim."""
+
+    person_id: int
+    name: str
+    role: str
+    primary: bool = False
+
+
+def recipients_from(parties: Iterable[tuple[int | None, str, str, bool]]) -> list[Recipient]:
+    """From the case's links (person id, name, role, primary): its perpetrators (the
+    primary first), then its other people. Never its victims; each person once."""
+    links = [(pid, name, role, primary) for pid, name, role, primary in parties if pid is not None]
+    as_victim_only = {pid for pid, _n, role, _p in links if role == "victim"} - {
+        pid for pid, _n, role, _p in links if role != "victim"}
+    found: dict[int, Recipient] = {}
+    for pid, name, role, primary in sorted(
+            links, key=lambda link: (link[2] != "perpetrator", not link[3])):
+        if role != "victim" and pid not in as_victim_only and pid not in found:
+            found[pid] = Recipient(pid, name, role, primary)
+    return list(found.values())
+
+
+def recipients(session: Session, case_id: int) -> list[Recipient]:
+    """Who may receive an intervention on the case (see :func:`recipients_from`)."""
+    return recipients_from(session.execute(
+        select(CaseParty.person_id, Person.name, CaseParty.role, CaseParty.primary)
+        .join(Person, Person.id == CaseParty.person_id)
+        .where(CaseParty.case_id == case_id).order_by(CaseParty.id)).all())
+
+
+def default_recipient(case_type: str, found: list[Recipient]) -> int | None:
+    """On a perpetrator case its perpetrator; on any other case nobody: the user chooses."""
+    if case_type == "perpetrator":
+        return next((r.person_id for r in found if r.role == "perpetrator"), None)
+    return None
+
+
+def check_recipient(session: Session, case_id: int, person_id: int | None) -> None:
+    """Refuse an intervention issued to nobody on a person's case, or to someone who may
+    not receive it (not linked to the case, or only as its victim). On a location case
+    nobody means the premises itself."""
+    case = fetch(session, Case, case_id, "case")
+    allowed = {r.person_id for r in recipients(session, case_id)}
+    if person_id is None:
+        if case.case_type != "location":
+            raise Invalid("Choose who receives the intervention" if allowed else
+                          "Nobody but the victim is linked to this case: link the person "
+                          "who receives the intervention to the case first")
+        return
+    if person_id not in allowed:
+        raise Invalid("An intervention is issued to someone linked to the case other than "
+                      "its victim: choose who receives it")

@@ -18,7 +18,7 @@ from jagtui.store import actions, cases, interventions, meetings, risk
 from jagtui.store.errors import Invalid
 from jagtui.store.meeting_run import item_in_session
 from jagtui.store.meetings import changeable_meeting
-from jagtui.store.models import Action, ActionUpdate, Case, RiskAssessment
+from jagtui.store.models import Action, ActionUpdate, Case, Person, RiskAssessment
 from jagtui.store.records import conflict, fetch, require
 
 CARRIED = "Carried forward"
@@ -97,16 +97,21 @@ def _case_item(session: Session, item_id: int):
 def record_intervention(session: Session, cfg: Config, item_id: int, *, step: str,
                         issuing_agency: str, issued_on: date, review_on: date | None = None,
                         person_id: int | None = None, notes: str = ""):
-    """An intervention on the ladder for the item's case, minuted under the item."""
+    """An intervention on the ladder for the item's case, issued to ``person_id`` (one of
+    :func:`interventions.recipients`; none only on a location case), minuted under the
+    item with who received it and its notes."""
     _meeting, item = _case_item(session, item_id)
+    interventions.check_recipient(session, item.case_id, person_id)
     done = interventions.record_intervention(
         session, case_id=item.case_id, step=step, steps=[s.key for s in cfg.ladder],
         issuing_agency=issuing_agency, issued_on=issued_on, review_on=review_on,
-        person_id=person_id, notes=notes)
+        person_id=person_id, notes=notes.strip())
     name = next(s.name for s in cfg.ladder if s.key == step)
+    to = f" to {session.get(Person, person_id).name}" if person_id is not None else ""
     until = f", review by {fmt_date(review_on)}" if review_on else ""
-    meetings.add_note(session, item.id, f"Intervention recorded: {name} issued by "
-                      f"{cfg.agency_name(issuing_agency)} on {fmt_date(issued_on)}{until}.")
+    said = f" Notes: {notes.strip()}" if notes.strip() else ""
+    meetings.add_note(session, item.id, f"Intervention recorded: {name}{to}, issued by "
+                      f"{cfg.agency_name(issuing_agency)} on {fmt_date(issued_on)}{until}.{said}")
     return done
 
 

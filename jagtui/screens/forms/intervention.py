@@ -1,27 +1,37 @@
-"""Forms for the escalation screen: record an intervention, a breach, an outcome."""
+"""Forms for the escalation screen: record an intervention, a breach, an outcome.
+
+Given the case's possible recipients (``interventions.recipients``), the
+intervention form asks who receives it: on a perpetrator case the perpetrator is
+chosen already; on any other nobody is, and saving is refused until someone is
+(on a location case nobody means the premises).
+"""
 
 from __future__ import annotations
 
 from datetime import date
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TypeVar
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.widget import Widget
-from textual.widgets import Input, Select, Static
+from textual.widgets import Input, OptionList, Select, Static
+from textual.widgets.option_list import Option
 
 from jagtui.config import Config
-from jagtui.display import literal
+from jagtui.display import initials, literal
 from jagtui.rules.dates import fmt_date
 from jagtui.rules.ladder import default_review_on
 from jagtui.screens.forms.base import FORMS_CSS, FormScreen, field
 from jagtui.screens.widgets import DateField
 from jagtui.store import interventions
-from jagtui.store.interventions import EscalationCase, InterventionRow
+from jagtui.store.interventions import EscalationCase, InterventionRow, Recipient
 
 T = TypeVar("T")
 ESCALATION_CSS = Path(__file__).parent.parent / "escalation.tcss"
+INTERVENTION_CSS = Path(__file__).parent.parent / "intervention.tcss"
 OUTCOME_CHOICES = (
     ("complied", "Complied: ended without a breach"),
     ("expired", "Expired: ran its course or lapsed"),
@@ -56,18 +66,76 @@ class _OnCase(FormScreen[T]):
             self.query_one("#form-context", Static).update(self._context_text())
 
 
+class RecipientList(OptionList):
+    """Who receives the intervention: the highlighted person is the choice (none at
+    first unless given); ↓ ↑ choose, Enter moves on."""
+
+    def __init__(self, people: Sequence[Recipient], chosen: int | None, *, id: str) -> None:
+        super().__init__(id=id, markup=False)
+        self.people = list(people)
+        self._start = next((n for n, r in enumerate(self.people) if r.person_id == chosen), None)
+        self._marked: int | None = None
+
+    @property
+    def value(self) -> int | None:
+        """The chosen person's id (what drafts keep and the form saves)."""
+        at = self.highlighted
+        return self.people[at].person_id if at is not None and at < len(self.people) else None
+
+    def restore_value(self, value: int | None) -> None:
+        self.highlighted = next((n for n, r in enumerate(self.people) if r.person_id == value), None)
+        self.redraw()
+
+    def on_mount(self) -> None:
+        self.redraw()
+        self.highlighted = self._start
+
+    def redraw(self) -> None:
+        """The names (initials in privacy mode), the chosen one marked."""
+        at, private = self.highlighted, self.app.private
+        self.clear_options()
+        self.add_options([Option(self.label(r, n == at, private)) for n, r in enumerate(self.people)])
+        self.highlighted = at
+        self._marked = at
+
+    @staticmethod
+    def label(person: Recipient, chosen: bool, private: bool) -> Text:
+        text = Text("● " if chosen else "○ ", style="bold" if chosen else "dim")
+        text.append_text(literal(initials(person.name) if private else person.name,
+                                 "bold" if chosen else ""))
+        text.append(f" ({person.role})", style="dim")
+        return text
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        # Move the ● to the new choice; the message still reaches the form.
+        private = self.app.private
+        for n in {self._marked, event.option_index} - {None}:
+            self.replace_option_prompt_at_index(
+                n, self.label(self.people[n], n == event.option_index, private))
+        self._marked = event.option_index
+
+
 class InterventionForm(_OnCase[int]):
     """A new intervention on a case; the step defaults to the ladder's suggestion
-    and the review date follows the step until the user types their own."""
+    and the review date follows the step until the user types their own.
+
+    With ``recipients`` it asks who receives it (``chosen`` first: the perpetrator
+    on a perpetrator case); without, it is issued to the case's person, if any."""
 
     form_title = "Record an intervention"
+    CSS_PATH = [FORMS_CSS, ESCALATION_CSS, INTERVENTION_CSS]
+    # In a meeting the notes come straight after the step (the fewest keys to them).
+    notes_after_step = False
 
-    def __init__(self, case: EscalationCase, cfg: Config, today: date, step: str | None = None) -> None:
+    def __init__(self, case: EscalationCase, cfg: Config, today: date, step: str | None = None,
+                 recipients: Sequence[Recipient] | None = None, chosen: int | None = None) -> None:
         super().__init__()
         self.case = case
         self.cfg = cfg
         self.today = today
         self.step = step if step in {s.key for s in cfg.ladder} else cfg.ladder[0].key
+        self.recipients = None if recipients is None else list(recipients)
+        self.chosen = chosen
         self.draft_key = f"intervention:{case.case_id}"
         agencies = {a.key for a in cfg.agencies}
         self.agency = case.lead_agency if case.lead_agency in agencies else cfg.agencies[0].key
@@ -80,9 +148,20 @@ class InterventionForm(_OnCase[int]):
 
     def fields(self) -> ComposeResult:
         yield self.context()
+        if self.recipients is not None:
+            hint = ("↓ ↑ choose, Enter moves on" if self.recipients else
+                    "Nobody but the victim is linked: link the person to the case first")
+            if self.case.case_type == "location":
+                hint += "; none chosen: the place itself"
+            yield field("Receives it", RecipientList(self.recipients, self.chosen, id="recipient"),
+                        hint)
         yield field("Ladder step", Select(
             [(step.name, step.key) for step in self.cfg.ladder], value=self.step,
             allow_blank=False, id="step"))
+        notes = field("Notes", Input(id="notes", placeholder="Optional: what was said or agreed"),
+                      "Kept with the intervention and in the minutes")
+        if self.notes_after_step:
+            yield notes
         yield field("Issuing agency", Select(
             [(agency.name, agency.key) for agency in self.cfg.agencies], value=self.agency,
             allow_blank=False, id="agency"))
@@ -90,12 +169,40 @@ class InterventionForm(_OnCase[int]):
         yield field("Review date",
                     DateField(self._auto_review, today=self.today, optional=True, id="review"),
                     "Review or expiry; follows the step's period; empty for none")
-        yield field("Notes", Input(id="notes", placeholder="Optional"))
-
+        if not self.notes_after_step:
+            yield notes
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.query_one("#step").focus()
+        picker = self.query("#recipient")
+        if picker and self.chosen is None:
+            picker.first().focus()  # who receives it is the first question
+        else:
+            self.query_one("#step").focus()
+
+    def inputs(self) -> list[Widget]:
+        return [*super().inputs(), *self.query("#recipient").results(RecipientList)]
+
+    @on(OptionList.OptionHighlighted, "#recipient")
+    def recipient_changed(self, _event) -> None:
+        self._touched.add("recipient")
+        self.show_problems()
+
+    @on(OptionList.OptionSelected, "#recipient")
+    def recipient_taken(self, _event) -> None:
+        self.focus_next()
+
+    def refresh_privacy(self) -> None:
+        super().refresh_privacy()
+        if self.is_mounted:
+            for picker in self.query("#recipient").results(RecipientList):
+                picker.redraw()
+
+    def person_id(self) -> int | None:
+        """Who receives it: the choice, or (asked nothing) the case's person."""
+        if self.recipients is None:
+            return self.case.person_id
+        return self.query_one("#recipient", RecipientList).value
 
     def value_changed(self, widget: Widget) -> None:
         # The review date follows the step and issue date until the user changes it.
@@ -110,6 +217,12 @@ class InterventionForm(_OnCase[int]):
 
     def problems(self) -> dict[str, str]:
         wrong = {}
+        if (self.recipients is not None and self.person_id() is None
+                and self.case.case_type != "location"):
+            wrong["recipient"] = ("Choose who receives the intervention (↓ then Enter)"
+                                  if self.recipients else
+                                  "Nobody but the victim is linked to this case: link the person "
+                                  "who receives it to the case first")
         issued = self.query_one("#issued", DateField)
         review = self.query_one("#review", DateField)
         if issued.date is None:
@@ -129,7 +242,7 @@ class InterventionForm(_OnCase[int]):
             issuing_agency=self.query_one("#agency", Select).value,
             issued_on=self.query_one("#issued", DateField).date,
             review_on=self.query_one("#review", DateField).date,
-            person_id=self.case.person_id, notes=self.query_one("#notes", Input).value.strip(),
+            person_id=self.person_id(), notes=self.query_one("#notes", Input).value.strip(),
         )
         return intervention.id
 

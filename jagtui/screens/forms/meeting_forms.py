@@ -27,7 +27,9 @@ from jagtui.screens.widgets import DateField
 from jagtui.store import meeting_entries, meeting_run
 from jagtui.store.actions import ActionRow
 from jagtui.store.casefile import CaseFile
-from jagtui.store.interventions import EscalationCase, InterventionRow
+from jagtui.store.interventions import (
+    EscalationCase, InterventionRow, default_recipient, recipients_from,
+)
 from jagtui.store.meeting_run import Attendee
 from jagtui.store.models import RAG, Meeting, MeetingItem
 
@@ -196,29 +198,40 @@ def escalation_case(file: CaseFile) -> EscalationCase:
 
 
 class MeetingInterventionForm(ChairOnly, InterventionForm):
-    """An intervention agreed for the item's case; the step defaults to the ladder's next."""
+    """An intervention agreed for the item's case: who receives it (the perpetrator on a
+    perpetrator case; chosen on any other), the step (the ladder's next) and notes."""
+
+    notes_after_step = True
 
     def __init__(self, item: MeetingItem, file: CaseFile, cfg: Config, today: date) -> None:
         suggested = file.ladder.suggested.key if file.ladder.suggested else None
-        super().__init__(escalation_case(file), cfg, today, suggested)
+        people = recipients_from((p.person_id, p.name, p.role, p.primary) for p in file.parties)
+        super().__init__(escalation_case(file), cfg, today, suggested, recipients=people,
+                         chosen=default_recipient(file.case.case_type, people))
         self.item_id = item.id
         self.draft_key = f"meeting:{item.meeting_id}:item:{item.id}:intervention"
 
-    def write(self, session) -> int:
-        done = meeting_entries.record_intervention(
-            session, self.cfg, self.item_id, step=self.query_one("#step", Select).value,
+    def saver(self):
+        # Read on the UI thread; the write runs in the form's worker.
+        values = dict(
+            step=self.query_one("#step", Select).value,
             issuing_agency=self.query_one("#agency", Select).value,
             issued_on=self.query_one("#issued", DateField).date,
             review_on=self.query_one("#review", DateField).date,
-            person_id=self.case.person_id, notes=self.query_one("#notes", Input).value.strip())
-        return done.id
+            person_id=self.person_id(), notes=self.query_one("#notes", Input).value.strip())
+        cfg, item_id = self.cfg, self.item_id
+
+        def write(session) -> int:
+            return meeting_entries.record_intervention(session, cfg, item_id, **values).id
+
+        return write
 
 
 class MeetingRiskForm(ChairOnly, RiskForm):
     """A risk review at the meeting, minuted under the item."""
 
     def __init__(self, item: MeetingItem, file: CaseFile) -> None:
-        super().__init__(file)
+        super().__init__(file, start_from_latest=True)  # a review: unchanged answers, one key
         self.item_id = item.id
         self.draft_key = f"meeting:{item.meeting_id}:item:{item.id}:risk"
 

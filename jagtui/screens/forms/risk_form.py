@@ -1,9 +1,17 @@
-"""The victim risk questionnaire: one key answers each question, the level updates live."""
+"""The victim risk questionnaire: one key answers each question, the level updates live.
+
+A review (``start_from_latest``) opens on the last assessment's answers: unchanged,
+ctrl+s confirms them; each changed answer is its one key (y / n / a digit) on
+its question. Where an answer differs from the last assessment, its old value
+is shown beside it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,10 +23,12 @@ from textual.widgets.option_list import Option
 from jagtui.display import RISK_STYLES, literal
 from jagtui.rules import risk as rules
 from jagtui.rules.dates import fmt_date
-from jagtui.screens.forms.base import FieldMessage, FormScreen, field
+from jagtui.screens.forms.base import FORMS_CSS, FieldMessage, FormScreen, field
 from jagtui.screens.widgets import DateField
 from jagtui.store.casefile import CaseFile
 from jagtui.store.risk import record_assessment
+
+RISK_CSS = Path(__file__).parent.parent / "risk_form.tcss"
 
 
 def answer_words(question, value: int | None) -> str:
@@ -50,34 +60,50 @@ class Questionnaire(OptionList):
         def control(self) -> Questionnaire:
             return self.questionnaire
 
-    def __init__(self, questions: Sequence, previous: Mapping[str, int] | None, *, id: str) -> None:
+    def __init__(self, questions: Sequence, previous: Mapping[str, int] | None, *, id: str,
+                 start_from_previous: bool = False) -> None:
         super().__init__(id=id)
         self.questions = list(questions)
         self.previous = dict(previous or {})
-        self.answers: dict[str, int | None] = {q.key: None for q in self.questions}
+        self.answers: dict[str, int | None] = {
+            q.key: self.previous.get(q.key) if start_from_previous else None for q in self.questions}
 
     @property
     def value(self) -> str:
         """Answers as text (``ongoing=1;frequency=4``) for drafts and change checks."""
         return ";".join(f"{k}={v}" for k, v in self.answers.items() if v is not None)
 
+    def restore_value(self, value: str) -> None:
+        """A draft's answers back (see ``value``); keys no longer asked are ignored."""
+        kept = dict(part.split("=", 1) for part in str(value).split(";") if "=" in part)
+        for index, question in enumerate(self.questions):
+            answer = kept.get(question.key)
+            self.set_answer(index, int(answer) if answer and answer.isdigit() else None)
+
     def on_mount(self) -> None:
         self.add_options([Option(self.prompt(n)) for n in range(len(self.questions))])
         self.highlighted = 0
 
-    def prompt(self, index: int) -> Text:
+    def prompt(self, index: int) -> Table:
+        """Answer, number, question (wrapping under itself), and the old answer where it differs."""
         question = self.questions[index]
         value = self.answers[question.key]
-        text = Text.assemble(
-            (f"{answer_words(question, value):>4} ", "bold" if value is not None else "dim"),
-            (f"{index + 1:>2}. ", "dim"), question.text,
-        )
+        row = Table.grid(padding=(0, 1))
+        row.add_column(width=4, justify="right", no_wrap=True)
+        row.add_column(width=3, justify="right", no_wrap=True)
+        row.add_column()
+        text = Text(question.text)
         scale = f"0-{question.max}"
         if question.kind == "scale" and scale not in question.text:
             text.append(f" ({scale})", style="dim")
-        if question.key in self.previous:
-            text.append(f"  was {answer_words(question, self.previous[question.key])}", style="dim italic")
-        return text
+        cells = [Text(answer_words(question, value), style="bold" if value is not None else "dim"),
+                 Text(f"{index + 1}.", style="dim"), text]
+        before = self.previous.get(question.key)
+        if question.key in self.previous and before != value:
+            row.add_column(width=8, no_wrap=True)
+            cells.append(Text(f"was {answer_words(question, before)}", style="dim italic"))
+        row.add_row(*cells)
+        return row
 
     def action_answer(self, key: str) -> None:
         index = self.highlighted
@@ -113,9 +139,14 @@ class Questionnaire(OptionList):
 
 
 class RiskForm(FormScreen[bool]):
-    def __init__(self, file: CaseFile) -> None:
+    CSS_PATH = [FORMS_CSS, RISK_CSS]
+    # Tall terminals: the form is as tall as its questions (no blank band under them).
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (40, "-tall")]
+
+    def __init__(self, file: CaseFile, start_from_latest: bool = False) -> None:
         super().__init__()
         self.file = file
+        self.start_from_latest = start_from_latest and file.latest_risk is not None
         self.form_title = f"Risk assessment · {file.case.reference}"  # assessor added on mount
         self.draft_key = f"risk:new:case:{file.case.id}"
         self._auto_review = ""
@@ -124,11 +155,19 @@ class RiskForm(FormScreen[bool]):
     def body(self) -> ComposeResult:
         cfg = self.app.cfg
         latest = self.file.latest_risk
-        yield Questionnaire(cfg.risk.questions, latest.answers if latest else None, id="answers")
-        yield FieldMessage("", id="answers-msg")
+        yield Questionnaire(cfg.risk.questions, latest.answers if latest else None, id="answers",
+                            start_from_previous=self.start_from_latest)
+        yield FieldMessage(self.answers_hint(), id="answers-msg")
         yield Static("", id="risk-score", markup=False)
         with Vertical(id="form-body"):
             yield from self.fields()
+
+    def answers_hint(self) -> str:
+        latest = self.file.latest_risk
+        if not self.start_from_latest:
+            return ""
+        return (f"The answers of {fmt_date(latest.assessed_on)} ({latest.assessor}): change what has "
+                "changed; ctrl+s confirms")
 
     def fields(self) -> ComposeResult:
         today = self.app.today()
@@ -149,7 +188,8 @@ class RiskForm(FormScreen[bool]):
         self.query_one("#answers", Questionnaire).focus()
 
     def inputs(self):
-        return [*super().inputs(), self.query_one("#answers", Questionnaire)]
+        # query, not query_one: the drafts timer may look while the form is being removed
+        return [*super().inputs(), *self.query("#answers").results(Questionnaire)]
 
     def on_questionnaire_changed(self, event: Questionnaire.Changed) -> None:
         # Unanswered questions are counted on the score line as you go; the

@@ -1,0 +1,171 @@
+"""What the agenda runner shows beside the notes, by kind of item.
+
+The apologies (apologies first), the previous minutes, the action log as a table
+with the highlighted action in full under it, a case's summary (incident refs
+as a count until ``v``), the proposed next meeting. At 80 columns the action
+log keeps the action, owner, due date and status, abbreviated; wider, in full
+and with the ref.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import DataTable, Static
+
+from jagtui.config import Config
+from jagtui.display import literal
+from jagtui.rules.dates import fmt_date
+from jagtui.screens import meeting_text as show
+from jagtui.store.actions import ActionRow
+from jagtui.store.meeting_view import ItemView, MeetingView
+from jagtui.store.models import MeetingItem
+
+# (label, key, width) by the pane's width; the action takes what is left.
+# Narrow (80 columns): the ref is in the detail under the table, dates lose the year.
+WITH_REF_FROM = 96
+FULL_FROM = 56
+
+
+def review_columns(width: int) -> list[tuple[str, str, int]]:
+    full = width >= FULL_FROM
+    columns = [("Action", "action", 0), ("Owner", "owner", 16 if full else 11),
+               ("Due", "due", 11 if full else 6), ("Status" if full else "St", "status",
+                                                   10 if full else 5)]
+    if width >= WITH_REF_FROM:
+        columns.insert(0, ("Ref", "ref", 14))
+    room = max(width, 40) - 2 * len(columns) - 1  # cell padding and the scrollbar
+    action = max(10, room - sum(w for *_rest, w in columns))
+    return [(label, key, w or action) for label, key, w in columns]
+
+
+SHORT_STATUS = {"open": "open", "complete": "done", "cancelled": "canc"}
+
+
+def short_owner(name: str, width: int) -> str:
+    """'Insp. Rhea Chairwoman' -> 'R Chairwoman', else 'Chairwoman', when the name will not fit."""
+    if len(name) <= width:
+        return name
+    words = [w for w in name.split() if not w.endswith(".")] or name.split()
+    for shorter in (" ".join([*(w[0] for w in words[:-1]), words[-1]]), words[-1]):
+        if len(shorter) <= width:
+            return shorter
+    return name[: width - 1] + "…"
+
+
+class ItemInfo(Vertical):
+    """The item's facts: the action-log table or a text, scrolled as one."""
+
+    class Resized(Message):
+        """The table's columns were rebuilt for a new width: its rows need filling again."""
+
+    def __init__(self) -> None:
+        super().__init__(id="info-col")
+        self.wide = False      # full dates and statuses
+        self.with_ref = False  # the ref as a column
+        self.show_refs = False  # a case's incident refs, in full (v)
+        self._width = 0
+
+    def compose(self) -> ComposeResult:
+        yield DataTable(id="review", cursor_type="row", zebra_stripes=True)
+        with VerticalScroll(id="info-scroll"):
+            yield Static("Loading…", id="item-info", markup=False)
+
+    def on_mount(self) -> None:
+        self.table.display = False
+        self.set_columns(0)
+
+    def on_resize(self, event) -> None:
+        if event.size.width != self._width:
+            self.set_columns(event.size.width)
+            self.post_message(self.Resized())
+
+    @property
+    def table(self) -> DataTable:
+        return self.query_one("#review", DataTable)
+
+    def set_columns(self, width: int) -> None:
+        """The table's columns for the pane's width (its rows are then filled again)."""
+        self._width = width
+        self.wide = width >= FULL_FROM
+        self.with_ref = width >= WITH_REF_FROM
+        table = self.table
+        table.clear(columns=True)
+        for label, key, column_width in review_columns(width):
+            table.add_column(label, key=key, width=column_width)
+
+    # -- the item -----------------------------------------------------------------------
+
+    def show_item(self, item: MeetingItem, view: MeetingView, current: ItemView | None,
+                  cfg: Config, private: bool, today: date) -> None:
+        self.table.display = item.kind == "actions" and bool(view.review)
+        if item.kind == "actions":
+            self.fill_review(view, cfg, today)
+        else:
+            self.query_one("#item-info", Static).update(self.info_text(item, view, current, cfg,
+                                                                       private))
+
+    def info_text(self, item: MeetingItem, view: MeetingView, current: ItemView | None,
+                  cfg: Config, private: bool) -> Text:
+        if item.kind == "apologies":
+            return show.attendance_text(view.attendance, view.meeting.chair)
+        if item.kind == "minutes":
+            if view.previous is None:
+                return Text("No earlier meeting of this group is recorded.", style="dim")
+            return Text.assemble(
+                f"The minutes of the meeting held on {fmt_date(view.previous.held_on)} ",
+                f"({view.previous.status}). ",
+                ("a records the decision, e.g. That the minutes be approved as a true record.", "dim"))
+        if item.kind == "next meeting":
+            return Text.assemble(("Proposed: ", "bold"), fmt_date(view.next_on),
+                                 ("\nd to agree another date.", "dim"))
+        if item.case_id is not None:
+            if current is None or current.file is None:
+                return Text("Loading the case…", style="dim")
+            return show.case_summary(current.file, cfg, private, self.show_refs)
+        return Text("Notes and decisions as for any item: i to type a point, a for AGREED, "
+                    "o for an action.", style="dim")
+
+    # -- the action log -----------------------------------------------------------------
+
+    def fill_review(self, view: MeetingView, cfg: Config, today: date) -> None:
+        table = self.table
+        row_at = table.cursor_row
+        table.clear()
+        column = table.columns.get("owner")
+        owner_width = column.width if column is not None else 11
+        for row in view.review:
+            table.add_row(*self.cells(row, view.reviewed(row), owner_width, today),
+                          key=str(row.action.id))
+        if view.review and row_at is not None:
+            table.move_cursor(row=min(row_at, len(view.review) - 1))
+        self.show_review_detail(view, cfg)
+
+    def cells(self, row: ActionRow, here: bool, owner_width: int, today: date) -> list:
+        action = row.action
+        late = action.status == "open" and action.due_on is not None and action.due_on < today
+        due = Text(fmt_date(action.due_on) if self.wide else
+                   (action.due_on.strftime("%d %b") if action.due_on else "-"),
+                   style="bold red" if late else "")
+        status = action.status if self.wide else SHORT_STATUS.get(action.status, action.status[:4])
+        cells = [literal(action.text), literal(short_owner(action.owner, owner_width)), due,
+                 Text(("✓" + " " * self.wide if here else "") + status,
+                      style="bold green" if here else "dim")]
+        return [literal(action.ref), *cells] if self.with_ref else cells
+
+    def review_row(self, view: MeetingView) -> ActionRow | None:
+        if not view.review:
+            return None
+        return view.review[min(self.table.cursor_row, len(view.review) - 1)]
+
+    def show_review_detail(self, view: MeetingView, cfg: Config) -> None:
+        info = self.query_one("#item-info", Static)
+        row = self.review_row(view)
+        if row is None:
+            info.update(Text("No open actions to review."))
+            return
+        info.update(show.action_detail(row, view.reviewed(row), cfg.agency_name(row.action.owner_agency)))
