@@ -66,16 +66,10 @@ def choice_labels(select: Select) -> list[tuple[str, object]]:
 
 
 def choice_starting(select: Select, typed: str) -> tuple[str, object] | None:
-    """The first option whose label, or a word of it, begins with ``typed``."""
+    """The first option whose label begins with ``typed`` (ignoring case)."""
     typed = typed.casefold()
-    labels = choice_labels(select)
-    for label, value in labels:
-        if label.casefold().startswith(typed):
-            return label, value
-    for label, value in labels:
-        if any(word.startswith(typed) for word in label.casefold().split()):
-            return label, value
-    return None
+    return next(((label, value) for label, value in choice_labels(select)
+                 if label.casefold().startswith(typed)), None)
 
 
 def options(pairs) -> list[tuple[str, str]]:
@@ -232,10 +226,11 @@ class FormScreen(ModalScreen[T], Generic[T]):
     def _choose_by_typing(self, select: Select, character: str) -> None:
         now = time.monotonic()
         typed, at = self._typed.get(select.id, ("", 0.0))
+        # Letters in quick succession are one search; once they match nothing the
+        # rest of the burst is text typed in the wrong place, and changes nothing.
         typed = (typed if now - at < TYPE_AHEAD_SECONDS else "") + character
-        found = choice_starting(select, typed) or choice_starting(select, character)
-        self._typed[select.id] = (typed if found and choice_starting(select, typed) else
-                                  character if found else "", now)
+        self._typed[select.id] = (typed, now)
+        found = choice_starting(select, typed)
         message = self.query(f"#{select.id}-msg")
         if found is not None:
             select.value = found[1]  # the field shows it; its line goes back to its hint
