@@ -40,6 +40,16 @@ class Partnership(_Section):
 class Database(_Section):
     url: str = ""
     busy_timeout_ms: int = Field(ge=0)
+    # PostgreSQL: give up on a server that does not answer, and on a statement
+    # (a wait for another user's lock included) that runs longer; 0 = no limit.
+    connect_timeout_s: int = Field(default=5, ge=1, le=300)
+    statement_timeout_ms: int = Field(default=30000, ge=0)
+
+    def engine_options(self) -> dict[str, int]:
+        """What ``jagtui.store.db.make_engine`` takes from this section."""
+        return {"busy_timeout_ms": self.busy_timeout_ms,
+                "connect_timeout_s": self.connect_timeout_s,
+                "statement_timeout_ms": self.statement_timeout_ms}
 
 
 class Exports(_Section):

@@ -30,7 +30,7 @@ def open_unchecked(args, cfg: Config):
     from jagtui.store.db import open_store, resolve_url
 
     url = resolve_url(getattr(args, "db", None), cfg.database.url)
-    return open_store(url, login(), busy_timeout_ms=cfg.database.busy_timeout_ms)
+    return open_store(url, login(), **cfg.database.engine_options())
 
 
 def authorise(session, permission: str):

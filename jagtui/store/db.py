@@ -125,6 +125,10 @@ def make_engine(url: str, *, create: bool = False, busy_timeout_ms: int = 10000,
             event.listen(engine, "before_cursor_execute", _refuse_nul)
     except (ArgumentError, ImportError) as exc:
         raise StoreError(f"Cannot use database URL {url!r}: {exc}") from None
+    # Kept for messages ("did not answer within 5 s") and `jagtui db status`.
+    engine.jagtui_options = {"busy_timeout_ms": busy_timeout_ms,
+                             "connect_timeout_s": connect_timeout_s,
+                             "statement_timeout_ms": statement_timeout_ms}
     return engine
 
 
@@ -316,7 +320,7 @@ def check_schema(engine: Engine) -> None:
     try:
         current = current_revision(engine)
     except OperationalError as exc:
-        raise StoreError(f"Cannot open the database: {first_line(exc.orig)}") from None
+        raise unreachable(engine, exc) from None
     if current == HEAD_REVISION:
         return
     head = head_revision()
@@ -334,9 +338,23 @@ def check_schema(engine: Engine) -> None:
     raise StoreError(f"The database schema is behind ({current} < {head}): run `jagtui db upgrade`")
 
 
-def open_store(url: str, login: str, *, busy_timeout_ms: int = 10000) -> Store:
-    """Open an existing, up-to-date database."""
-    engine = make_engine(url, busy_timeout_ms=busy_timeout_ms)
+def unreachable(engine: Engine, exc: OperationalError) -> StoreError:
+    """A database that cannot be opened, in one line (never the password)."""
+    line = first_line(exc.orig) if exc.orig is not None else first_line(exc)
+    if engine.dialect.name == "postgresql":
+        url = engine.url
+        where = f"{url.host or 'localhost'}:{url.port or 5432}"
+        if "timeout" in line.lower():
+            seconds = getattr(engine, "jagtui_options", {}).get("connect_timeout_s", "?")
+            return StoreError(f"Cannot open the database: the PostgreSQL server at {where} did "
+                              f"not answer within {seconds} s (database.connect_timeout_s)")
+        return StoreError(f"Cannot open the database at {where}: {line}")
+    return StoreError(f"Cannot open the database: {line}")
+
+
+def open_store(url: str, login: str, **options) -> Store:
+    """Open an existing, up-to-date database (``options``: see :func:`make_engine`)."""
+    engine = make_engine(url, **options)
     try:
         check_schema(engine)
     except BaseException:
@@ -345,9 +363,9 @@ def open_store(url: str, login: str, *, busy_timeout_ms: int = 10000) -> Store:
     return Store(engine, login)
 
 
-def create_store(url: str, login: str, *, busy_timeout_ms: int = 10000) -> Store:
+def create_store(url: str, login: str, **options) -> Store:
     """Create (or upgrade) the database at ``url`` and open it."""
-    engine = make_engine(url, create=True, busy_timeout_ms=busy_timeout_ms)
+    engine = make_engine(url, create=True, **options)
     try:
         upgrade(engine)
     except OperationalError as exc:
