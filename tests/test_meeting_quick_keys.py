@@ -5,7 +5,7 @@ intervention, and its notes), and the keystroke count of a full case review.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import select
@@ -15,7 +15,7 @@ from jagtui.export.document import render_markdown
 from jagtui.export.minutes import build_minutes
 from jagtui.rules.dates import fmt_date
 from jagtui.screens.agenda_runner import AgendaRunnerScreen
-from jagtui.store import actions, agenda, cases, interventions, meeting_run, people
+from jagtui.store import actions, agenda, cases, interventions, meeting_run, meetings, people
 from jagtui.store import meeting_entries as entries
 from jagtui.store.errors import Invalid
 from jagtui.store.meeting_run import Attendee
@@ -249,3 +249,121 @@ def test_the_store_refuses_an_intervention_for_the_victim(with_perpetrator, cfg)
         assert interventions.for_case(session, ids.high_risk) == []
         assert [r.person_id for r in interventions.recipients(session, ids.high_risk)] == [
             eve_id, _wit]
+
+
+# --- the keystroke count of a full case review -------------------------------------------------
+
+class Keys:
+    """Presses keys, counting those that are not the words typed."""
+
+    def __init__(self, app, pilot) -> None:
+        self.app, self.pilot = app, pilot
+        self.sequence: list[str] = []
+
+    async def __call__(self, *keys: str) -> None:
+        self.sequence += keys
+        await press(self.app, self.pilot, *keys)
+
+    async def type(self, words: str) -> None:
+        await self.pilot.press(*words)
+        await settle(self.app, self.pilot)
+
+    @property
+    def count(self) -> int:
+        return len(self.sequence)
+
+
+def _full_answers(cfg) -> dict[str, int]:
+    return {q.key: (1 if q.kind == "yn" else 3) if n % 3 else 0
+            for n, q in enumerate(cfg.risk.questions)}
+
+
+async def test_a_full_case_review_takes_at_most_20_keys_beyond_the_words(with_perpetrator, cfg):
+    """Risk review (answers unchanged), an intervention for the perpetrator with notes,
+    an action with owner and date, an AGREED decision: counted and checked in the database."""
+    from jagtui.store import risk
+
+    store, meeting_id, ids, eve_id, _wit = with_perpetrator
+    answers = _full_answers(cfg)
+    with store.write() as session:
+        risk.record_assessment(session, cfg.risk, case_id=ids.high_risk, assessed_on=TODAY,
+                               assessor="PC Test", answers=answers,
+                               review_due=TODAY + timedelta(days=9))
+    app = _app(store, cfg)
+    async with app.run_test(size=(80, 24)) as pilot:
+        runner = await open_runner(app, pilot, meeting_id)
+        await to_item(app, pilot, runner, lambda item: item.case_id == ids.high_risk)
+        key = Keys(app, pilot)
+        # Risk review: the last answers stand; ctrl+s confirms them.
+        await key("s")
+        await key("ctrl+s")
+        assert app.screen is runner
+        # Intervention: choose the perpetrator, on to the notes, save.
+        await key("e")
+        await key("down", "enter", "tab")
+        await key.type("Warned in person")
+        await key("ctrl+s")
+        assert app.screen is runner
+        # Action: what, owner (the one match, with its agency), complete-by, save.
+        await key("o")
+        await key.type("Visit Bob weekly")
+        await key("tab")
+        await key.type("Dee Hou")
+        form = app.screen
+        if hasattr(form, "_taken"):  # Enter takes the one match (the action form's own change)
+            await key("enter")
+        else:
+            await key("down", "enter")
+        if form.focused.id == "agency":
+            await key("tab")
+        assert form.focused.id == "due"
+        await key.type("+2w")
+        await key("ctrl+s")
+        assert app.screen is runner
+        # AGREED.
+        await key("a")
+        await key.type("That the patrols continue")
+        await key("ctrl+s")
+        assert app.screen is runner
+    assert key.count <= 20, key.sequence
+    print(f"\nfull case review: {key.count} keys beyond the words: {' '.join(key.sequence)}")
+    with store.read() as session:
+        latest = risk.latest(session, ids.high_risk)
+        [(given, _b)] = interventions.for_case(session, ids.high_risk)
+        [action] = actions.action_rows(session, meeting_id=meeting_id)
+        item = next(i for i in agenda.items(session, meeting_id) if i.case_id == ids.high_risk)
+        notes = meetings.notes(session, [item.id])[item.id]
+    assert (latest.assessed_on, latest.answers) == (TODAY, answers)
+    assert (given.person_id, given.notes) == (eve_id, "Warned in person")
+    assert (action.action.text, action.action.owner, action.action.due_on, action.action.case_id,
+            action.action.item_id) == ("Visit Bob weekly", "Dee Housing", TODAY + timedelta(days=14),
+                                       ids.high_risk, item.id)
+    assert [(n.kind, n.text) for n in notes][-1] == ("agreed", "That the patrols continue")
+    assert any(n.text.startswith("Risk reviewed by") for n in notes)
+
+
+async def test_each_changed_risk_answer_is_one_key_more(with_perpetrator, cfg):
+    from jagtui.store import risk
+
+    store, meeting_id, ids, _eve, _wit = with_perpetrator
+    answers = _full_answers(cfg)
+    with store.write() as session:
+        risk.record_assessment(session, cfg.risk, case_id=ids.high_risk, assessed_on=TODAY,
+                               assessor="PC Test", answers=answers,
+                               review_due=TODAY + timedelta(days=9))
+    first = cfg.risk.questions[0]
+    assert first.kind == "yn" and answers[first.key] == 0
+    app = _app(store, cfg)
+    async with app.run_test(size=(80, 24)) as pilot:
+        runner = await open_runner(app, pilot, meeting_id)
+        await to_item(app, pilot, runner, lambda item: item.case_id == ids.high_risk)
+        await press(app, pilot, "s")
+        form = app.screen
+        assert form.query_one("#answers").answers == answers  # the last assessment's answers
+        await press(app, pilot, "y")                 # question 1 changed: one key more
+        assert form.query_one("#answers").answers[first.key] == 1
+        await press(app, pilot, "ctrl+s")
+        assert app.screen is runner
+    with store.read() as session:
+        latest = risk.latest(session, ids.high_risk)
+    assert latest.answers == {**answers, first.key: 1}
