@@ -38,6 +38,7 @@ async def open_and_check(app, pilot, path, *, mapping_keys=()):
     await pilot.press("7")
     await settle(app, pilot)
     assert isinstance(app.screen, ImportScreen)
+    await pilot.press("p")  # into the path box
     app.screen.query_one("#import-path", Input).value = str(path)
     await pilot.press("enter")
     await settle(app, pilot)
@@ -152,3 +153,42 @@ def test_paths_complete_to_folders_and_extracts(tmp_path):
     assert complete_path(f"{base}/extracts/no") is None
     assert complete_path(f"{base}/missing/x") is None
     assert complete_path("") is None
+
+
+async def test_digits_go_to_other_screens_until_the_path_box_is_opened(store, cfg):
+    """Arriving does not put the cursor in the path box: 1-9 still go to the screens;
+    p opens the box, where digits are typed; Esc leaves it, and the digits navigate."""
+    app = JagApp(store, cfg, today=lambda: TODAY)
+    app.change_poll_seconds = 0
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("7")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, ImportScreen)
+        path = screen.query_one("#import-path", Input)
+        assert not path.has_focus
+        await pilot.press("1")
+        await settle(app, pilot)
+        assert app.current_mode == "cases"
+        await pilot.press("7")
+        await settle(app, pilot)
+        assert app.screen is screen
+        await pilot.press("p", *str(SENTINEL)[:-4], "1")
+        assert path.has_focus and path.value == str(SENTINEL)[:-4] + "1"  # typing: digits go in
+        await pilot.press("backspace", *".csv")
+        assert path.value == str(SENTINEL)
+        await pilot.press("escape")
+        assert not path.has_focus and app.screen is screen
+        await pilot.press("2")
+        await settle(app, pilot)
+        assert app.current_mode == "flags"
+        await pilot.press("7", "p", "enter")  # the typed path is still there: check it
+        await settle(app, pilot)
+        assert "5 rows: 5 would be created" in summary(app)
+        assert not path.has_focus  # checked: out of the box, keys work
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(app, pilot)
+    assert incident_count(store) == 5

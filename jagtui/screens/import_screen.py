@@ -102,13 +102,18 @@ def decision_shown(match: PossibleMatch, person_id: int) -> Text:
 class ImportScreen(Screen):
     CSS_PATH = "import_screen.tcss"
     TITLE = "Import"
+    # Arriving is not editing: the digits still go to the other screens until p
+    # (or ctrl+o) opens the path box, and Esc leaves it.
+    AUTO_FOCUS = "#import-problems"
     BINDINGS = [
         Binding("ctrl+o", "check", "Check", id="import-check",
                 tooltip="Read the file and check every row; nothing is written"),
         Binding("ctrl+s", "run_import", "Import", id="import-run",
                 tooltip="Import the checked file in one go (asks first)"),
         Binding("p", "focus_path", "File", id="import-file",
-                tooltip="Type another file path (→ completes a name, Enter checks)"),
+                tooltip="Type a file path (→ completes a name, Enter checks, Esc leaves the box)"),
+        Binding("escape", "leave_path", "Leave the box", key_display="Esc", show=False,
+                id="import-leave-path", tooltip="Stop typing the path: keys work again"),
         Binding("y", "decide('same')", "Same person", id="import-same",
                 tooltip="The highlighted possible match is that existing person: link them"),
         Binding("n", "decide('new')", "New person", id="import-new",
@@ -134,8 +139,8 @@ class ImportScreen(Screen):
             yield Select([("Mapping: detect from the headers", DETECT)] + [
                 (f"{m.title} ({name})", name) for name, m in cfg.imports.items()],
                 value=DETECT, allow_blank=False, id="import-mapping", compact=True)
-        yield Static(Text("Type the path of an extract and press Enter (or ctrl+o) to check "
-                          "it. Nothing is written until you import (ctrl+s)."),
+        yield Static(Text("p: type the path of an extract, then Enter checks it. Nothing is "
+                          "written until you import (ctrl+s). Esc leaves the path box."),
                      id="import-summary", markup=False)
         with Horizontal(id="import-busy", classes="hidden"):
             yield Static("", id="import-stage", markup=False)
@@ -155,7 +160,6 @@ class ImportScreen(Screen):
         for label, key, width in MATCH_COLUMNS:
             matches.add_column(label, key=key, width=width)
         self._private = self.app.private
-        self.query_one("#import-path", Input).focus()
 
     def on_screen_resume(self) -> None:
         if self.app.private != self._private:
@@ -169,6 +173,8 @@ class ImportScreen(Screen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "decide":
             return isinstance(self.focused, DataTable) and self.focused.id == "import-matches"
+        if action == "leave_path":
+            return self.focused is not None and self.focused.id == "import-path"
         return True
 
     # -- checking ------------------------------------------------------------------------
@@ -183,6 +189,7 @@ class ImportScreen(Screen):
         path = self.query_one("#import-path", Input).value.strip()
         if not path:
             self.notify("Type the path of a .csv or .xlsx file first", severity="warning")
+            self.action_focus_path()
             return
         mapping = self.query_one("#import-mapping", Select).value
         self.start("Reading and checking")
@@ -212,6 +219,10 @@ class ImportScreen(Screen):
 
     def action_focus_path(self) -> None:
         self.query_one("#import-path", Input).focus()
+
+    def action_leave_path(self) -> None:
+        table = "#import-matches" if self.report and self.report.possible_matches else "#import-problems"
+        self.query_one(table, DataTable).focus()
 
     # -- deciding possible matches ----------------------------------------------------------
 
