@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from jagtui.store import actions, cases, interventions, people, users
+from jagtui.store import actions, cases, incidents, interventions, people, users
 
 from meeting_data import PREVIOUS, TODAY, Seeded, seed as seed_jag
 
@@ -66,7 +66,7 @@ class Screens:
     jag: Jag
     shared_surname: str
     shared_cases: tuple[int, ...]    # cases whose subject has the shared surname, by reference
-    lapsed_case: int                 # an older ABC (complied) and a lapsed CPW
+    lapsed_case: int                 # an older ABC (breached) and the CPW after it, lapsed
     abc_id: int
     cpw_id: int
     closed_today_case: int
@@ -96,6 +96,7 @@ def seed_screens(store, cfg) -> Screens:
             session, case_id=lapsed.id, step="ABC", steps=steps, issuing_agency="CBC-ASB",
             issued_on=TODAY - timedelta(days=250), review_on=TODAY - timedelta(days=70),
             person_id=yan.id)
+        interventions.record_breach(session, abc.id, TODAY - timedelta(days=90), "Broke the ABC")
         cpw = interventions.record_intervention(
             session, case_id=lapsed.id, step="CPW", steps=steps, issuing_agency="CBC-ASB",
             issued_on=TODAY - timedelta(days=60), review_on=TODAY - timedelta(days=5),
@@ -105,6 +106,12 @@ def seed_screens(store, cfg) -> Screens:
                                subgroup="JAG", lead_agency="POLICE", beat="62", rag="green",
                                opened_on=PREVIOUS - timedelta(days=100))
         cases.link_party(session, gone.id, "victim", person_id=zed.id, primary=True)
+        categories = [c.key for c in cfg.categories]
+        for n in range(3):  # a repeat victim and Community Trigger: on the flag board
+            incidents.add_incident(
+                session, occurred_on=TODAY - timedelta(days=10 + 7 * n), category="ASB-PERSONAL",
+                source="police", source_ref=f"STORM-Z{n}", categories=categories,
+                description="Shouting in the street", people=[(zed.id, "victim")])
         cases.close_case(session, gone.id, None, TODAY, "Moved away")
         return Screens(jag, "Thistlewood", tuple(shared), lapsed.id, abc.id, cpw.id, gone.id,
                        "Zed Closedtoday")

@@ -257,7 +257,8 @@ async def test_the_chairs_whole_meeting(scenario_store, scfg, size, out_dir):
         assert final.status == "final" and final.next_meeting_on == agreed_next
         written = {}
         for key, what in (("m", "minutes"), ("r", "redacted"), ("l", "actions"), ("p", "plan")):
-            written[what] = await chair.export(end, key, what)
+            with checks(f"{key} on the end screen exports {what}"):
+                written[what] = await chair.export(end, key, what)
         with checks("defect 10: each export notice names the full path of each file written"):
             notices = " ".join(chair.notices())
             missing = [str(p) for paths in written.values() for p in paths if str(p) not in notices]
@@ -270,8 +271,12 @@ async def test_the_chairs_whole_meeting(scenario_store, scfg, size, out_dir):
 
 
 def _check_exports(checks, written, jag, agreed_next) -> None:
+    for what in ("minutes", "redacted", "actions", "plan"):
+        written.setdefault(what, [])
     for what, paths in written.items():
-        assert paths and all(p.exists() and p.stat().st_size for p in paths), what
+        assert all(p.exists() and p.stat().st_size for p in paths), what
+    if not all(written.values()):
+        return  # what was not exported is already a failed check
     minutes = next(p for p in written["minutes"] if p.suffix == ".md").read_text(encoding="utf-8")
     assert "DRAFT" not in minutes
     assert "Visit the shop owners on Market Street" in minutes
