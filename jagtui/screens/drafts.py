@@ -121,11 +121,10 @@ class DraftWriter:
                         return problems
                     key, values = self._pending.popitem()
                 try:
-                    with self.store.write() as session:
-                        if values is None:
-                            stored.discard(session, key)
-                        else:
-                            stored.save(session, key, values)
+                    # A busy database puts the draft in a file instead (back next time).
+                    spilled = stored.keep(self.store, key, values)
+                    if spilled:
+                        problems.append(spilled)
                 except Exception as error:  # never lose the app over a draft
                     problems.append(f"Could not keep your draft: {str(error).splitlines()[0]}")
 

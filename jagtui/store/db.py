@@ -163,7 +163,8 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         if not options.get("immediate", False):
             conn.exec_driver_sql("BEGIN")
             return
-        _begin_immediate(conn, busy_timeout_ms, options.get("on_wait"))
+        _begin_immediate(conn, options.get("wait_ms") or busy_timeout_ms, options.get("on_wait"),
+                         busy_timeout_ms)
 
 
 def is_locked(exc: BaseException) -> bool:
@@ -172,7 +173,8 @@ def is_locked(exc: BaseException) -> bool:
     return "database is locked" in message or "database is busy" in message
 
 
-def _begin_immediate(conn, budget_ms: int, on_wait: Callable[[float], None] | None) -> None:
+def _begin_immediate(conn, budget_ms: int, on_wait: Callable[[float], None] | None,
+                     busy_timeout_ms: int) -> None:
     """BEGIN IMMEDIATE, waiting up to ``budget_ms`` for another writer in short slices
     (telling ``on_wait`` how long so far), then :class:`Busy`. Nothing is written
     before the lock is held, so a refusal loses nothing."""
@@ -194,7 +196,7 @@ def _begin_immediate(conn, budget_ms: int, on_wait: Callable[[float], None] | No
                 if on_wait is not None:
                     on_wait(waited)
     finally:
-        raw.execute(f"PRAGMA busy_timeout = {int(budget_ms)}")
+        raw.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
 
 
 def _busy_words(waited: float) -> str:
@@ -231,19 +233,21 @@ class Store:
                 raise database_error(exc) from None
 
     @contextmanager
-    def write(self, on_wait: Callable[[float], None] | None = None) -> Iterator[Session]:
+    def write(self, on_wait: Callable[[float], None] | None = None,
+              wait_ms: int | None = None) -> Iterator[Session]:
         """One transaction: committed on success, rolled back on any error.
 
         Every change made through it is stamped and audited (see ``audit``). A row
         changed by someone else since it was read is a :class:`Conflict` (never an
         overwrite); a database held by another writer for longer than the busy
-        timeout is :class:`Busy`; neither leaves anything half-written.
+        timeout (or ``wait_ms``, for a write that has somewhere else to go, such as a
+        draft on a hang-up) is :class:`Busy`; neither leaves anything half-written.
         """
         with Session(self.engine, expire_on_commit=False) as session:
             session.info["login"] = self.login
             try:
                 session.connection(execution_options={
-                    "immediate": True, "on_wait": on_wait or self.on_wait})
+                    "immediate": True, "on_wait": on_wait or self.on_wait, "wait_ms": wait_ms})
                 yield session
                 session.commit()
             except StaleDataError:
