@@ -17,7 +17,9 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from jagtui.display import literal
 from jagtui.rules.dates import fmt_date
-from jagtui.store import meeting_run, meetings
+from jagtui.screens.forms.base import ConfirmScreen
+from jagtui.screens.forms.meeting_start import StartMeetingForm, held_question
+from jagtui.store import meeting_place, meeting_run, meetings
 from jagtui.store.errors import StoreError
 from jagtui.store.models import Meeting
 
@@ -71,9 +73,12 @@ class MeetingsScreen(Screen):
     BINDINGS = [
         Binding("n", "start", "Start meeting", id="meetings-start",
                 tooltip="Start a meeting: attendance, the statement, then the agenda"),
-        Binding("o", "open", "Open", id="meetings-open",
-                tooltip="Resume a meeting in progress; a final one shows its summary, "
-                        "amendments and exports (Enter does the same)"),
+        Binding("o", "resume", "Resume", id="meetings-open",
+                tooltip="Resume the meeting in progress at the item where it was left "
+                        "(with none in progress, open the highlighted one)"),
+        Binding("enter", "open", "Open", id="meetings-open-row", show=False,
+                tooltip="Open the highlighted meeting: start a planned one, resume one in "
+                        "progress, or a final one's summary, amendments and exports"),
         Binding("f5", "reload", "Refresh", id="meetings-refresh"),
     ]
 
@@ -113,11 +118,23 @@ class MeetingsScreen(Screen):
                           fmt_date(meeting.next_meeting_on), key=str(meeting.id))
         if rows:
             table.move_cursor(row=min(cursor, len(rows) - 1))
-        running = [m for m in rows if m.status == "in progress"]
-        hint = (f"In progress: {running[0].subgroup} {fmt_date(running[0].held_on)} (o to resume). "
-                if running else "")
-        self.query_one("#meetings-hint", Static).update(
-            Text(hint + "n starts a meeting; o or Enter opens the highlighted one."))
+        running = self.running()
+        hint = Text()
+        if running is not None:
+            hint.append("In progress: ")
+            hint.append_text(literal(running.subgroup, "bold"))
+            hint.append(f" {fmt_date(running.held_on)} (o resumes it). ", style="bold")
+        hint.append("n starts a meeting; Enter opens the highlighted one.")
+        self.query_one("#meetings-hint", Static).update(hint)
+
+    def running(self) -> Meeting | None:
+        """The meeting o resumes: the highlighted one if it is in progress, else the latest."""
+        table = self.query_one(DataTable)
+        if self.rows:
+            highlighted = self.rows[min(table.cursor_row, len(self.rows) - 1)]
+            if highlighted.status == "in progress":
+                return highlighted
+        return next((m for m in self.rows if m.status == "in progress"), None)
 
     def on_data_changed(self, _message) -> None:
         self.load()
@@ -127,12 +144,35 @@ class MeetingsScreen(Screen):
 
     # -- starting and opening --------------------------------------------------------------
 
-    def action_start(self, subgroup: str = "", held_on=None) -> None:
-        from jagtui.screens.forms.meeting_start import StartMeetingForm
+    def action_start(self) -> None:
+        """A new meeting of the main group today, asking first if today's is already held
+        (and pointing to o if it is still in progress)."""
+        if not self.app.allowed("chair"):
+            return
+        subgroup, today = self.app.cfg.subgroups[0].key, self.app.today()
+        with self.app.store.read() as session:
+            existing = meeting_place.held_that_day(session, subgroup, today)
+        if existing is None:
+            self.open_start_form(subgroup, today)
+        elif existing.status == "in progress":
+            self.app.notify(f"Today's {subgroup} meeting is in progress: o resumes it",
+                            severity="warning", markup=False)
+        else:
+            self.app.push_screen(ConfirmScreen(held_question(existing)),
+                                 lambda again: again and self.open_start_form(
+                                     subgroup, today, confirmed=(subgroup, today)))
 
+    def open_start_form(self, subgroup: str = "", held_on=None, confirmed=None) -> None:
         if self.app.allowed("chair"):
-            self.app.push_screen(StartMeetingForm(subgroup, held_on),
+            self.app.push_screen(StartMeetingForm(subgroup, held_on, confirmed=confirmed),
                                  lambda meeting_id: meeting_id and self.run(meeting_id, False))
+
+    def action_resume(self) -> None:
+        running = self.running()
+        if running is None:
+            self.action_open()
+        else:
+            self.run(running.id, running.confidentiality_ack_at is not None, resume=True)
 
     def action_open(self) -> None:
         table = self.query_one(DataTable)
@@ -140,9 +180,9 @@ class MeetingsScreen(Screen):
             return
         meeting = self.rows[min(table.cursor_row, len(self.rows) - 1)]
         if meeting.status == "planned":
-            self.action_start(meeting.subgroup, meeting.held_on)
+            self.open_start_form(meeting.subgroup, meeting.held_on)
         elif meeting.status == "in progress":
-            self.run(meeting.id, meeting.confidentiality_ack_at is not None)
+            self.run(meeting.id, meeting.confidentiality_ack_at is not None, resume=True)
         else:
             from jagtui.screens.meeting_end import MeetingEndScreen
 
@@ -152,21 +192,46 @@ class MeetingsScreen(Screen):
     def row_chosen(self, _event: DataTable.RowSelected) -> None:
         self.action_open()
 
-    def run(self, meeting_id: int, acknowledged: bool) -> None:
-        """The statement first (unless already acknowledged), then the agenda."""
-        from jagtui.screens.agenda_runner import AgendaRunnerScreen
-
-        def opened(_result=None) -> None:
-            self.load()
+    def run(self, meeting_id: int, acknowledged: bool, resume: bool = False) -> None:
+        """The statement first (unless already acknowledged), then the agenda: resumed at
+        the item where it was left."""
+        if acknowledged:
+            self.open_runner(meeting_id, resume)
+            return
 
         def statement_done(accepted: bool | None) -> None:
             if accepted:
-                self.app.push_screen(AgendaRunnerScreen(meeting_id), opened)
+                self.open_runner(meeting_id, resume)
             else:
                 self.app.notify("The agenda opens once the statement is acknowledged (o to resume)")
                 self.load()
 
-        if acknowledged:
-            self.app.push_screen(AgendaRunnerScreen(meeting_id), opened)
-        elif self.app.allowed("chair"):
+        if self.app.allowed("chair"):
             self.app.push_screen(ConfidentialityScreen(meeting_id), statement_done)
+
+    def open_runner(self, meeting_id: int, resume: bool) -> None:
+        from jagtui.screens.agenda_runner import AgendaRunnerScreen
+
+        runner = AgendaRunnerScreen(meeting_id)
+        if resume:
+            with self.app.store.read() as session:
+                # Read before the runner's first load, which enters the item at ``index``.
+                runner.index = meeting_place.left_at(session, meeting_id)
+
+        def left(_result=None) -> None:
+            item = runner.item
+            if item is not None:
+                self.keep_place(meeting_id, item.id)
+            self.load()
+
+        self.app.push_screen(runner, left)
+
+    @work(thread=True, group="meetings-place")
+    def keep_place(self, meeting_id: int, item_id: int) -> None:
+        app = self.app
+        try:
+            with app.store.write() as session:
+                meeting_place.keep_place(session, meeting_id, item_id)
+        except StoreError:
+            pass  # only a convenience: the meeting resumes where its latest record is
+

@@ -23,14 +23,29 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from jagtui.display import literal
-from jagtui.screens.forms.base import FORMS_CSS, FormScreen, field
+from jagtui.rules.dates import fmt_date
+from jagtui.screens.forms.base import FORMS_CSS, ConfirmScreen, FormScreen, field
 from jagtui.screens.forms.meeting_forms import AttendeeForm
 from jagtui.screens.widgets import DateField
-from jagtui.store import meeting_run
+from jagtui.store import meeting_place, meeting_run
 from jagtui.store.meeting_run import Attendee
 
 MEETING_CSS = Path(__file__).parent.parent / "meeting.tcss"
 TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
+# The line under the lists, for where the cursor is (one line at 80 columns).
+HINTS = {
+    "people_search": "Type a name: Enter present · ctrl+r apology · ctrl+n new · Tab lists",
+    "directory": "Enter adds the highlighted person as present · Tab: who is present",
+    "present": "c chairs · m minutes · a sent apologies · d removes · Tab: apologies",
+    "apologies": "p arrived after all: present · d removes · shift+Tab: present",
+}
+
+
+def held_question(meeting) -> str:
+    """Asked before a second meeting of a group on a day whose meeting is already held."""
+    chair = f" (chaired by {meeting.chair})" if meeting.chair else ""
+    return (f"The {meeting.subgroup} meeting of {fmt_date(meeting.held_on)}{chair} has been held "
+            f"and its minutes are final. Start another {meeting.subgroup} meeting that day?")
 
 
 @dataclass
@@ -56,11 +71,16 @@ class Roll:
         return [(a, k) for a, k in self.people if k in kinds]
 
     def set_kind(self, name: str, kind: str) -> None:
+        """Move someone between present, minutes and apologies; the chair is someone
+        present, so a chair sending apologies or taking the minutes passes it on."""
         self.people = [(a, kind if a.name == name else k) for a, k in self.people]
-        if kind == "apology" and self.chair == name:
+        if kind != "present" and self.chair == name:
             self.chair = next((a.name for a, k in self.people if k == "present"), "")
         elif kind == "present" and not self.chair:
             self.chair = name
+
+    def kind_of(self, name: str) -> str:
+        return next((k for a, k in self.people if a.name == name), "")
 
     def remove(self, name: str) -> None:
         self.people = [(a, k) for a, k in self.people if a.name != name]
@@ -68,7 +88,7 @@ class Roll:
             self.chair = next((a.name for a, k in self.people if k == "present"), "")
 
     def chair_attendee(self) -> Attendee | None:
-        return next((a for a, k in self.people if a.name == self.chair and k != "apology"), None)
+        return next((a for a, k in self.people if a.name == self.chair and k == "present"), None)
 
     def dumps(self) -> str:
         return json.dumps({"chair": self.chair,
@@ -86,11 +106,12 @@ class Roll:
 
 
 def person_label(attendee: Attendee, note: str = "") -> Text:
+    """The name (and role) on one line, the organisation under it: wrapped, never cut."""
     text = literal(attendee.name, "bold")
     if note:
-        text.append(f" ({note})", style="bold")
+        text.append(f" · {note}", style="bold")
     if attendee.organisation:
-        text.append(" – ")
+        text.append("\n")
         text.append_text(literal(attendee.organisation, "dim"))
     return text
 
@@ -122,27 +143,33 @@ class _RollList(OptionList):
 
     shown = "shown_present"
 
-    def _name(self) -> str | None:
+    # Not ``_name``: Textual keeps a widget's own name in that attribute.
+    def chosen(self) -> str | None:
         index = self.highlighted
         names = getattr(self.screen, self.shown)
         return names[index] if index is not None and index < len(names) else None
 
     def action_chair(self) -> None:
-        if name := self._name():
+        if name := self.chosen():
             self.screen.change(lambda roll: (roll.set_kind(name, "present"), setattr(roll, "chair", name)))
 
     def action_minutes(self) -> None:
-        if name := self._name():
-            kind = dict((a.name, k) for a, k in self.screen.roll.people)[name]
-            self.screen.change(lambda roll: roll.set_kind(name, "present" if kind == "minutes" else "minutes"))
+        if name := self.chosen():
+            kind = "present" if self.screen.roll.kind_of(name) == "minutes" else "minutes"
+            self.screen.change(lambda roll: roll.set_kind(name, kind))
 
     def action_kind(self, kind: str) -> None:
-        if name := self._name():
+        if name := self.chosen():
             self.screen.change(lambda roll: roll.set_kind(name, kind))
 
     def action_remove(self) -> None:
-        if name := self._name():
+        if name := self.chosen():
             self.screen.change(lambda roll: roll.remove(name))
+
+    def on_focus(self) -> None:
+        # Arriving by Tab, the first person is the one c, m, a, p or d act on.
+        if self.highlighted is None and self.option_count:
+            self.highlighted = 0
 
 
 class PresentList(_RollList):
@@ -150,14 +177,16 @@ class PresentList(_RollList):
         Binding("c", "chair", "Chair", id="start-chair", tooltip="The highlighted person chairs"),
         Binding("m", "minutes", "Minutes", id="start-minutes",
                 tooltip="The highlighted person takes the minutes (or not)"),
-        Binding("a", "kind('apology')", "To apologies", id="start-to-apologies"),
+        Binding("a", "kind('apology')", "Apology", id="start-to-apologies",
+                tooltip="The highlighted person sent apologies after all"),
         Binding("d,delete", "remove", "Remove", id="start-remove"),
     ]
 
 
 class ApologyList(_RollList):
     BINDINGS = [
-        Binding("p", "kind('present')", "To present", id="start-to-present"),
+        Binding("p", "kind('present')", "Present", id="start-to-present",
+                tooltip="The highlighted person is here after all (arrived late)"),
         Binding("d,delete", "remove", "Remove", id="start-remove-apology"),
     ]
     shown = "shown_apologies"
@@ -170,15 +199,18 @@ class StartMeetingForm(FormScreen[int]):
     form_title = "Start a meeting"
     draft_key = "meeting:start"
     BINDINGS = [
-        Binding("ctrl+n", "new_person", "New person", id="start-new-person",
+        Binding("ctrl+n", "new_person", "New", id="start-new-person",
                 tooltip="Type a name and organisation not in the directory"),
     ]
 
-    def __init__(self, subgroup: str = "", held_on: date | None = None) -> None:
+    def __init__(self, subgroup: str = "", held_on: date | None = None,
+                 confirmed: tuple[str, date] | None = None) -> None:
         super().__init__()
         self.roll = Roll()
         self.subgroup = subgroup
         self.held_on = held_on
+        # The group and day the chair already agreed to hold a second meeting on.
+        self.confirmed = confirmed
         self.found: list[Attendee] = []
         self.found_for: str | None = None  # the search text ``found`` answers
         self.shown_present: list[str] = []
@@ -200,23 +232,27 @@ class StartMeetingForm(FormScreen[int]):
         search.compact = True
         yield search
         with Horizontal(id="people-lists"):
-            with Vertical():
+            with Vertical(id="directory-col"):
                 yield Label("Directory", classes="list-title")
                 yield OptionList(id="directory")
             with Vertical():
-                yield Label("Present", classes="list-title")
+                yield Label("Present", id="present-title", classes="list-title")
                 yield PresentList(id="present")
             with Vertical():
-                yield Label("Apologies", classes="list-title")
+                yield Label("Apologies", id="apologies-title", classes="list-title")
                 yield ApologyList(id="apologies")
-        yield Static("Enter present · ctrl+r apology · ctrl+n new person · Tab to the lists: "
-                     "c chair, m minutes, a/p move, d remove", classes="hint")
+        yield Static(HINTS["people_search"], id="people-hint", classes="hint", markup=False)
 
     def on_mount(self) -> None:
         super().on_mount()
         self.redraw()
         self.search("")
         self.query_one("#people_search", Input).focus()
+
+    def on_descendant_focus(self, event) -> None:
+        # One line, for where the cursor is: it fits 80 columns and says what the keys do here.
+        hint = HINTS.get(event.widget.id or "", HINTS["people_search"])
+        self.query_one("#people-hint", Static).update(hint)
 
     # -- the directory --------------------------------------------------------------------
 
@@ -290,18 +326,26 @@ class StartMeetingForm(FormScreen[int]):
             self.redraw()
 
     def redraw(self) -> None:
-        present = self.query_one("#present", OptionList)
-        apologies = self.query_one("#apologies", OptionList)
-        for listing in (present, apologies):
-            listing.clear_options()
         here = self.roll.listed(("present", "minutes"))
-        self.shown_present = [a.name for a, _ in here]
-        present.add_options([
-            Option(person_label(a, "Chair" if a.name == self.roll.chair else
-                                ("minutes" if k == "minutes" else ""))) for a, k in here])
         away = self.roll.listed(("apology",))
-        self.shown_apologies = [a.name for a, _ in away]
-        apologies.add_options([Option(person_label(a)) for a, _ in away])
+        self._refill("#present", "shown_present", [
+            (a.name, person_label(a, "Chair" if a.name == self.roll.chair else
+                                  ("minutes" if k == "minutes" else ""))) for a, k in here])
+        self._refill("#apologies", "shown_apologies", [(a.name, person_label(a)) for a, _ in away])
+        self.query_one("#present-title", Label).update(f"Present ({len(here)})")
+        self.query_one("#apologies-title", Label).update(f"Apologies ({len(away)})")
+
+    def _refill(self, selector: str, shown: str, people: list[tuple[str, Text]]) -> None:
+        """Refill a list, the cursor staying on the same person (or the one after a removal)."""
+        listing = self.query_one(selector, OptionList)
+        before, index = getattr(self, shown), listing.highlighted
+        current = before[index] if index is not None and index < len(before) else None
+        names = [name for name, _ in people]
+        setattr(self, shown, names)
+        listing.clear_options()
+        listing.add_options([Option(label) for _, label in people])
+        if names and index is not None:
+            listing.highlighted = names.index(current) if current in names else min(index, len(names) - 1)
 
     # -- saving --------------------------------------------------------------------------------
 
@@ -317,8 +361,25 @@ class StartMeetingForm(FormScreen[int]):
         return wrong
 
     def action_save(self) -> None:
-        if self.app.allowed("chair"):
+        if not self.app.allowed("chair"):
+            return
+        subgroup = self.query_one("#subgroup", Select).value
+        held_on = self.query_one("#held_on", DateField).date
+        if self.problems() or held_on is None or self.confirmed == (subgroup, held_on):
             super().action_save()
+            return
+        with self.app.store.read() as session:
+            existing = meeting_place.held_that_day(session, subgroup, held_on)
+        if existing is None or existing.status != "final":
+            super().action_save()  # an in-progress one: the store says to resume it instead
+            return
+
+        def answered(again: bool | None) -> None:
+            if again:
+                self.confirmed = (subgroup, held_on)
+                super(StartMeetingForm, self).action_save()
+
+        self.app.push_screen(ConfirmScreen(held_question(existing)), answered)
 
     def saver(self):
         roll = self.roll
