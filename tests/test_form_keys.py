@@ -92,6 +92,9 @@ async def test_letters_on_a_list_field_choose_or_say_it_is_a_list(store, cfg):
         await pilot.press("a", "t")
         assert status.value == "at risk"
         await pilot.pause(1.1)
+        await pilot.press(*"off track")
+        assert status.value == "off track" and not status.expanded
+        await pilot.pause(1.1)
         await pilot.press("o", "n")
         assert status.value == "on track"
         await pilot.press("tab", *"Projects funded", "ctrl+s")

@@ -217,11 +217,17 @@ class FormScreen(ModalScreen[T], Generic[T]):
         # says, under the field, that it is a list.
         select = self.focused
         if (not isinstance(select, Select) or select.expanded or not event.is_printable
-                or event.character in (None, " ")):
+                or event.character is None):
             return
+        if event.character == " " and not self._typing_on(select):
+            return  # space on its own opens the list, as Select's own key
         event.stop()
         event.prevent_default()
         self._choose_by_typing(select, event.character)
+
+    def _typing_on(self, select: Select) -> bool:
+        typed, at = self._typed.get(select.id, ("", 0.0))
+        return bool(typed) and time.monotonic() - at < TYPE_AHEAD_SECONDS
 
     def _choose_by_typing(self, select: Select, character: str) -> None:
         now = time.monotonic()
