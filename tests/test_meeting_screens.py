@@ -19,7 +19,7 @@ from jagtui.screens.agenda_runner import AgendaRunnerScreen
 from jagtui.screens.help import HelpScreen
 from jagtui.screens.meeting import ConfidentialityScreen, MeetingsScreen
 from jagtui.screens.plan import PlanScreen
-from jagtui.store import agenda, cases, interventions, meeting_run, plan, risk
+from jagtui.store import actions, agenda, cases, interventions, meeting_run, plan, risk
 from jagtui.store.meeting_run import Attendee
 
 from meeting_data import TODAY, seed
@@ -80,13 +80,24 @@ def _titles(store, meeting_id):
         return [(item.number, item.kind) for item in agenda.items(session, meeting_id)]
 
 
+# The item a snapshot shows: keys from the first item.
+RUNNER_VIEWS = {"case": ("n",) * 7, "action_log": ("n", "n")}
+
+
 @pytest.mark.parametrize("size", [(80, 24), (160, 48)], ids=["80x24", "160x48"])
-def test_agenda_runner_snapshot(snap_compare, running, cfg, size):
-    store, meeting_id, _ids = running
+@pytest.mark.parametrize("view", list(RUNNER_VIEWS))
+def test_agenda_runner_snapshot(snap_compare, running, cfg, view, size):
+    """A case item (ladder, interventions and open actions in view) and the action log
+    (owner, due date and status in view, abbreviated at 80 columns)."""
+    store, meeting_id, ids = running
+    with store.write() as session:
+        actions.add_action(session, ref="111026 Item 1", text="Speak to Cal's parents at home",
+                           owner="PC Hale", owner_agency="POLICE", case_id=ids.due,
+                           due_on=TODAY.replace(day=29))
     app = _app(store, cfg)
 
     async def run_before(pilot):
-        await _runner(pilot.app, pilot, meeting_id, "n", "n", "n", "n")
+        await _runner(pilot.app, pilot, meeting_id, *RUNNER_VIEWS[view])
         pilot.app.clear_notifications()
         await pilot.pause()
 
