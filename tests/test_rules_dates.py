@@ -13,6 +13,7 @@ from jagtui.rules.dates import (
     fmt_date,
     meeting_code,
     months_before,
+    next_meeting,
     next_meeting_date,
     parse_date,
 )
@@ -267,6 +268,30 @@ def test_next_meeting_with_shipped_cadence():
 def test_next_meeting_rejects_zero_cadence():
     with pytest.raises(ValueError):
         next_meeting_date(None, TODAY, 0)
+
+
+# --- next_meeting: the one meaning of "next meeting" ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("last_held", "scheduled", "expected"),
+    [
+        # A planned meeting (or the date the last meeting agreed) wins over the cadence.
+        (date(2026, 5, 1), (date(2026, 6, 20), None), date(2026, 6, 20)),
+        (date(2026, 5, 1), (None, date(2026, 6, 25)), date(2026, 6, 25)),
+        (date(2026, 5, 1), (date(2026, 6, 30), date(2026, 6, 25)), date(2026, 6, 25)),
+        # Planned for today and not started yet: today's is the next meeting.
+        (date(2026, 5, 1), (TODAY,), TODAY),
+        # Held (or started) today: the next is after it, whatever the diary said for today.
+        (TODAY, (TODAY,), TODAY + timedelta(weeks=6)),
+        (TODAY, (date(2026, 7, 1),), date(2026, 7, 1)),
+        # Dates in the past are ignored: the cadence from the last meeting decides.
+        (date(2026, 5, 2), (date(2026, 6, 1),), date(2026, 6, 13)),
+        (None, (), TODAY + timedelta(weeks=6)),
+    ],
+)
+def test_next_meeting_prefers_the_diary_then_the_cadence(last_held, scheduled, expected):
+    assert next_meeting(TODAY, 6, last_held=last_held, scheduled=scheduled) == expected
 
 
 # --- codes and formats -------------------------------------------------------

@@ -133,6 +133,22 @@ def next_meeting_date(last_meeting: date | None, today: date, cadence_weeks: int
     return last_meeting + k * step
 
 
+def next_meeting(today: date, cadence_weeks: int, *, last_held: date | None,
+                 scheduled: tuple[date | None, ...] = ()) -> date:
+    """What "next meeting" means everywhere (date fields, review dates, the agenda's
+    last item, the end of a meeting): the group's next meeting not yet held.
+
+    ``scheduled`` are dates already in the diary (a planned meeting, the date the
+    last meeting agreed): the earliest of them from ``today`` on wins. Otherwise the
+    cadence from the last meeting held or started (``last_held``): a meeting held
+    today is never the next one, so the answer is after it.
+    """
+    ahead = [d for d in scheduled if d is not None and d >= today and (last_held is None or d > last_held)]
+    if ahead:
+        return min(ahead)
+    return next_meeting_date(last_held, today, cadence_weeks)
+
+
 def meeting_code(d: date) -> str:
     """DDMMYY, the code the seed action logs use (20 May 2021 -> ``200521``)."""
     return f"{d.day:02d}{d.month:02d}{d.year % 100:02d}"

@@ -270,7 +270,8 @@ class ActionsScreen(ListScreen):
             with app.store.read() as session:
                 context = ActionContext(
                     today, actions.default_ref(session, today),
-                    meetings.next_meeting_on(session, app.cfg.meetings.cadence_weeks, today),
+                    meetings.next_meeting_on(session, app.cfg.meetings.cadence_weeks, today,
+                                             app.cfg.subgroups[0].key),
                     actions.open_case_refs(session))
         except StoreError as error:
             app.call_from_thread(app.notify, str(error), severity="error")

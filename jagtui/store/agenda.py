@@ -16,11 +16,11 @@ from sqlalchemy import and_, or_, select
 from sqlmodel import Session
 
 from jagtui.config import Config
-from jagtui.rules.dates import action_ref, fmt_date, next_meeting_date
+from jagtui.rules.dates import action_ref, fmt_date
 from jagtui.store.actions import ActionRow, action_rows
 from jagtui.store.caselist import CaseRow, case_rows, highest_risk_first
 from jagtui.store.errors import Invalid
-from jagtui.store.meetings import changeable_meeting
+from jagtui.store.meetings import changeable_meeting, next_meeting_on
 from jagtui.store.models import (
     Action, ActionUpdate, Case, Intervention, Meeting, MeetingItem,
 )
@@ -57,13 +57,9 @@ def previous_meeting(session: Session, subgroup: str, before: date) -> Meeting |
 
 
 def proposed_next_meeting(session: Session, cfg: Config, subgroup: str, held_on: date) -> date:
-    """A meeting already planned for the subgroup after this one, else one cadence on."""
-    planned = session.scalar(
-        select(Meeting.held_on).where(Meeting.subgroup == subgroup, Meeting.held_on > held_on,
-                                      Meeting.status == "planned")
-        .order_by(Meeting.held_on).limit(1)
-    )
-    return planned or next_meeting_date(held_on, held_on, cfg.meetings.cadence_weeks)
+    """The group's next meeting as seen on the day of the one held on ``held_on``: the
+    same "next meeting" as every date field (:func:`jagtui.store.meetings.next_meeting_on`)."""
+    return next_meeting_on(session, cfg.meetings.cadence_weeks, held_on, subgroup, held_today=True)
 
 
 def _belongs_to(cfg: Config, subgroup: str):

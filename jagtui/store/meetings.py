@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from jagtui.rules.dates import next_meeting
 from jagtui.store.models import (
     ATTENDANCE_KINDS, ITEM_KINDS, NOTE_KINDS, Attendance, ItemNote, Meeting, MeetingItem,
 )
@@ -125,16 +126,27 @@ def case_history(session: Session, case_id: int) -> list[tuple[Meeting, MeetingI
     return [(meeting, item, by_item[item.id]) for meeting, item in rows]
 
 
-def next_meeting_on(session: Session, cadence_weeks: int, today: date, subgroup: str | None = None) -> date:
-    """The next scheduled meeting on or after today, else the cadence from the last one."""
-    from jagtui.rules.dates import next_meeting_date
+def next_meeting_on(session: Session, cadence_weeks: int, today: date, subgroup: str | None = None,
+                    *, held_today: bool = False) -> date:
+    """The group's next meeting not yet held (:func:`jagtui.rules.dates.next_meeting`), from one
+    query: the earliest planned meeting from ``today`` on, and the latest meeting held or started
+    by ``today`` with the date it agreed for the next.
 
-    query = select(func.min(Meeting.held_on)).where(Meeting.held_on >= today,
-                                                    Meeting.status != "final")
-    if subgroup:
-        query = query.where(Meeting.subgroup == subgroup)
-    planned = session.scalar(query)
-    if planned is not None:
-        return planned
-    return next_meeting_date(last_meeting_date(session, subgroup, before=today + timedelta(days=1)),
-                             today, cadence_weeks)
+    ``today`` is the day the date is asked on; ``held_today`` when asked for a meeting held
+    that day (its agenda, its end), so the answer is after it even before it has started.
+    ``subgroup`` None means any group's meetings.
+    """
+    def of_group(query):
+        return query.where(Meeting.subgroup == subgroup) if subgroup else query
+
+    latest = of_group(select(Meeting.held_on).where(Meeting.status != "planned", Meeting.held_on <= today)
+                      .order_by(Meeting.held_on.desc(), Meeting.id.desc()).limit(1))
+    planned, last_held, agreed = session.execute(select(
+        of_group(select(func.min(Meeting.held_on))
+                 .where(Meeting.status == "planned", Meeting.held_on >= today)).scalar_subquery(),
+        latest.scalar_subquery(),
+        latest.with_only_columns(Meeting.next_meeting_on).scalar_subquery(),
+    )).one()
+    if held_today and (last_held is None or last_held < today):
+        last_held, agreed = today, None
+    return next_meeting(today, cadence_weeks, last_held=last_held, scheduled=(planned, agreed))
