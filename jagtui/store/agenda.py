@@ -177,11 +177,11 @@ def next_meeting_title(on: date) -> str:
 
 
 def items(session: Session, meeting_id: int, *, fresh: bool = False) -> list[MeetingItem]:
-        .execution_options(populate_existing=fresh)
     """The items in order; ``fresh`` re-reads rows this session already holds."""
     return list(session.scalars(
         select(MeetingItem).where(MeetingItem.meeting_id == meeting_id)
         .order_by(MeetingItem.number, MeetingItem.id)
+        .execution_options(populate_existing=fresh)
     ))
 
 
@@ -216,12 +216,12 @@ def move_item(session: Session, meeting_id: int, item_id: int, offset: int) -> l
     target = max(0, min(len(current) - 1, index + offset))
     current.insert(target, current.pop(index))
     return _renumber(session, meeting, current)
-    make_room(session, [item for number, item in enumerate(ordered, start=1)
-                        if item.id is not None and item.number != number])
 
 
 def _renumber(session: Session, meeting: Meeting, ordered: list[MeetingItem]) -> list[MeetingItem]:
     old = {item.id: item.number for item in ordered if item.id is not None}
+    make_room(session, [item for number, item in enumerate(ordered, start=1)
+                        if item.id is not None and item.number != number])
     for number, item in enumerate(ordered, start=1):
         if item.number != number:
             item.number = number
