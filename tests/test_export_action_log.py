@@ -114,12 +114,17 @@ def test_filters_by_meeting_and_status(store, built, ecfg):
     meeting = export_action_log(store, ecfg, meeting_id=built.meeting_id, today=TODAY,
                                 formats=["csv"])
     assert meeting[0].name == "JAG-action-log-2026-11-22-meeting.csv"
-    refs = {row[0] for row in _csv_rows(meeting[0])[1:]}
-    assert "111026 Item 4" not in refs and "221126 Item 4" in refs
+    # The meeting's own log: the earlier meeting's actions it reviewed (one completed
+    # there, as the minutes show it) and the actions it raised.
+    by_text = {row[2]: row for row in _csv_rows(meeting[0])[1:]}
+    assert by_text["Arrange a joint visit"][0] == "111026 Item 4"
+    assert by_text["Share the hotspot map"][6] == "complete"
+    assert by_text["Share the hotspot map"][8] == "Map shared with all partners"
+    assert any(row[0] == "221126 Item 4" for row in by_text.values())
     with store.read() as session:
         audited = list(session.scalars(select(AuditEntry).where(AuditEntry.operation == "export")))
     assert [row.detail["what"] for row in audited] == ["action log", "action log"]
-    assert audited[1].detail["status"] == "open" and audited[0].detail["status"] == "all"
+    assert audited[1].detail["status"] == "meeting" and audited[0].detail["status"] == "all"
 
 
 def test_bad_requests(store, built, ecfg):

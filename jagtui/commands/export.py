@@ -25,8 +25,11 @@ def register(sub, common) -> None:
     minutes.add_argument("--format", default="md,docx", help="md, docx or both (default md,docx)")
 
     actions = what.add_parser("actions", parents=[common], help="the action log as CSV and Excel")
-    actions.add_argument("--meeting", metavar="ID", help="only the actions raised at this meeting")
-    actions.add_argument("--all", action="store_true", help="every action, not only the open ones")
+    actions.add_argument("--meeting", metavar="ID",
+                         help="that meeting's action log: the actions it reviewed and those it "
+                              "raised, every status, as its minutes show them")
+    actions.add_argument("--all", action="store_true",
+                         help="every action, not only the open ones (without --meeting)")
     actions.add_argument("--format", default="csv,xlsx", help="csv, xlsx or both (default csv,xlsx)")
 
     plan = what.add_parser("plan", parents=[common],

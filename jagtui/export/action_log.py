@@ -34,16 +34,28 @@ def neutralise(value: object) -> object:
     return value
 
 
-def _rows(store, cfg: Config, today: date, *, meeting_id: int | None,
-          status: str | None) -> tuple[list[tuple], date | None, str]:
-    from jagtui.store import actions, meetings
+def _meeting_rows(store, cfg: Config, meeting_id: int) -> tuple[list[tuple], date, str]:
+    """The log a meeting reviewed and the actions it raised, as its minutes show them:
+    status and update as the meeting left them, overdue as at the meeting."""
+    from jagtui.store.minutes import meeting_action_log
 
     with store.read() as session:
-        held_on, subgroup = None, "JAG"
-        if meeting_id is not None:
-            meeting = meetings.get_meeting(session, meeting_id)
-            held_on, subgroup = meeting.held_on, meeting.subgroup
-        found = actions.action_rows(session, status=status, meeting_id=meeting_id)
+        meeting, lines = meeting_action_log(session, meeting_id)
+        held_on, subgroup = meeting.held_on, meeting.subgroup
+    rows = [(
+        line.ref, line.case_reference, line.text, line.owner,
+        cfg.agency_name(line.owner_agency) if line.owner_agency else "",
+        line.due_on, line.status, "yes" if is_overdue(line.due_on, line.status, held_on) else "",
+        line.update_text, line.update_on,
+    ) for line in lines]
+    return rows, held_on, subgroup
+
+
+def _rows(store, cfg: Config, today: date, *, status: str | None) -> list[tuple]:
+    from jagtui.store import actions
+
+    with store.read() as session:
+        found = actions.action_rows(session, status=status)
     rows = []
     for row in found:
         action, update = row.action, row.latest_update
@@ -54,7 +66,7 @@ def _rows(store, cfg: Config, today: date, *, meeting_id: int | None,
             "yes" if is_overdue(action.due_on, action.status, today) else "",
             update.text if update else "", update.updated_on if update else None,
         ))
-    return rows, held_on, subgroup
+    return rows
 
 
 def _csv(rows: Sequence[tuple]) -> bytes:
@@ -146,9 +158,10 @@ def export_action_log(store, cfg: Config, *, meeting_id: int | None = None,
                       today: date | None = None) -> list[Path]:
     """Write the action log; returns the paths.
 
-    ``meeting_id`` limits it to the actions raised at that meeting (named after
-    the meeting's date); ``status`` is ``open`` (default), ``complete``,
-    ``cancelled`` or ``None`` for every action.
+    With ``meeting_id``: that meeting's action log, as circulated with its minutes (the
+    log it reviewed and the actions it raised, whatever their status; named after the
+    meeting's date). Otherwise the whole log: ``status`` is ``open`` (default),
+    ``complete``, ``cancelled`` or ``None`` for every action.
     """
     from jagtui.store.actions import STATUSES
 
@@ -156,11 +169,14 @@ def export_action_log(store, cfg: Config, *, meeting_id: int | None = None,
         raise ExportError(f"Unknown action status {status!r}: choose from {', '.join(STATUSES)}")
     chosen = check_formats(formats, FORMATS)
     today = today or date.today()
-    rows, held_on, subgroup = _rows(store, cfg, today, meeting_id=meeting_id, status=status)
+    if meeting_id is not None:
+        rows, on, subgroup = _meeting_rows(store, cfg, meeting_id)
+        status = None
+    else:
+        rows, on, subgroup = _rows(store, cfg, today, status=status), today, "JAG"
     title = f"{cfg.partnership.short_name} action log"
     makers = {"csv": lambda: _csv(rows), "xlsx": lambda: _xlsx(rows, cfg, title)}
     files = {fmt: makers[fmt]() for fmt in chosen}
-    on = held_on or today
     scope = f"meeting {meeting_id}" if meeting_id is not None else f"all meetings {on}"
     return save_exports(
         store, cfg,
@@ -168,5 +184,6 @@ def export_action_log(store, cfg: Config, *, meeting_id: int | None = None,
                              status=status),
         owner=owner_key(store, f"action-log:{scope}:{status or 'all'}"),
         files=files, what="action log", table_name="meetings" if meeting_id else "",
-        record_id=meeting_id, status=status or "all", rows=len(rows),
+        record_id=meeting_id, status="meeting" if meeting_id is not None else status or "all",
+        rows=len(rows),
     )

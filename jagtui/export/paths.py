@@ -7,6 +7,7 @@ never sees half a document.
 
 Names are predictable (``JAG-minutes-2026-11-22.md``,
 ``JAG-minutes-2026-11-22-redacted.docx``, ``JAG-action-log-2026-11-22.csv``,
+``JAG-action-log-2026-11-22-meeting.xlsx`` for one meeting's log,
 ``JAG-plan-progress-2026-27-Q3.xlsx``). Exporting the same thing again
 replaces its own file; a file with that name from something else (another
 meeting on the same day, another database, a file the user put there) is never
@@ -77,12 +78,13 @@ def minutes_base(subgroup: str, held_on: date, redacted: bool) -> str:
 
 def action_log_base(on: date, *, subgroup: str = "JAG", meeting_only: bool = False,
                     status: str | None = "open") -> str:
-    """``JAG-action-log-2026-11-22``; ``-meeting`` when limited to one meeting's actions,
-    ``-all`` / ``-complete`` / ``-cancelled`` when not just the open ones."""
+    """``JAG-action-log-2026-11-22``; ``-meeting`` for one meeting's log (what it reviewed
+    and raised, every status), else ``-all`` / ``-complete`` / ``-cancelled`` when not
+    just the open ones."""
     parts = [f"{slug(subgroup)}-action-log-{on.isoformat()}"]
     if meeting_only:
         parts.append("meeting")
-    if status != "open":
+    elif status != "open":
         parts.append(slug(status) if status else "all")
     return "-".join(parts)
 

@@ -29,7 +29,7 @@ from jagtui.store.meeting_view import meeting_parties
 EXPORTS = {
     "minutes": "the minutes",
     "redacted": "the redacted minutes",
-    "actions": "this meeting's action log",
+    "actions": "the action log (reviewed and raised)",
     "plan": "the plan progress",
 }
 
@@ -62,7 +62,8 @@ class MeetingEndScreen(Screen[bool]):
         Binding("r", "export('redacted')", "Redacted", id="end-redacted",
                 tooltip="Export the redacted minutes for wider circulation"),
         Binding("l", "export('actions')", "Action log", id="end-actions",
-                tooltip="Export this meeting's action log (CSV and Excel)"),
+                tooltip="Export the action log this meeting reviewed and the actions it raised "
+                        "(CSV and Excel)"),
         Binding("p", "export('plan')", "Plan progress", id="end-plan",
                 tooltip="Export the partnership action plan progress for the quarter"),
         Binding("a", "amend", "Amend", id="end-amend",
@@ -120,6 +121,7 @@ class MeetingEndScreen(Screen[bool]):
         self.done, self.amendments, self.parties = done, amendments, parties
         self.show_summary()
         box = self.query_one("#next_on", DateField)
+        box.next_meeting = proposed  # "next meeting" typed here is the date proposed
         if first and proposed is not None:
             box.value = proposed.isoformat()
         self.query_one("#next-row").display = not self.final
@@ -217,8 +219,9 @@ class MeetingEndScreen(Screen[bool]):
     def exported_to(self, what: str, paths: list[Path]) -> None:
         self.exported = [(w, p) for w, p in self.exported if w != what] + [(what, list(paths))]
         self.show_exports()
-        folder = paths[0].parent if paths else ""
-        self.app.notify(f"Exported {EXPORTS[what]} to {folder}", timeout=6)
+        # Each file's full path: the chair attaches them to the email that circulates them.
+        written = "\n".join(str(path) for path in paths) or "(nothing written)"
+        self.app.notify(f"Exported {EXPORTS[what]}:\n{written}", timeout=10, markup=False)
 
     def action_amend(self) -> None:
         from jagtui.screens.forms.meeting_forms import AmendmentForm

@@ -243,6 +243,14 @@ def _action_lines(session: Session, meeting: Meeting) -> tuple[list[ActionLine],
     return raised, log
 
 
+def meeting_action_log(session: Session, meeting_id: int) -> tuple[Meeting, list[ActionLine]]:
+    """The action log the meeting reviewed, then the actions it raised, each as its minutes
+    show it; :class:`NotFound` if there is no such meeting."""
+    meeting = fetch(session, Meeting, meeting_id, "meeting")
+    raised, log = _action_lines(session, meeting)
+    return meeting, log + raised
+
+
 def _cases(session: Session, case_ids: set[int]) -> tuple[CaseInfo, ...]:
     if not case_ids:
         return ()
