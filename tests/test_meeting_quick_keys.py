@@ -5,7 +5,7 @@ intervention, and its notes), and the keystroke count of a full case review.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import select
@@ -367,3 +367,84 @@ async def test_each_changed_risk_answer_is_one_key_more(with_perpetrator, cfg):
     with store.read() as session:
         latest = risk.latest(session, ids.high_risk)
     assert latest.answers == {**answers, first.key: 1}
+
+
+# --- layout for the room: 80x24 ------------------------------------------------------------------
+
+def screen_text(app) -> str:
+    """The terminal's text as the room reads it."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+async def test_the_apologies_item_shows_the_apologies_however_many_are_present(running, cfg):
+    store, meeting_id, _ids = running
+    with store.write() as session:
+        for n in range(12):
+            meeting_run.add_attendance(session, meeting_id, Attendee(f"Officer Number{n:02d}",
+                                                                     "Leicestershire Police"))
+    app = _app(store, cfg)
+    async with app.run_test(size=(80, 24)) as pilot:
+        runner = await open_runner(app, pilot, meeting_id)
+        assert runner.item.kind == "apologies"
+        shown = screen_text(app)
+    assert "Apologies (1)" in shown and "Pat Apology" in shown
+
+
+async def test_the_notes_pane_keeps_the_newest_point_in_view(running, cfg):
+    store, meeting_id, ids = running
+    with store.write() as session:
+        item = next(i for i in agenda.items(session, meeting_id) if i.case_id == ids.red)
+        for n in range(1, 9):
+            meeting_run.record_note(session, item.id, f"Point number {n} about the park")
+    app = _app(store, cfg)
+    async with app.run_test(size=(80, 24)) as pilot:
+        runner = await open_runner(app, pilot, meeting_id)
+        await to_item(app, pilot, runner, lambda i: i.case_id == ids.red)
+        await press(app, pilot, "i", *"Point number 9 typed now", "ctrl+s")
+        await settle(app, pilot)
+        shown = screen_text(app)
+    assert "Point number 9 typed now" in shown and "Point number 8" in shown
+    assert "Point number 1 " not in shown  # the oldest scrolled away, not the newest
+
+
+async def test_the_action_log_shows_owner_due_date_and_status_at_80_columns(running, cfg):
+    store, meeting_id, ids = running
+    app = _app(store, cfg)
+    async with app.run_test(size=(80, 24)) as pilot:
+        runner = await open_runner(app, pilot, meeting_id)
+        await to_item(app, pilot, runner, lambda i: i.kind == "actions")
+        rows = [line for line in screen_text(app).splitlines() if "Visit the" in line]
+        await press(app, pilot, "c", "ctrl+s")
+        done = [line for line in screen_text(app).splitlines() if "Visit the" in line]
+    assert "Dee Housing" in rows[0] and "19 Nov" in rows[0] and "open" in rows[0]
+    assert "✓done" in done[0]
+
+
+async def test_a_case_keeps_ladder_interventions_and_actions_in_view_refs_as_a_count(running, cfg):
+    from jagtui.store import incidents
+
+    store, meeting_id, ids = running
+    categories = [c.key for c in cfg.categories]
+    asb = next(c.key for c in cfg.categories if c.asb)
+    with store.write() as session:
+        bob = session.scalars(select(Person).where(Person.name == "Bob Highrisk")).one().id
+        for n in range(4):
+            incidents.add_incident(session, occurred_on=TODAY - timedelta(days=10 + 7 * n),
+                                   category=asb, source="police", source_ref=f"STORM-77{n}",
+                                   categories=categories, people=[(bob, "victim")])
+        actions.add_action(session, ref="111026 Item 1", text="Speak to the parents",
+                           owner="PC Hale", case_id=ids.due, due_on=TODAY + timedelta(days=7))
+    app = _app(store, cfg)
+    async with app.run_test(size=(80, 24)) as pilot:
+        runner = await open_runner(app, pilot, meeting_id)
+        await to_item(app, pilot, runner, lambda i: i.case_id == ids.high_risk)
+        summary = str(runner.query_one("#item-info").content)
+        await press(app, pilot, "v")
+        expanded = str(runner.query_one("#item-info").content)
+        await to_item(app, pilot, runner, lambda i: i.case_id == ids.due)
+        shown = screen_text(app)
+    for words in ("Ladder:", "Interventions (1)", "Acceptable Behaviour Contract", "Open actions: 1",
+                  "Speak to the"):
+        assert words in shown, words
+    assert "STORM-770" not in summary and "[4 refs]" in summary
+    assert "STORM-770" in expanded and "STORM-773" in expanded

@@ -6,7 +6,8 @@ AGREED decisions, actions, and on a case item an intervention, a RAG change, a
 risk review or a closure. On the action log each open action is reviewed in
 turn (u update, c complete, f carry forward). Everything is written as it is
 entered, in order; the note being typed is kept as a draft a second after
-typing stops and on leaving the item.
+typing stops and on leaving the item. The keys' forms are opened by
+``runner_entries``; the item's facts are drawn by ``runner_panes``.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from jagtui.display import literal
 from jagtui.rules.dates import fmt_date
 from jagtui.screens import meeting_text as show
 from jagtui.screens.forms.base import ConfirmScreen
+from jagtui.screens.meeting_end import MeetingEndScreen
+from jagtui.screens.runner_entries import EntryKeys
 from jagtui.screens.runner_panes import ItemInfo
 from jagtui.screens.writes import OrderedWrites
 from jagtui.store import meeting_run
@@ -91,7 +94,7 @@ class LeaveMeeting(ConfirmScreen):
     HINT = "y leaves · n or Esc stays"
 
 
-class AgendaRunnerScreen(Screen):
+class AgendaRunnerScreen(EntryKeys, Screen):
     TITLE = "Meeting"
     CSS_PATH = "meeting.tcss"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (130, "-wide")]
@@ -456,119 +459,7 @@ class AgendaRunnerScreen(Screen):
     def on_screen_suspend(self) -> None:
         self.keep_draft_now()
 
-    # -- entries under the item ------------------------------------------------------------------
-
-    def check_action(self, action: str, parameters: tuple) -> bool | None:
-        item = self.item
-        if item is None:
-            return action in ("back",)
-        if action in ("intervention", "rag", "risk", "close_case", "refs"):
-            return item.case_id is not None
-        if action == "review":
-            return item.kind == "actions"
-        if action == "next_date":
-            return item.kind == "next meeting"
-        return True
-
-    def _form(self, form, then: Callable | None = None) -> None:
-        def saved(result) -> None:
-            if result is not None:
-                if then is not None:
-                    then(result)
-                self.refresh_current()
-
-        self.app.push_screen(form, saved)
-
-    def _case_ready(self) -> bool:
-        if not self.app.allowed("chair"):
-            return False
-        if self.current is None or self.current.file is None:
-            self.app.notify("The case is still loading", severity="warning")
-            return False
-        return True
-
-    def action_agreed(self) -> None:
-        from jagtui.screens.forms.meeting_forms import DecisionForm
-
-        if self.item is not None and self.app.allowed("chair"):
-            self._form(DecisionForm(self.item, self.title_of(self.item)))
-
-    def action_new_action(self) -> None:
-        from jagtui.screens.forms.meeting_forms import MeetingActionForm
-
-        item = self.item
-        if item is None or not self.app.allowed("chair"):
-            return
-        refs = self.view.open_case_refs
-        case_ref = next((ref for ref, cid in refs.items() if cid == item.case_id), "")
-        self._form(MeetingActionForm(item, self.view.meeting, self.app.cfg, self.app.today(),
-                                     self.view.next_on, refs, case_ref))
-
-    def action_intervention(self) -> None:
-        from jagtui.screens.forms.meeting_forms import MeetingInterventionForm
-
-        if self._case_ready():
-            self._form(MeetingInterventionForm(self.item, self.current.file, self.app.cfg,
-                                               self.app.today()))
-
-    def action_rag(self) -> None:
-        from jagtui.screens.forms.meeting_forms import RagForm
-
-        if self._case_ready():
-            self._form(RagForm(self.item, self.current.file))
-
-    def action_risk(self) -> None:
-        from jagtui.screens.forms.meeting_forms import MeetingRiskForm
-
-        if self._case_ready():
-            self._form(MeetingRiskForm(self.item, self.current.file))
-
-    def action_close_case(self) -> None:
-        from jagtui.screens.forms.meeting_forms import ClosureForm
-
-        if self._case_ready():
-            self._form(ClosureForm(self.item, self.current.file, self.view.meeting))
-
-    def action_review(self, kind: str) -> None:
-        from jagtui.screens.forms.meeting_forms import CarryForwardForm, MeetingReviewForm
-
-        row = self.pane.review_row(self.view)
-        if row is None or not self.app.allowed("chair"):
-            return
-        meeting = self.view.meeting
-        if kind == "carry":
-            form = CarryForwardForm(row, meeting, self.view.next_on)
-        else:
-            form = MeetingReviewForm(row, meeting, self.app.cfg, complete=kind == "complete")
-        self._form(form, lambda _: self.after_review(row.action.id))
-
-    def after_review(self, action_id: int) -> None:
-        """Each action in turn: the cursor moves to the next one not yet reviewed."""
-        ids = [row.action.id for row in self.view.review]
-        start = ids.index(action_id) + 1 if action_id in ids else 0
-        pending = [n for n in range(start, len(ids)) if not self.view.reviewed(self.view.review[n])
-                   and ids[n] != action_id]
-        table = self.query_one("#review", DataTable)
-        if pending:
-            table.move_cursor(row=pending[0])
-        elif start < len(ids):
-            table.move_cursor(row=start)
-
-    def action_next_date(self) -> None:
-        from jagtui.screens.forms.meeting_forms import NextMeetingForm
-
-        if self.app.allowed("chair"):
-            self._form(NextMeetingForm(self.view.meeting, self.view.next_on))
-
-    def action_attendance(self) -> None:
-        from jagtui.screens.forms.meeting_forms import AttendeeForm
-
-        if self.app.allowed("chair"):
-            self._form(AttendeeForm(self.meeting_id))
-
     def action_end(self) -> None:
-        from jagtui.screens.meeting_end import MeetingEndScreen
-
         if self.view is not None and self.app.allowed("chair"):
             self.keep_draft_now()
             self.app.push_screen(MeetingEndScreen(self.meeting_id), self._ended)
