@@ -18,6 +18,7 @@ from jagtui.screens.drafts import DraftKeeping
 from jagtui.screens.failsafe import Failsafe
 from jagtui.screens.lifecycle import Lifecycle
 from jagtui.screens.nav import NAV
+from jagtui.screens.palette import Task, binding_commands, task_commands
 from jagtui.store.db import Store
 
 
@@ -80,6 +81,19 @@ class JagApp(Failsafe, Lifecycle, DraftKeeping, App):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
+    async def run_task(self, task: Task) -> None:
+        """A palette task: to its screen, then its action there, or how to do it."""
+        entry = next(entry for entry in NAV if entry.name == task.mode)
+        if not self.allowed(entry.permission):
+            return
+        if self.current_mode != task.mode:
+            await self.switch_mode(task.mode)
+        name = task.action.partition("(")[0]
+        if callable(getattr(self.screen, f"action_{name}", None)):
+            await self.screen.run_action(task.action)
+        elif task.guide:
+            self.notify(task.guide, title=task.title, timeout=10)
+
     def action_privacy(self) -> None:
         if self.private and not self.can("see_names"):
             self.notify("Your role sees initials only", severity="warning")
@@ -100,10 +114,10 @@ class JagApp(Failsafe, Lifecycle, DraftKeeping, App):
             if self.can(entry.permission):
                 yield SystemCommand(f"Go to {entry.title} ({entry.key})", entry.help,
                                     partial(self.action_open, entry.name))
-        # The current screen's own commands, where it offers them (e.g. the case view).
+        # The current screen's own commands first-hand, then the tasks by name.
         palette_commands = getattr(screen, "palette_commands", None)
-        if palette_commands is not None:
-            yield from palette_commands()
+        yield from palette_commands() if palette_commands is not None else binding_commands(screen)
+        yield from task_commands(self, self.run_task)
         yield SystemCommand("Help: keys for this screen (?)", "Every key of the current screen",
                             self.action_help)
         yield SystemCommand("Privacy mode (ctrl+t)", "Initials only, for a shared screen",

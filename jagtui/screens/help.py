@@ -1,13 +1,72 @@
-"""``?``: every key of the screen underneath, with what it does."""
+"""``?``: every key of the screen underneath, with what it does.
+
+The screen's own keys come first (what the chair came for), then those of the
+list or box the cursor is in, then the keys that work everywhere. Textual's
+generic keys (Scroll Left, Copy ...) are last, not first.
+"""
 
 from __future__ import annotations
 
 from rich.table import Table
-from textual.app import ComposeResult
-from textual.binding import Binding
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.binding import ActiveBinding, Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
+
+def key_groups(screen: Screen) -> list[tuple[str, list[tuple[str, str]]]]:
+    """(heading, [(key, what it does)]): the screen's own keys, the focused widget's,
+    those that work everywhere, then Textual's generic ones (Tab, Copy ...)."""
+    app = screen.app
+    own: list[tuple[str, str]] = []
+    here: list[tuple[str, str]] = []
+    everywhere: list[tuple[str, str]] = []
+    generic: list[tuple[str, str]] = []
+    seen: set[tuple[int, str]] = set()
+    for active in screen.active_bindings.values():
+        binding = active.binding
+        where = id(active.node)
+        if (where, binding.action) in seen:
+            continue  # one line per action: "n,pagedown" is one key to learn
+        seen.add((where, binding.action))
+        row = (_keys(app, active), binding.tooltip or binding.description or binding.action)
+        if isinstance(active.node, App):
+            everywhere.append(row)
+        elif active.node is screen:
+            (own if _declared_here(screen, binding) else generic).append(row)
+        else:
+            here.append(row)
+    focused = screen.focused
+    here_title = f"In the {_widget_name(focused)}" if focused is not None else "Here"
+    return [(screen.title or type(screen).__name__, own), (here_title, here),
+            ("Everywhere", everywhere), ("Also", generic)]
+
+
+def _declared_here(node, binding: Binding) -> bool:
+    """The binding is one jagtui gave the node's class, not one Textual gives every screen."""
+    for cls in type(node).__mro__:
+        if not cls.__module__.startswith("jagtui") or "BINDINGS" not in cls.__dict__:
+            continue
+        for declared in cls.__dict__["BINDINGS"]:
+            action = declared.action if isinstance(declared, Binding) else declared[1]
+            if action == binding.action:
+                return True
+    return False
+
+
+def _keys(app: App, active: ActiveBinding) -> str:
+    binding: Binding = active.binding
+    return binding.key_display or app.get_key_display(binding)
+
+
+def _widget_name(widget) -> str:
+    names = {"DataTable": "list", "OptionList": "list", "Tree": "tree", "Input": "text box",
+             "TextArea": "text box", "Select": "choice"}
+    for cls in type(widget).__mro__:
+        if cls.__name__ in names:
+            return names[cls.__name__]
+    return "highlighted field"
 
 
 class HelpScreen(ModalScreen[None]):
@@ -22,16 +81,13 @@ class HelpScreen(ModalScreen[None]):
                       expand=True, show_edge=False)
         table.add_column("Key", style="bold", no_wrap=True)
         table.add_column("Does")
-        seen = set()
-        for key, active in self.under.active_bindings.items():
-            binding = active.binding
-            if binding.action in seen and not binding.show:
+        for heading, rows in key_groups(self.under):
+            if not rows:
                 continue
-            seen.add(binding.action)
-            label = binding.key_display or self.app.get_key_display(binding)
-            table.add_row(label, binding.tooltip or binding.description or binding.action)
-        table.add_row("ctrl+p", "Command palette: every screen and command by name")
-        table.add_row("ctrl+q", "Quit")
+            table.add_section()
+            table.add_row("", Text(heading, style="bold underline"))
+            for key, does in rows:
+                table.add_row(Text(key), Text(does))
         with VerticalScroll(id="help-body"):
             yield Static(table)
             yield Static("Esc closes this help.", classes="hint")

@@ -1,12 +1,15 @@
-"""A screen's own keys as command-palette entries, so every command can be found by name."""
+"""The command palette: a screen's own keys, and the chair's tasks by name from anywhere."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import partial
 
 from textual.app import SystemCommand
 from textual.screen import Screen
+
+from jagtui.screens.nav import NAV
 
 
 def binding_commands(screen: Screen) -> Iterator[SystemCommand]:
@@ -23,3 +26,38 @@ def binding_commands(screen: Screen) -> Iterator[SystemCommand]:
         key = binding.key_display or screen.app.get_key_display(binding)
         yield SystemCommand(f"{binding.description} ({key})", binding.tooltip or binding.description,
                             partial(screen.run_action, binding.action))
+
+
+@dataclass(frozen=True)
+class Task:
+    """A job the chair names ("start meeting"), found from any screen: the screen
+    it is done on (a ``NAV`` mode) and that screen's action."""
+
+    title: str
+    help: str
+    mode: str
+    action: str
+    guide: str = ""  # said when the screen underneath cannot do it straight away
+
+
+TASKS = (
+    Task("Start meeting", "Attendance, the statement, then the agenda", "meeting", "start"),
+    Task("Resume the meeting in progress", "Back to the item where it was left", "meeting", "resume"),
+    Task("Export minutes", "Minutes, redacted minutes, action log and plan progress of a meeting",
+         "meeting", "export('minutes')",
+         "Highlight the meeting and press Enter: its summary exports minutes (m), redacted "
+         "minutes (r), the action log (l) and plan progress (p)"),
+    Task("Export the action log", "The action log reviewed and raised at a meeting", "meeting",
+         "export('actions')", "Highlight the meeting and press Enter, then l"),
+    Task("New case", "Open a new case", "cases", "new_case"),
+    Task("New action", "Add an action with its owner and complete-by date", "actions", "add"),
+    Task("Import an extract", "Police, council and Sentinel incident extracts", "import", "focus_path"),
+)
+
+
+def task_commands(app, run_task) -> Iterator[SystemCommand]:
+    """The tasks this user may do, each run by ``run_task(task)``."""
+    allowed = {entry.name for entry in NAV if app.can(entry.permission)}
+    for task in TASKS:
+        if task.mode in allowed:
+            yield SystemCommand(task.title, task.help, partial(run_task, task))
