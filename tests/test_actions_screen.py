@@ -65,18 +65,20 @@ async def test_add_an_action_then_update_and_complete_it(sqlite_store):
         await settle(app, pilot)
         form = app.screen
         assert type(form).__name__ == "ActionForm"
-        assert form.query_one("#ref").value == "151026 Item 2"  # the latest meeting, its last item
+        # Outside a meeting: no item to default to (not the last meeting's last item).
+        assert form.query_one("#ref").value == ""
         assert form.query_one("#due").value == "2026-11-26"  # the next meeting
         assert form.focused.id == "text"
         await pilot.press(*"Get CCTV", "tab", *"sam")
         await settle(app, pilot)
         choices = form.query_one("#owner-choices", OptionList)
         assert choices.display and choices.option_count == 1
-        await pilot.press("down", "enter")
-        await pilot.pause()
+        await pilot.press("enter")  # the one match: taken with its agency, on to the date
+        await settle(app, pilot)
         assert form.query_one("#owner").value == "Sam Officer"
         assert form.query_one("#agency").value == "CBC-ASB"
-        await pilot.press("tab", *"+6w", "tab", *"jag-26-0001", "ctrl+s")
+        assert form.focused.id == "due"
+        await pilot.press(*"+6w", "tab", *"jag-26-0001", "ctrl+s")
         await settle(app, pilot)
         assert type(app.screen).__name__ == "ActionsScreen"
         assert column(app, "text")[-1] == "Get CCTV"
@@ -106,7 +108,9 @@ async def test_add_an_action_then_update_and_complete_it(sqlite_store):
         meeting = meetings.list_meetings(session)[1]
     assert (row.action.owner, row.action.owner_agency, row.action.case_id) == (
         "Sam Officer", "CBC-ASB", case_id)
-    assert row.action.meeting_id == meeting.id and row.action.item_id is not None
+    assert row.action.ref == "Outside meeting 221126"
+    assert (row.action.meeting_id, row.action.item_id) == (None, None)
+    assert meeting.held_on == date(2026, 10, 15)
     assert row.action.completed_on == TODAY
 
 

@@ -33,16 +33,15 @@ def test_search_matches_ref_text_owner_agency_and_case_literally(store):
         assert texts("nothing like it") == []
 
 
-def test_default_ref_and_the_meeting_a_ref_points_at(store):
-    with store.read() as session:
-        assert actions.default_ref(session, TODAY) == ""
+def test_the_ref_outside_a_meeting_and_the_meeting_a_ref_points_at(store):
+    assert actions.outside_meeting_ref(date(2026, 12, 4)) == "Outside meeting 041226"
     with store.write() as session:
         old = meetings.create_meeting(session, held_on=date(2026, 10, 1), subgroup="JAG")
         meetings.add_item(session, old.id, "minutes", "Minutes")
         seven = meetings.add_item(session, old.id, "case", "Case", number=7)
         meetings.create_meeting(session, held_on=TODAY + timedelta(42), subgroup="JAG")
     with store.read() as session:
-        assert actions.default_ref(session, TODAY) == "011026 Item 7"
+        assert actions.meeting_of_ref(session, actions.outside_meeting_ref(TODAY)) == (None, None)
         assert actions.meeting_of_ref(session, " 011026 item 7 ") == (old.id, seven.id)
         assert actions.meeting_of_ref(session, "011026 Item 9") == (old.id, None)
         assert actions.meeting_of_ref(session, "020226 Item 1") == (None, None)

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from jagtui.app import JagApp
 from jagtui.screens.case_view import CaseScreen
-from jagtui.store import cases, incidents, interventions, people
-from jagtui.store.models import AuditEntry, Case, Intervention
+from jagtui.store import cases, incidents, interventions, meetings, people, users
+from jagtui.store.models import Action, AuditEntry, Case, Intervention
 
 TODAY = date(2026, 12, 4)
 
@@ -251,3 +251,88 @@ async def test_flags_name_a_case_closed_today_as_closed(store, cfg):
         assert [(c.id, c.status, c.closed_on) for c in session.scalars(select(Case))] == [
             (case.id, "closed", TODAY)]
     assert viewed_cases(store) == [case.id, case.id]
+
+
+# -- 12. An action added outside a meeting, and the owner field ---------------------------
+
+def seed_directory(store) -> None:
+    """Today's meeting, finished, with 31 items; three people who can own actions."""
+    with store.write() as session:
+        users.add_user(session, "p.lendon", "Priya Lendon", "CBC-ASB")
+        users.add_user(session, "p.shah", "Priya Shah", "POLICE")
+        users.add_user(session, "m.teale", "Marcus Teale", "YOS")
+        meeting = meetings.create_meeting(session, held_on=TODAY, subgroup="JAG")
+        for n in range(31):
+            meetings.add_item(session, meeting.id, "other", f"Item {n + 1}")
+
+
+def saved_actions(store) -> list[tuple]:
+    with store.read() as session:
+        return [(a.ref, a.text, a.owner, a.owner_agency, a.due_on, a.meeting_id, a.item_id)
+                for a in session.scalars(select(Action).order_by(Action.id))]
+
+
+async def add_action(app, pilot, *keys) -> None:
+    await pilot.press("4")
+    await settle(app, pilot)
+    await pilot.press("a")
+    await settle(app, pilot)
+    assert type(app.screen).__name__ == "ActionForm"
+    await pilot.press(*keys)
+    await settle(app, pilot)
+
+
+async def test_an_action_added_outside_a_meeting_has_no_item_ref(store, cfg):
+    seed_directory(store)
+    app = make_app(store, cfg)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await add_action(app, pilot, *"Check the CCTV", "tab", *"Dana Free", "enter")
+        form = app.screen
+        assert form.query_one("#ref").value == ""  # not "041226 Item 31"
+        assert form.focused.id == "agency"  # a name of their own: the agency is asked next
+        await pilot.press("tab", "ctrl+s")
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "ActionsScreen"
+    assert saved_actions(store) == [("Outside meeting 041226", "Check the CCTV", "Dana Free", "",
+                                     date(2026, 12, 4), None, None)]
+
+
+async def test_enter_takes_the_owner_the_typed_text_matches_with_their_agency(store, cfg):
+    seed_directory(store)
+    app = make_app(store, cfg)
+    async with app.run_test(size=(80, 24)) as pilot:
+        # Enter straight after typing, before the suggestions have arrived.
+        await add_action(app, pilot, *"Visit the shop", "tab", *"teale", "enter")
+        form = app.screen
+        assert form.query_one("#owner").value == "Marcus Teale"
+        assert form.query_one("#agency").value == "YOS"
+        assert form.focused.id == "due"
+        assert not form.query_one("#owner-choices").display
+        await pilot.press(*"+2w", "ctrl+s")
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "ActionsScreen"
+    assert saved_actions(store) == [("Outside meeting 041226", "Visit the shop", "Marcus Teale",
+                                     "YOS", date(2026, 12, 18), None, None)]
+
+
+async def test_with_several_matches_enter_keeps_the_text_and_the_list_takes_a_choice(store, cfg):
+    seed_directory(store)
+    app = make_app(store, cfg)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await add_action(app, pilot, *"Letter", "tab", *"priya")
+        form = app.screen
+        assert form.query_one("#owner-choices").option_count == 2
+        await pilot.press("enter")  # two Priyas: what is typed is kept
+        await settle(app, pilot)
+        assert (form.query_one("#owner").value, form.focused.id) == ("priya", "agency")
+        await pilot.press("shift+tab", "end", "space")  # back, and one more letter: the list again
+        await pilot.press("backspace")
+        await settle(app, pilot)
+        await pilot.press("down", "down", "enter")  # into the list: the second Priya
+        await settle(app, pilot)
+        assert (form.query_one("#owner").value, form.query_one("#agency").value) == (
+            "Priya Shah", "POLICE")
+        assert form.focused.id == "due"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+    assert [row[2:4] for row in saved_actions(store)] == [("Priya Shah", "POLICE")]

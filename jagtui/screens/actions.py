@@ -260,7 +260,8 @@ class ActionsScreen(ListScreen):
 
     @work(thread=True, exclusive=True, group="actions-context")
     def gather_context(self) -> None:
-        """What the add form needs (default ref, next meeting, open cases), read first."""
+        """What the add form needs (next meeting, open cases), read first. Outside a
+        meeting there is no item ref to default to (a finished meeting's last item is not it)."""
         from jagtui.screens.forms.action import ActionContext
         from jagtui.store import actions, meetings
 
@@ -269,7 +270,7 @@ class ActionsScreen(ListScreen):
         try:
             with app.store.read() as session:
                 context = ActionContext(
-                    today, actions.default_ref(session, today),
+                    today, "",
                     meetings.next_meeting_on(session, app.cfg.meetings.cadence_weeks, today,
                                              app.cfg.subgroups[0].key),
                     actions.open_case_refs(session))

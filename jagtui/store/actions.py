@@ -6,9 +6,10 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlmodel import Session
 
+from jagtui.rules.dates import meeting_code
 from jagtui.store.models import (
     Action, ActionUpdate, Case, CaseParty, Location, Meeting, MeetingItem, Person, User,
 )
@@ -108,18 +109,10 @@ def updates(session: Session, action_id: int) -> list[ActionUpdate]:
 _REF = re.compile(r"\s*(\d{2})(\d{2})(\d{2})\s+item\s+(\d{1,3})\s*", re.IGNORECASE | re.ASCII)
 
 
-def default_ref(session: Session, today: date) -> str:
-    """``<meeting code> Item N`` for the latest meeting held by today, at its
-    last item; empty when there has been no meeting (the ref is then typed)."""
-    from jagtui.rules.dates import action_ref
-
-    meeting = session.scalar(select(Meeting).where(Meeting.held_on <= today)
-                             .order_by(Meeting.held_on.desc(), Meeting.id.desc()).limit(1))
-    if meeting is None:
-        return ""
-    last = session.scalar(select(func.max(MeetingItem.number))
-                          .where(MeetingItem.meeting_id == meeting.id))
-    return action_ref(meeting.held_on, last or 1)
+def outside_meeting_ref(today: date) -> str:
+    """The ref of an action added outside a meeting: no agenda item to name, so the
+    day it was added, e.g. ``Outside meeting 041226``."""
+    return f"Outside meeting {meeting_code(today)}"
 
 
 def meeting_of_ref(session: Session, ref: str) -> tuple[int | None, int | None]:

@@ -78,15 +78,25 @@ class _OnAction:
 
 
 class OwnerPicker(FormScreen):
-    """An owner box with a search-as-you-type list of people and agencies under it:
-    Tab (or Down) moves into the list, Enter takes the highlighted name and its agency."""
+    """An owner box with a search-as-you-type list of people and agencies under it.
+
+    Enter takes the one person the typed text matches (or the name typed exactly),
+    with their agency, and moves on to the next thing to fill in; with several
+    matches ↓ (or Tab) moves into the list and Enter takes the highlighted one;
+    with none, Enter keeps what is typed (an owner need not be in the directory).
+    """
 
     CSS_PATH = [FORMS_CSS, ACTIONS_CSS]
     cfg: Config
+    AFTER_OWNER = "#agency"  # where focus goes once the owner (and agency) are taken
 
     def owner_fields(self, owner: str = "", agency: str = "") -> ComposeResult:
+        self.choices: list[tuple[str, str]] = []
+        self._found: tuple[str, list[tuple[str, str]], list[tuple[str, str]]] | None = None
+        self._taken = ""  # a name just taken: its own suggestions stay hidden
         yield field("Owner", Input(owner, id="owner", placeholder="Type a name or an agency"),
-                    "↓ then Enter takes a suggestion and its agency; Enter alone keeps what is typed")
+                    "Enter takes the one match and its agency; ↓ chooses among several; "
+                    "no match: Enter keeps what is typed")
         yield OptionList(id="owner-choices", markup=False)
         known = agency in {a.key for a in self.cfg.agencies}  # an agency since removed: none
         yield field("Agency", Select([(a.name, a.key) for a in self.cfg.agencies], id="agency",
@@ -99,24 +109,40 @@ class OwnerPicker(FormScreen):
     def on_key(self, event) -> None:
         if event.key == "down" and self.focused is not None and self.focused.id == "owner":
             choices = self.query_one("#owner-choices", OptionList)
-            if choices.option_count:
+            if choices.option_count and choices.display:
                 event.stop()
                 choices.focus()
+                return
+        super().on_key(event)
 
-    @work(thread=True, exclusive=True, group="owner-suggest")
-    def suggest_owners(self, text: str) -> None:
+    def _owners(self, text: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+        """(people, agencies) matching ``text``, as (name, agency key): run in a worker."""
         wanted = text.strip().casefold()
         with self.app.store.read() as session:
             people = actions.owner_names(session, text, limit=MAX_CHOICES)
         agencies = [(a.name, a.key) for a in self.cfg.agencies
                     if wanted and (wanted in a.name.casefold() or wanted in a.key.casefold())]
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self.show_choices, (people + agencies)[:MAX_CHOICES], text)
+        return people, agencies
 
-    def show_choices(self, choices: list[tuple[str, str]], text: str) -> None:
+    @work(thread=True, exclusive=True, group="owner-suggest")
+    def suggest_owners(self, text: str, then_take: bool = False) -> None:
+        try:
+            people, agencies = self._owners(text)
+        except StoreError:
+            people, agencies = [], []  # no suggestions; what is typed still saves
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self.show_choices, people, agencies, text, then_take)
+
+    def show_choices(self, people: list[tuple[str, str]], agencies: list[tuple[str, str]],
+                     text: str, then_take: bool = False) -> None:
         box = self.query_one("#owner-choices", OptionList)
+        if text != self.query_one("#owner", Input).value:
+            return  # typed on since: a newer search is on its way
+        self._found = (text, people, agencies)
+        choices = (people + agencies)[:MAX_CHOICES]
         exact = [name for name, _ in choices if name.casefold() == text.strip().casefold()]
-        self.choices = [] if exact and len(choices) == 1 else choices
+        taken = bool(self._taken) and text == self._taken
+        self.choices = [] if taken or (exact and len(choices) == 1) else choices
         box.clear_options()
         for name, agency in self.choices:
             label = literal(name)
@@ -126,15 +152,46 @@ class OwnerPicker(FormScreen):
         box.display = bool(self.choices)
         if self.choices:
             box.highlighted = 0
+        if then_take:
+            self.take_or_keep()
+
+    @on(Input.Submitted, "#owner")
+    def owner_entered(self, event: Input.Submitted) -> None:
+        event.stop()
+        event.prevent_default()  # not FormScreen's "Enter moves on": this decides where
+        found = self._found
+        if found is not None and found[0] == event.value:
+            self.take_or_keep()
+        else:  # Enter before the suggestions for this text arrived: decide when they do
+            self.suggest_owners(event.value, then_take=True)
+
+    def take_or_keep(self) -> None:
+        """The one match for what is typed, taken; else the text kept as it is."""
+        text, people, agencies = self._found
+        wanted = text.strip().casefold()
+        exact = [choice for choice in people + agencies if choice[0].casefold() == wanted]
+        if wanted and exact:
+            self.take(*exact[0])
+        elif wanted and len(people) == 1:
+            self.take(*people[0])
+        elif wanted and not people and len(agencies) == 1:
+            self.take(*agencies[0])
+        else:
+            self.query_one("#owner-choices", OptionList).display = False
+            self.query_one("#agency", Select).focus()  # a name of their own: say the agency
 
     @on(OptionList.OptionSelected, "#owner-choices")
     def owner_chosen(self, event: OptionList.OptionSelected) -> None:
-        name, agency = self.choices[event.option_index]
+        self.take(*self.choices[event.option_index])
+
+    def take(self, name: str, agency: str) -> None:
+        """This owner and their agency; on to what is left to fill in."""
+        self._taken = name
         self.query_one("#owner", Input).value = name
         if agency in {a.key for a in self.cfg.agencies}:
             self.query_one("#agency", Select).value = agency
         self.query_one("#owner-choices", OptionList).display = False
-        self.query_one("#agency", Select).focus()
+        self.query_one(self.AFTER_OWNER).focus()
 
     def owner_problems(self) -> dict[str, str]:
         if not self.query_one("#owner", Input).value.strip():
@@ -143,22 +200,29 @@ class OwnerPicker(FormScreen):
 
 
 class ActionForm(OwnerPicker):
-    """A new action; the ref defaults to the latest meeting's code and item."""
+    """A new action. In a meeting the ref is the meeting's code and item; outside
+    one there is no item to default to: left empty, it says it was added outside
+    a meeting, on which day."""
 
     form_title = "Add an action"
     draft_key = "action:new"
+    AFTER_OWNER = "#due"
 
     def __init__(self, context: ActionContext, cfg: Config, case_ref: str = "") -> None:
         super().__init__()
         self.context = context
         self.cfg = cfg
         self.case_ref = case_ref
-        self.choices: list[tuple[str, str]] = []
 
     def fields(self) -> ComposeResult:
         ctx = self.context
-        yield field("Ref", Input(ctx.default_ref, id="ref", placeholder="e.g. 200521 Item 7"),
-                    "The meeting code and item, as in the action log")
+        if ctx.default_ref:
+            yield field("Ref", Input(ctx.default_ref, id="ref", placeholder="e.g. 200521 Item 7"),
+                        "The meeting code and item, as in the action log")
+        else:
+            outside = actions.outside_meeting_ref(ctx.today)
+            yield field("Ref", Input(id="ref", placeholder=outside),
+                        f"Empty: '{outside}'; or a meeting's code and item, e.g. 200521 Item 7")
         yield field("Action", Input(id="text", placeholder="What is to be done"))
         yield from self.owner_fields()
         due = ctx.next_meeting or ctx.today
@@ -170,7 +234,7 @@ class ActionForm(OwnerPicker):
     def on_mount(self) -> None:
         super().on_mount()
         self.query_one("#owner-choices", OptionList).display = False
-        self.query_one("#text" if self.context.default_ref else "#ref", Input).focus()
+        self.query_one("#text", Input).focus()  # the ref is given, or may stay empty
 
     def case_id(self) -> int | None:
         typed = self.query_one("#case", Input).value.strip().casefold()
@@ -178,7 +242,7 @@ class ActionForm(OwnerPicker):
 
     def problems(self) -> dict[str, str]:
         wrong = self.owner_problems()
-        if not self.query_one("#ref", Input).value.strip():
+        if self.context.default_ref and not self.query_one("#ref", Input).value.strip():
             wrong["ref"] = "Type a reference, e.g. 200521 Item 7"
         if not self.query_one("#text", Input).value.strip():
             wrong["text"] = "Say what is to be done"
@@ -193,7 +257,7 @@ class ActionForm(OwnerPicker):
         return wrong
 
     def write(self, session) -> int:
-        ref = self.query_one("#ref", Input).value.strip()
+        ref = self.query_one("#ref", Input).value.strip() or actions.outside_meeting_ref(self.context.today)
         meeting_id, item_id = actions.meeting_of_ref(session, ref)
         action = actions.add_action(
             session, ref=ref, text=self.query_one("#text", Input).value.strip(),
@@ -264,7 +328,6 @@ class ReassignForm(_OnAction, OwnerPicker):
         self.cfg = cfg
         self.names = list(names)
         self.expected_version = row.action.version
-        self.choices: list[tuple[str, str]] = []
         self.draft_key = f"action-reassign:{row.action.id}"
 
     def fields(self) -> ComposeResult:
