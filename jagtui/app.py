@@ -7,7 +7,10 @@ from datetime import date
 from functools import partial
 from pathlib import Path
 
+from textual import events
 from textual.app import App, SystemCommand
+from textual.driver import Driver
+from textual.drivers.linux_driver import LinuxDriver
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -19,6 +22,7 @@ from jagtui.screens.failsafe import Failsafe
 from jagtui.screens.lifecycle import Lifecycle
 from jagtui.screens.nav import NAV
 from jagtui.screens.palette import Task, binding_commands, task_commands
+from jagtui.screens.pasting import PasteSafeDriver, neutralise
 from jagtui.store.db import Store
 
 
@@ -56,6 +60,16 @@ class JagApp(Failsafe, Lifecycle, DraftKeeping, App):
         self.sub_title = cfg.partnership.group
         if not access.can(role, "see_names"):
             self.set_reactive(JagApp.private, True)
+
+    def get_driver_class(self) -> type[Driver]:
+        # A paste holding escape codes must arrive as one paste, in order (pasting.py).
+        driver = super().get_driver_class()
+        return PasteSafeDriver if driver is LinuxDriver else driver
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Paste) and not event.is_forwarded:
+            event.text = neutralise(event.text)  # shown and stored as ␛[31m, never obeyed
+        await super().on_event(event)
 
     def can(self, permission: str) -> bool:
         return access.can(self.role, permission)
