@@ -1,4 +1,4 @@
-""""next meeting" means one date everywhere: the group's next meeting not yet held.
+""""next meeting" means one date everywhere: the group's next meeting after today.
 
 The case view's risk form, the risk form in the running meeting, the action forms
 and the store's own defaults (the agenda's last item, the end of a meeting) all ask
@@ -123,15 +123,15 @@ def test_the_date_the_last_meeting_agreed_is_the_next_meeting(store, cfg):
         assert _next_everywhere(session, cfg, ids.high_risk) == {date(2026, 12, 3)}
 
 
-def test_a_planned_meeting_is_the_next_meeting_until_it_is_held(store, cfg):
+def test_a_planned_meeting_after_today_is_the_next_meeting(store, cfg):
     ids = seed(store, cfg)
     with store.write() as session:
         session.add(Meeting(held_on=TODAY, subgroup="JAG", status="planned"))
         session.add(Meeting(held_on=date(2026, 12, 10), subgroup="JAG", status="planned"))
         session.add(Meeting(held_on=date(2026, 11, 29), subgroup="YJAG", status="planned"))
     with store.read() as session:
-        # Planned for today and not started: today's meeting is the next one.
-        assert _next_everywhere(session, cfg, ids.high_risk) == {TODAY}
+        # After today, always: today's own meeting, planned or by the cadence, is not "next".
+        assert _next_everywhere(session, cfg, ids.high_risk) == {date(2026, 12, 10)}
     meeting_id = _start(store, cfg)  # today's planned meeting starts
     with store.read() as session:
         assert _next_everywhere(session, cfg, ids.high_risk, meeting_id) == {date(2026, 12, 10)}
@@ -150,5 +150,16 @@ def test_the_date_agreed_in_the_meeting_is_the_next_meeting_everywhere(store, cf
         meeting_run.set_next_meeting(session, meeting_id, date(2026, 12, 17))
     with store.read() as session:
         assert _next_everywhere(session, cfg, ids.high_risk, meeting_id) == {date(2026, 12, 17)}
-        # Before this meeting started the cadence from 11 Oct gave today: never today's own meeting.
-        assert PREVIOUS + timedelta(weeks=6) == TODAY
+
+    assert PREVIOUS + timedelta(weeks=6) == TODAY  # the cadence alone would say today
+
+
+def test_the_cadence_landing_on_today_gives_the_step_after(store, cfg):
+    """No meeting yet today, the cadence from 11 Oct lands on today: "next meeting" is
+    the one after today, in the case view as at the start of today's meeting."""
+    ids = seed(store, cfg)
+    with store.read() as session:
+        assert _next_everywhere(session, cfg, ids.high_risk) == {SIX_WEEKS_ON}
+    meeting_id = _start(store, cfg)
+    with store.read() as session:
+        assert _next_everywhere(session, cfg, ids.high_risk, meeting_id) == {SIX_WEEKS_ON}

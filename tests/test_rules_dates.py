@@ -280,9 +280,9 @@ def test_next_meeting_rejects_zero_cadence():
         (date(2026, 5, 1), (date(2026, 6, 20), None), date(2026, 6, 20)),
         (date(2026, 5, 1), (None, date(2026, 6, 25)), date(2026, 6, 25)),
         (date(2026, 5, 1), (date(2026, 6, 30), date(2026, 6, 25)), date(2026, 6, 25)),
-        # Planned for today and not started yet: today's is the next meeting.
-        (date(2026, 5, 1), (TODAY,), TODAY),
-        # Held (or started) today: the next is after it, whatever the diary said for today.
+        # After today, always: not a meeting planned for today, nor the cadence's today.
+        (date(2026, 5, 2), (TODAY,), date(2026, 6, 13)),
+        (date(2026, 5, 1), (), TODAY + timedelta(weeks=6)),
         (TODAY, (TODAY,), TODAY + timedelta(weeks=6)),
         (TODAY, (date(2026, 7, 1),), date(2026, 7, 1)),
         # Dates in the past are ignored: the cadence from the last meeting decides.

@@ -136,17 +136,20 @@ def next_meeting_date(last_meeting: date | None, today: date, cadence_weeks: int
 def next_meeting(today: date, cadence_weeks: int, *, last_held: date | None,
                  scheduled: tuple[date | None, ...] = ()) -> date:
     """What "next meeting" means everywhere (date fields, review dates, the agenda's
-    last item, the end of a meeting): the group's next meeting not yet held.
+    last item, the end of a meeting): the group's next meeting after today.
 
-    ``scheduled`` are dates already in the diary (a planned meeting, the date the
-    last meeting agreed): the earliest of them from ``today`` on wins. Otherwise the
-    cadence from the last meeting held or started (``last_held``): a meeting held
-    today is never the next one, so the answer is after it.
+    ``scheduled`` are dates already in the diary (a planned meeting, the date the last
+    meeting agreed): the earliest after today wins. Otherwise the cadence from the
+    last meeting held or started (``last_held``), the first step after today; with
+    none held, one cadence from today. In a meeting, ``today`` is its date: its next
+    meeting is never itself.
     """
-    ahead = [d for d in scheduled if d is not None and d >= today and (last_held is None or d > last_held)]
+    ahead = [d for d in scheduled if d is not None and d > today]
     if ahead:
         return min(ahead)
-    return next_meeting_date(last_held, today, cadence_weeks)
+    if last_held is None:
+        return today + timedelta(weeks=cadence_weeks)
+    return next_meeting_date(last_held, today + timedelta(days=1), cadence_weeks)
 
 
 def meeting_code(d: date) -> str:

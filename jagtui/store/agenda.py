@@ -57,9 +57,9 @@ def previous_meeting(session: Session, subgroup: str, before: date) -> Meeting |
 
 
 def proposed_next_meeting(session: Session, cfg: Config, subgroup: str, held_on: date) -> date:
-    """The group's next meeting as seen on the day of the one held on ``held_on``: the
-    same "next meeting" as every date field (:func:`jagtui.store.meetings.next_meeting_on`)."""
-    return next_meeting_on(session, cfg.meetings.cadence_weeks, held_on, subgroup, held_today=True)
+    """The next meeting after the one held on ``held_on``: the same "next meeting" as
+    every date field (:func:`jagtui.store.meetings.next_meeting_on`)."""
+    return next_meeting_on(session, cfg.meetings.cadence_weeks, held_on, subgroup)
 
 
 def _belongs_to(cfg: Config, subgroup: str):

@@ -126,14 +126,12 @@ def case_history(session: Session, case_id: int) -> list[tuple[Meeting, MeetingI
     return [(meeting, item, by_item[item.id]) for meeting, item in rows]
 
 
-def next_meeting_on(session: Session, cadence_weeks: int, today: date, subgroup: str | None = None,
-                    *, held_today: bool = False) -> date:
-    """The group's next meeting not yet held (:func:`jagtui.rules.dates.next_meeting`), from one
-    query: the earliest planned meeting from ``today`` on, and the latest meeting held or started
-    by ``today`` with the date it agreed for the next.
+def next_meeting_on(session: Session, cadence_weeks: int, today: date, subgroup: str | None = None) -> date:
+    """The group's next meeting after ``today`` (:func:`jagtui.rules.dates.next_meeting`), from
+    one query: the earliest planned meeting after today, and the latest meeting held or
+    started by today with the date it agreed for the next.
 
-    ``today`` is the day the date is asked on; ``held_today`` when asked for a meeting held
-    that day (its agenda, its end), so the answer is after it even before it has started.
+    ``today`` is the day the date is asked on (in a meeting, the meeting's date);
     ``subgroup`` None means any group's meetings.
     """
     def of_group(query):
@@ -143,10 +141,8 @@ def next_meeting_on(session: Session, cadence_weeks: int, today: date, subgroup:
                       .order_by(Meeting.held_on.desc(), Meeting.id.desc()).limit(1))
     planned, last_held, agreed = session.execute(select(
         of_group(select(func.min(Meeting.held_on))
-                 .where(Meeting.status == "planned", Meeting.held_on >= today)).scalar_subquery(),
+                 .where(Meeting.status == "planned", Meeting.held_on > today)).scalar_subquery(),
         latest.scalar_subquery(),
         latest.with_only_columns(Meeting.next_meeting_on).scalar_subquery(),
     )).one()
-    if held_today and (last_held is None or last_held < today):
-        last_held, agreed = today, None
     return next_meeting(today, cadence_weeks, last_held=last_held, scheduled=(planned, agreed))
