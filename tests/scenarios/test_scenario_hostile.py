@@ -152,5 +152,5 @@ async def test_hostile_text_keeps_its_order_and_never_reaches_the_documents_raw(
                 assert secret not in redacted
         for phone in PHONES:  # docs/exports.md: phone numbers are removed, however written
             with checks(f"the redacted minutes remove the phone number {phone!r}"):
-                assert phone not in redacted and "0116) 123" not in redacted
+                assert phone not in redacted
     checks.verify()

@@ -183,6 +183,14 @@ async def test_the_chairs_whole_meeting(scenario_store, scfg, size, out_dir):
             case_minute = _section(minutes_markdown(store, cfg, meeting_id), "Repeated harassment")
             minuted = [line for line in case_minute.splitlines() if "Intervention recorded" in line]
             assert minuted and EVE in minuted[0] and "Warned in person at the station" in minuted[0], minuted
+        if size == (80, 24):
+            with checks("80x24 layout: the case summary keeps ladder, interventions and actions "
+                        "on screen"):
+                info = chair.text_of("#item-info")
+                scroll = runner.query_one("#item-info").parent
+                assert "Ladder" in info or "ladder" in info, info[:200]
+                assert scroll.virtual_size.height <= scroll.size.height, (
+                    f"the summary is {scroll.virtual_size.height} rows in {scroll.size.height}")
         await chair.risk_review(["n" if q.kind == "yn" else "0" for q in cfg.risk.questions])
         with store.read() as session:
             latest = risk.latest(session, ids.high_risk)

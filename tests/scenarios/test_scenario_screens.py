@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy import func, select
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Input, Static
 
 from jagtui.app import JagApp
@@ -44,6 +45,11 @@ async def _home(chair: Chair) -> CaseListScreen:
 async def test_cases_search_opens_the_top_match_then_the_case_views_keys(scenario_store, scfg, size):
     store, cfg = scenario_store, scfg
     data = seed_screens(store, cfg)
+    planned_on = TODAY + timedelta(days=17)
+    with store.write() as session:  # the JAG's next meeting is on the calendar
+        from jagtui.store import meetings
+
+        meetings.create_meeting(session, held_on=planned_on, subgroup="JAG")
     app = _app(store, cfg)
     checks = Checks()
     async with app.run_test(size=size) as pilot:
@@ -104,8 +110,9 @@ async def test_cases_search_opens_the_top_match_then_the_case_views_keys(scenari
             jag_next = proposed_next_meeting(session, cfg, "JAG", TODAY)
         assert latest.assessed_on == TODAY and latest.level == "high"
         with checks("defect 14: 'next meeting' in the case view is the JAG's next meeting"):
-            assert latest.review_due == typed_next == jag_next, (
-                f"review due {latest.review_due}, the JAG's next meeting is {jag_next}")
+            assert latest.review_due == typed_next == jag_next == planned_on, (
+                f"review due {latest.review_due}, the meeting proposes {jag_next}, "
+                f"the JAG's planned meeting is {planned_on}")
     checks.verify()
 
 
@@ -137,6 +144,7 @@ async def test_escalation_keys_act_on_the_intervention_the_line_names(scenario_s
     store, cfg = scenario_store, scfg
     data = seed_screens(store, cfg)
     app = _app(store, cfg)
+    checks = Checks()
     async with app.run_test(size=size) as pilot:
         chair = Chair(app, pilot)
         await _home(chair)
@@ -148,6 +156,17 @@ async def test_escalation_keys_act_on_the_intervention_the_line_names(scenario_s
         await chair.to_row(table, str(data.lapsed_case), "the lapsed case")
         note = chair.text_of("#esc-note")
         assert "Lapsed: CPW review was due" in note and "(o)" in note, note
+        if size[0] >= 160:
+            with checks("160x48 layout: the escalation list shows whole references and alerts"):
+                cut = []
+                for key in ("ref", "alert", "step"):
+                    column = table.columns[key]
+                    room = column.get_render_width(table) - 2 * table.cell_padding
+                    for n in range(table.row_count):
+                        shown = plain(table.get_cell_at(Coordinate(n, list(table.columns).index(key))))
+                        if len(shown) > room or shown.endswith("…"):
+                            cut.append(shown)
+                assert not cut, cut
 
         # b: a breach of the CPW the line names (defect 5), then n to the proposal.
         await chair.press("b")
@@ -186,6 +205,7 @@ async def test_escalation_keys_act_on_the_intervention_the_line_names(scenario_s
         assert newest.id not in (data.abc_id, data.cpw_id)
         assert newest.issued_on == TODAY and newest.notes == "Served by the ASB team"
         assert newest.person_id is not None
+    checks.verify()
 
 
 async def test_actions_screen_add_update_complete_reassign(scenario_store, scfg, size):
