@@ -252,6 +252,10 @@ def test_end_summarises_what_changed_and_the_minutes_become_final(store, cfg):
         entries.change_rag(session, high.id, None, "red")
         entries.close_case(session, green.id, None, "Resolved")
         entries.review_complete(session, meeting_id, ids.open_action, "Done on 20 Nov.")
+        due = _by_case(store, meeting_id, ids.due)
+        [cal] = interventions.recipients(session, ids.due)
+        entries.record_intervention(session, cfg, due.id, step="CPW", issuing_agency="POLICE",
+                                    issued_on=TODAY, person_id=cal.person_id)
     with store.write() as session:
         with pytest.raises(Invalid, match="after this one"):
             meeting_run.end_meeting(session, cfg, meeting_id, next_meeting_on=TODAY)
@@ -270,7 +274,8 @@ def test_end_summarises_what_changed_and_the_minutes_become_final(store, cfg):
     assert [(r.ref, r.status, r.update) for r in done.reviewed] == [
         ("111026 Item 1", "complete", "Done on 20 Nov.")]
     assert [(c.what, c.detail) for c in done.case_changes] == [
-        ("rag", "RAG amber to red"), ("closure", "Closed: Resolved")]
+        ("rag", "RAG amber to red"), ("closure", "Closed: Resolved"),
+        ("intervention", "Community Protection Warning to Cal Dueforreview (Leicestershire Police)")]
     next_item = _items(store, meeting_id)[-1]
     assert next_item.title == "Date of next meeting: 7 Jan 2027"
 

@@ -24,7 +24,7 @@ from jagtui.store.errors import Invalid
 from jagtui.store.meetings import changeable_meeting
 from jagtui.store.models import (
     Action, ActionUpdate, Amendment, Attendance, AuditEntry, Case, ItemNote, Meeting, MeetingItem,
-    User, utcnow,
+    Person, User, utcnow,
 )
 from jagtui.store.records import edit, fetch, one_of, require
 from jagtui.store.text_search import contains
@@ -294,8 +294,10 @@ def _case_changes(session: Session, cfg: Config, meeting: Meeting, case_refs: di
                 found.append(CaseChange(ref, "closure", f"Closed: {reason}".rstrip(": ")))
         elif entry.table_name == "interventions" and entry.operation == "create":
             after = detail.get("after", {})
+            person = session.get(Person, after["person_id"]) if after.get("person_id") else None
+            to = f" to {person.name}" if person is not None else ""
             found.append(CaseChange(ref, "intervention", f"{steps.get(after.get('step'), after.get('step'))}"
-                                    f" ({cfg.agency_name(after.get('issuing_agency'))})"))
+                                    f"{to} ({cfg.agency_name(after.get('issuing_agency'))})"))
         elif entry.table_name == "risk_assessments" and entry.operation == "create":
             after = detail.get("after", {})
             found.append(CaseChange(ref, "risk review", f"Risk {after.get('level')}"))
