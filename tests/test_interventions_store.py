@@ -82,3 +82,38 @@ def test_bad_dates_and_ended_interventions_are_refused_in_words(store, cfg):
         (board,) = interventions.escalation_cases(session)
     assert [(row.step, row.outcome, row.breaches) for row in board.interventions] == [
         ("ABC", "complied", ())]
+
+
+def test_who_may_receive_an_intervention(store, cfg):
+    """Perpetrators first (the primary one first), then the case's other people; never its
+    victim, unless also linked in another role; each person once."""
+    from jagtui.store.interventions import Recipient, default_recipient, recipients_from
+
+    assert recipients_from([
+        (1, "Vic Tim", "victim", True), (2, "Wes Witness", "witness", False),
+        (3, "Pat Perp", "perpetrator", False), (4, "Pip Prime", "perpetrator", True),
+        (5, "Both Roles", "victim", False), (5, "Both Roles", "perpetrator", False),
+        (None, "A place", "location of concern", False),
+    ]) == [Recipient(4, "Pip Prime", "perpetrator", True), Recipient(3, "Pat Perp", "perpetrator"),
+           Recipient(5, "Both Roles", "perpetrator"), Recipient(2, "Wes Witness", "witness")]
+    with store.write() as session:
+        victim_case, _vic = _case(session, "Vera Victim", case_type="victim", role="victim")
+        perp_case, perp = _case(session, "Pete Perp")
+        found = interventions.recipients(session, victim_case.id)
+        assert found == [] and default_recipient("victim", found) is None
+        found = interventions.recipients(session, perp_case.id)
+        assert default_recipient("perpetrator", found) == perp.id
+        with pytest.raises(Invalid, match="link the person"):
+            interventions.check_recipient(session, victim_case.id, None)
+        with pytest.raises(Invalid, match="other than its victim"):
+            interventions.check_recipient(session, victim_case.id, _vic.id)
+        interventions.check_recipient(session, perp_case.id, perp.id)
+
+
+def test_the_recipient_list_masks_names_in_privacy_mode():
+    from jagtui.screens.forms.intervention import RecipientList
+    from jagtui.store.interventions import Recipient
+
+    eve = Recipient(7, "Eve Neighbour", "perpetrator")
+    assert str(RecipientList.label(eve, True, False)) == "● Eve Neighbour (perpetrator)"
+    assert str(RecipientList.label(eve, False, True)) == "○ E.N. (perpetrator)"
