@@ -166,7 +166,7 @@ class RiskForm(FormScreen[bool]):
         latest = self.file.latest_risk
         if not self.start_from_latest:
             return ""
-        return (f"The answers of {fmt_date(latest.assessed_on)} ({latest.assessor}): change what has "
+        return (f"Answers of {fmt_date(latest.assessed_on)} ({latest.assessor}): change what "
                 "changed; ctrl+s confirms")
 
     def fields(self) -> ComposeResult:
