@@ -104,7 +104,7 @@ class AgendaRunnerScreen(EntryKeys, Screen):
 
     BINDINGS = [
         Binding("n,pagedown", "step(1)", "Next", id="run-next", tooltip="Next item"),
-        Binding("b,pageup", "step(-1)", "Back", id="run-back", tooltip="Previous item"),
+        Binding("b,pageup", "step(-1)", "Back", id="run-back", show=False, tooltip="Previous item"),
         Binding("g", "go_to", "Go to", id="run-goto", show=False, tooltip="Jump to an item by its number"),
         Binding("left_square_bracket", "move(-1)", "Up", key_display="[", id="run-up", show=False,
                 tooltip="Move this item up the agenda"),
@@ -119,9 +119,9 @@ class AgendaRunnerScreen(EntryKeys, Screen):
                 tooltip="Action log: the owner's update on the highlighted action"),
         Binding("c", "review('complete')", "Complete", id="run-complete",
                 tooltip="Action log: the highlighted action is complete"),
-        Binding("f", "review('carry')", "Carry fwd", id="run-carry",
+        Binding("f", "review('carry')", "Carry", id="run-carry",
                 tooltip="Action log: carry the highlighted action forward to a new date"),
-        Binding("e", "intervention", "Intervention", id="run-intervention",
+        Binding("e", "intervention", "Interv.", id="run-intervention",
                 tooltip="Record an intervention on the ladder for this case"),
         Binding("r", "rag", "RAG", id="run-rag", tooltip="Change the case's RAG rating"),
         Binding("s", "risk", "Risk", id="run-risk", tooltip="Review the victim risk assessment"),
@@ -132,7 +132,7 @@ class AgendaRunnerScreen(EntryKeys, Screen):
                 tooltip="Set the date of the next meeting"),
         Binding("w", "attendance", "Attendance", id="run-attendance", show=False,
                 tooltip="Add someone arriving late, or an apology received"),
-        Binding("E", "end", "End meeting", key_display="E", id="run-end",
+        Binding("E", "end", "End", key_display="E", id="run-end",
                 tooltip="Summary of what changed, then the minutes become final"),
         Binding("escape", "back", "Leave", key_display="Esc", id="run-leave", show=False,
                 tooltip="Leave, after asking; the meeting stays open to resume"),
@@ -167,7 +167,7 @@ class AgendaRunnerScreen(EntryKeys, Screen):
                         with VerticalScroll(id="notes-scroll"):
                             yield Static("", id="notes", markup=False)
                         yield NotesBox(id="note_draft", soft_wrap=True)
-        yield Footer()
+        yield Footer(compact=True)  # every key of the item fits 80 columns
 
     @property
     def pane(self) -> ItemInfo:
