@@ -141,6 +141,10 @@ class InterventionForm(_OnCase[int]):
         self.agency = case.lead_agency if case.lead_agency in agencies else cfg.agencies[0].key
         self._auto_review = self._review_for(self.step, today)
 
+    def about(self) -> str:
+        # On a victim case the line names the victim: say so, beside who receives it.
+        return f" · {self.case.case_type} case" if self.recipients is not None else ""
+
     def _review_for(self, step_key: str, issued: date | None) -> str:
         step = next(s for s in self.cfg.ladder if s.key == step_key)
         review = default_review_on(step, issued) if issued else None
