@@ -55,7 +55,8 @@ def seed(store, cfg) -> Seeded:
         abc = interventions.record_intervention(
             s, case_id=case.id, step="ABC", steps=steps, issuing_agency="CBC-ASB",
             issued_on=TODAY - timedelta(days=60), review_on=TODAY + timedelta(days=120),
-            person_id=bob.id)
+            person_id=bob.id, notes="Signed by Bob Sample with his father present: not to go "
+                                    "near Larkspur Close")
         interventions.record_breach(s, abc.id, TODAY - timedelta(days=10), "Seen shouting again")
         actions.add_action(s, ref="011026 Item 3", text="Visit Ann Example and fit a camera",
                            owner="PC Dana Jones", owner_agency="POLICE",

@@ -290,11 +290,12 @@ async def test_an_action_added_outside_a_meeting_has_no_item_ref(store, cfg):
         form = app.screen
         assert form.query_one("#ref").value == ""  # not "041226 Item 31"
         assert form.focused.id == "agency"  # a name of their own: the agency is asked next
+        due = form.query_one("#due").date  # the next meeting's date, as the form offers it
         await pilot.press("tab", "ctrl+s")
         await settle(app, pilot)
         assert type(app.screen).__name__ == "ActionsScreen"
     assert saved_actions(store) == [("Outside meeting 041226", "Check the CCTV", "Dana Free", "",
-                                     date(2026, 12, 4), None, None)]
+                                     due, None, None)]
 
 
 async def test_enter_takes_the_owner_the_typed_text_matches_with_their_agency(store, cfg):
@@ -336,3 +337,35 @@ async def test_with_several_matches_enter_keeps_the_text_and_the_list_takes_a_ch
         await pilot.press("ctrl+s")
         await settle(app, pilot)
     assert [row[2:4] for row in saved_actions(store)] == [("Priya Shah", "POLICE")]
+
+
+# -- The case view at 80x24: every flag in the header; the notes of each intervention -----
+
+async def test_the_case_view_shows_every_flag_and_the_intervention_notes_at_80x24(store, cfg):
+    from jagtui.demo import build_demo
+
+    build_demo(store, cfg, TODAY)
+    app = make_app(store, cfg)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("slash", *"JAG-26-0024", "enter", "enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseScreen)
+        header = "\n".join(screen_text(app).splitlines()[1:7])
+        for words in ("Community Trigger", "Repeat victim", "Hate", "Vulnerable victim",
+                      "Review overdue"):
+            assert words in header, (words, header)
+        opened = app.screen.case_id
+        await pilot.press("escape", "slash", "ctrl+u", *"JAG-26-0003", "enter", "enter")
+        await settle(app, pilot)
+        await pilot.press("v")
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "Acceptable Behaviour Contract issued 12 Aug 2026 by Youth Offending" in text
+        assert "Notes: ABC signed with a parent/carer and a YOS worker present" in text
+        assert "ADVICE → LETTER → ABC → CPW → CPN → INJUNCTION" in text  # one line, not three
+        second = app.screen.case_id
+    with store.read() as session:
+        refs = dict(session.execute(select(Case.id, Case.reference)).all())
+    assert [refs[case_id] for case_id in viewed_cases(store)] == ["JAG-26-0024", "JAG-26-0003"]
+    assert [opened, second] == viewed_cases(store)

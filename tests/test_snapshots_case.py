@@ -22,6 +22,7 @@ SCREENS = {
     "case_list": (),
     "case_view": ("enter",),
     "case_incidents": ("enter", "i"),
+    "case_interventions": ("enter", "v"),
     "risk_form": ("enter", "r", "y", "4", "y", "n", "y"),
 }
 

@@ -16,22 +16,37 @@ from jagtui.config import Config
 from jagtui.display import FLAG_BADGES, RAG_STYLES, RISK_STYLES, literal
 from jagtui.rules.dates import fmt_date
 from jagtui.screens.privacy import party_name, redact
-from jagtui.store.casefile import CaseFile, months_window_start
-from jagtui.store.models import RiskAssessment
+from jagtui.store.casefile import CaseFile, InterventionLine, months_window_start
+from jagtui.store.models import Intervention, RiskAssessment
 
 MONTH_LETTERS = "JFMAMJJASOND"
 TRENDS = {"up": "up from", "down": "down from", "flat": "the same as", "new": "new; was"}
 
 
-def header(file: CaseFile, cfg: Config, private: bool) -> Group:
-    """Four lines: who and where; RAG, risk and harm; the lead; the flags in words."""
+# The flags in fewer words, when the full ones do not fit the header's width.
+SHORT_FLAGS = {
+    "community_trigger": "Community Trigger", "repeat_victim": "Repeat victim",
+    "repeat_location": "Repeat location", "vulnerable": "Vulnerable victim", "hate": "Hate",
+    "youth": "Youth", "review_overdue": "Review overdue",
+}
+
+
+def header(file: CaseFile, cfg: Config, private: bool, width: int | None = None) -> Group:
+    """Four lines: who and where; RAG, risk and harm; the lead; the flags in words.
+
+    Given the ``width`` it is shown in, the first three lines are cut with an
+    ellipsis rather than wrapped, and the flags are put in as few words as it takes
+    for every one of them to show (at most two lines): the header's height is
+    fixed (five lines), and a wrapped lead line used to push the flags out of it.
+    """
     case, subject = file.case, file.subject
     who = party_name(subject, private) if subject else "(no subject linked)"
     first = Text.assemble(
-        (case.reference, "bold"), "  ", literal(who, "bold"), "  ",
+        (case.reference, "bold"),
+        (f"  CLOSED {fmt_date(case.closed_on)}", "bold reverse") if case.status == "closed" else "",
+        "  ", literal(who, "bold"), "  ",
         literal(f"{case.case_type} · {case.subgroup}"),
         f" · {cfg.beat_label(case.beat)}" if case.beat else "",
-        (f"  CLOSED {fmt_date(case.closed_on)}", "bold reverse") if case.status == "closed" else "",
     )
     second = Text.assemble(
         (f" {case.rag.upper()} ", RAG_STYLES.get(case.rag, "")), "  ", risk_words(file), "  ",
@@ -47,9 +62,35 @@ def header(file: CaseFile, cfg: Config, private: bool) -> Group:
     if not private and case.title and (subject is None or case.title != subject.name):
         third.append(" · ")
         third.append_text(literal(case.title, "italic"))
-    words = ", ".join(FLAG_BADGES[f.code][1] for f in file.flags if f.code in FLAG_BADGES)
-    fourth = Text.assemble(("Flags: ", "bold"), (words or "none", "bold yellow" if words else "dim"))
-    return Group(first, second, third, fourth)
+    if width is not None:
+        for line in (first, second, third):
+            line.no_wrap, line.overflow = True, "ellipsis"
+    return Group(first, second, third, flag_line(file, width))
+
+
+def flag_line(file: CaseFile, width: int | None = None) -> Text:
+    """'Flags: Community Trigger threshold met, …': every flag, in the full words if
+    they fit on one line of ``width``, else in shorter words on one line or two (a
+    line breaking between flags), else as the case list's badges (CT RV VV OD)."""
+    codes = [f.code for f in file.flags if f.code in FLAG_BADGES]
+    label = "Flags: "
+    if not codes:
+        return Text.assemble((label, "bold"), ("none", "dim"))
+    full = ", ".join(FLAG_BADGES[code][1] for code in codes)
+    words = full
+    if width is not None and len(label) + len(full) > width:
+        short = [SHORT_FLAGS.get(code, FLAG_BADGES[code][1]) for code in codes]
+        lines = [label + short[0]]
+        for name in short[1:]:
+            if len(lines[-1]) + 2 + len(name) <= width:
+                lines[-1] += ", " + name
+            else:
+                lines[-1] += ","
+                lines.append("       " + name)  # under the first flag
+        fits = len(lines) <= 2 and all(len(line) <= width for line in lines)
+        words = "\n".join(lines)[len(label):] if fits else " ".join(FLAG_BADGES[c][0] for c in codes)
+    return Text.assemble((label, "bold"), (words, "bold yellow"), no_wrap=width is not None,
+                         overflow="ellipsis")
 
 
 def risk_words(file: CaseFile) -> Text:
@@ -121,19 +162,54 @@ def harm_months(file: CaseFile) -> Text:
     return Text(f"{letters}  harm per month, {start:%b %Y} to {file.today:%b %Y} (peak {peak:g})")
 
 
-def ladder(file: CaseFile, cfg: Config) -> Text:
-    """The escalation ladder with the current step reversed and the proposed one underlined."""
+def ladder(file: CaseFile, cfg: Config, width: int | None = None) -> Text:
+    """The escalation ladder with the current step reversed and the proposed one
+    underlined: the steps' names, or their short keys when the names would not fit
+    on one line of ``width`` (at 80 columns they took three)."""
     steps = Text()
     current = file.ladder.current.key if file.ladder.current else None
     suggested = file.ladder.suggested.key if file.ladder.suggested else None
-    for n, step in enumerate(cfg.ladder):
+    names = [step.name for step in cfg.ladder]
+    if width is not None and len(" → ".join(names)) > width:
+        names = [step.key for step in cfg.ladder]
+    for n, (step, name) in enumerate(zip(cfg.ladder, names, strict=True)):
         if n:
             steps.append(" → ", style="dim")
         style = "bold reverse" if step.key == current else ("bold underline" if step.key == suggested else "")
-        steps.append(step.name, style=style)
+        steps.append(name, style=style)
     steps.append("\n")
     steps.append(file.ladder.note, style="bold")
     return steps
+
+
+def recipient(file: CaseFile, intervention: Intervention, private: bool) -> str:
+    """Who received the intervention, as linked to the case (initials in privacy mode)."""
+    if intervention.person_id is None:
+        return ""
+    party = next((p for p in file.parties if p.person_id == intervention.person_id), None)
+    return party_name(party, private) if party else "(not linked to the case)"
+
+
+def intervention_detail(file: CaseFile, line: InterventionLine, cfg: Config, private: bool) -> Text:
+    """One intervention in words: the step, when, by whom, to whom, how it stands, and
+    the notes recorded with it, in full."""
+    item = line.intervention
+    text = Text.assemble((line.step_name, "bold"), f" issued {fmt_date(item.issued_on)} by ",
+                         literal(cfg.agency_name(item.issuing_agency)))
+    to = recipient(file, item, private)
+    if to:
+        text.append(" to ")
+        text.append_text(literal(to))
+    text.append(f": {item.outcome}")
+    if line.breaches:
+        dates = ", ".join(fmt_date(b.breached_on) for b in line.breaches)
+        text.append(f" · breach{'es' if len(line.breaches) > 1 else ''} on {dates}", style="red")
+    text.append("\nNotes: ", style="bold")
+    if item.notes.strip():
+        text.append_text(literal(redact(item.notes.strip(), file.parties, private)))
+    else:
+        text.append("none recorded", style="dim")
+    return text
 
 
 def history(file: CaseFile, private: bool) -> Text:

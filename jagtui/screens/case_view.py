@@ -21,7 +21,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import DataTable, Header, Sparkline, Static, TabbedContent, TabPane
 
-from jagtui.display import RISK_STYLES, literal
+from jagtui.display import RISK_STYLES, cell, literal
 from jagtui.rules.dates import fmt_date
 from jagtui.screens import case_text
 from jagtui.screens.footer import KeysFooter
@@ -50,7 +50,8 @@ COLUMNS = {
     "incidents-table": ("Date", "Ref", "Category", "Hate", "Source", "Where", "People"),
     "risk-table": ("Assessed", "Level", "Score", "Assessor", "Review due"),
     "harm-table": ("Category", "Incidents", "Weight", "Harm"),
-    "interventions-table": ("Issued", "Step", "Agency", "Review", "Outcome", "Breaches"),
+    "interventions-table": ("Issued", "Step", "To", "Agency", "Review", "Outcome", "Breaches",
+                            "Notes"),
     "actions-table": ("Ref", "Action", "Owner", "Due", "Status", "Latest update"),
 }
 
@@ -75,7 +76,8 @@ def pane_content(pane: str) -> list[Widget]:
         return [Static("", id="harm-summary"), Sparkline([], id="harm-spark"),
                 Static("", id="harm-months", classes="hint"), new_table("harm-table", zebra_stripes=False)]
     if pane == "interventions":
-        return [Static("", id="ladder"), new_table("interventions-table")]
+        return [Static("", id="ladder"), new_table("interventions-table"),
+                Static("", id="intervention-detail", classes="detail")]
     if pane == "actions":
         return [new_table("actions-table")]
     return [VerticalScroll(Static("", id="history-body"), id="history-scroll")]
@@ -164,10 +166,20 @@ class CaseScreen(Screen):
     def fill(self) -> None:
         if self.file is None or not self.is_mounted:
             return
-        header = case_text.header(self.file, self.app.cfg, self.app.private)
-        self.query_one("#case-header", Static).update(header)
+        self.fill_header()
         for pane in self._built:
             self.fill_pane(pane)
+
+    def fill_header(self) -> None:
+        # Fitted to the width (less the padding): every flag shows at 80 columns.
+        header = case_text.header(self.file, self.app.cfg, self.app.private, self.app.size.width - 2)
+        self.query_one("#case-header", Static).update(header)
+
+    def on_resize(self) -> None:
+        if self.file is not None and self.is_mounted:
+            self.fill_header()
+            if "interventions" in self._built:
+                self.fill_interventions()  # the ladder's words follow the width
 
     def fill_pane(self, pane: str) -> None:
         private = self.app.private
@@ -294,21 +306,41 @@ class CaseScreen(Screen):
                           key=driver.category)
 
     def fill_interventions(self) -> None:
-        file, cfg = self.file, self.app.cfg
-        self.query_one("#ladder", Static).update(case_text.ladder(file, cfg))
-        table = self._table("interventions-table")
+        file, private = self.file, self.app.private
+        self.query_one("#ladder", Static).update(
+            case_text.ladder(file, self.app.cfg, self.app.size.width - 2))
+        table = self.query_one("#interventions-table", DataTable)
+        row = table.cursor_row
+        table.clear()
+        # Short codes in the row, so the notes fit; the line below says it all in words.
         for line in reversed(file.interventions):
             item = line.intervention
             table.add_row(
-                fmt_date(item.issued_on), literal(line.step_name),
-                literal(cfg.agency_name(item.issuing_agency)), fmt_date(item.review_on),
+                fmt_date(item.issued_on), literal(item.step),
+                cell(case_text.recipient(file, item, private) or "-"),
+                literal(item.issuing_agency), fmt_date(item.review_on),
                 Text(item.outcome, style="bold red" if item.outcome == "breached" else ""),
-                ", ".join(fmt_date(b.breached_on) for b in line.breaches),
+                Text(str(len(line.breaches)) if line.breaches else "-",
+                     style="red" if line.breaches else "dim"),
+                cell(" ".join(redact(item.notes, file.parties, private).split()) or "-"),
                 key=str(item.id),
             )
         if not file.interventions:
             table.add_row("", Text("None recorded (the escalation screen records them)", style="dim"),
-                          "", "", "", "")
+                          "", "", "", "", "", "")
+        self._restore(table, row)
+        self.show_intervention_detail()
+
+    @on(DataTable.RowHighlighted, "#interventions-table")
+    def show_intervention_detail(self) -> None:
+        detail = self.query_one("#intervention-detail", Static)
+        table = self.query_one("#interventions-table", DataTable)
+        lines = list(reversed(self.file.interventions)) if self.file else []
+        if not lines:
+            detail.update("")
+            return
+        line = lines[min(max(table.cursor_row, 0), len(lines) - 1)]
+        detail.update(case_text.intervention_detail(self.file, line, self.app.cfg, self.app.private))
 
     def fill_actions(self) -> None:
         file = self.file

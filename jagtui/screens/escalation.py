@@ -16,13 +16,14 @@ from sqlmodel import Session
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from jagtui.config import Config
 from jagtui.display import cell, literal, masked_subject
 from jagtui.rules.dates import fmt_date
 from jagtui.rules.ladder import LadderState, expiring, ladder_state, lapsed
 from jagtui.screens.case_list import short_date
+from jagtui.screens.footer import KeysFooter
 from jagtui.screens.list_screen import ListScreen, fit_widths
 from jagtui.screens.privacy import redact, where
 from jagtui.store.actions import NamedParty, case_party_names
@@ -162,7 +163,7 @@ class EscalationScreen(ListScreen):
         yield DataTable(id="esc-history", cursor_type="row")
         yield Static("", id="esc-detail", markup=False)
         yield Static("", id="esc-status", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     # -- loading -----------------------------------------------------------------
 
@@ -320,7 +321,8 @@ class EscalationScreen(ListScreen):
         text = Text.assemble((row.step, "bold"), f" issued {fmt_date(row.issued_on)} by ",
                              literal(row.issuing_agency), f", {row.outcome}")
         if row.breaches:
-            text.append(f", breached {', '.join(map(fmt_date, row.breaches))}", style="red")
+            dates = ", ".join(map(fmt_date, row.breaches))
+            text.append(f" · breach{'es' if len(row.breaches) > 1 else ''} on {dates}", style="red")
         text.append(" — o and b act on this one", style="dim")
         text.append("\nNotes: ", style="bold")
         if row.notes.strip():
