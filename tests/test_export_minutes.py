@@ -44,11 +44,11 @@ def ecfg(cfg, tmp_path):
     return exports_cfg(cfg, tmp_path / "exports")
 
 
-def test_minutes_data_holds_the_whole_meeting(store, built):
+def test_minutes_data_holds_the_whole_meeting(store, built, cfg):
     with store.read() as session:
-        data = minutes_data(session, built.meeting_id)
+        data = minutes_data(session, cfg, built.meeting_id)
         with pytest.raises(NotFound):
-            minutes_data(session, 99999)
+            minutes_data(session, cfg, 99999)
     assert data.meeting.final and data.meeting.held_on == TODAY
     assert [a.name for a in data.present] == ["Inspector Dana Barker", "Tim McCabe", "Ann Smith"]
     assert [a.name for a in data.apologies] == ["Hazel Sandal"]
@@ -72,7 +72,7 @@ def test_minutes_data_holds_the_whole_meeting(store, built):
     assert [a.text for a in data.amendments] == ["Item 2: the date of the last meeting corrected"]
 
 
-def test_the_action_log_is_the_one_the_meeting_saw(store, built):
+def test_the_action_log_is_the_one_the_meeting_saw(store, built, cfg):
     """Closed before the meeting: gone. Raised at a later meeting: not yet. Updated since: as then."""
     with store.write() as session:
         earlier = meetings.get_meeting(session, built.previous_id)
@@ -86,8 +86,8 @@ def test_the_action_log_is_the_one_the_meeting_saw(store, built):
         actions.add_update(session, built.carried_action_id, TODAY + timedelta(weeks=6),
                            "Completed later", status="complete", meeting_id=later.id)
     with store.read() as session:
-        data = minutes_data(session, built.meeting_id)
-        later_data = minutes_data(session, later.id)
+        data = minutes_data(session, cfg, built.meeting_id)
+        later_data = minutes_data(session, cfg, later.id)
     ids = {line.id for line in data.action_log}
     assert closed.id not in ids and future.id not in ids
     carried = next(line for line in data.action_log if line.id == built.carried_action_id)

@@ -40,7 +40,7 @@ def _meeting_rows(store, cfg: Config, meeting_id: int) -> tuple[list[tuple], dat
     from jagtui.store.minutes import meeting_action_log
 
     with store.read() as session:
-        meeting, lines = meeting_action_log(session, meeting_id)
+        meeting, lines = meeting_action_log(session, cfg, meeting_id)
         held_on, subgroup = meeting.held_on, meeting.subgroup
     rows = [(
         line.ref, line.case_reference, line.text, line.owner,

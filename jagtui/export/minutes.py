@@ -285,7 +285,7 @@ def export_minutes(store, cfg: Config, meeting_id: int, *, redacted: bool = Fals
 
     chosen = check_formats(formats, FORMATS)
     with store.read() as session:
-        data = minutes_data(session, meeting_id)
+        data = minutes_data(session, cfg, meeting_id)
         others = known_people(session) if redacted else ()
         other_places = known_places(session) if redacted else ()
     doc = build_minutes(data, cfg, redacted=redacted, others=others, other_places=other_places)

@@ -62,7 +62,7 @@ def proposed_next_meeting(session: Session, cfg: Config, subgroup: str, held_on:
     return next_meeting_on(session, cfg.meetings.cadence_weeks, held_on, subgroup)
 
 
-def _belongs_to(cfg: Config, subgroup: str):
+def belongs_to(cfg: Config, subgroup: str):
     """An action belongs to the group whose meeting raised it, else its case's group;
     an action with neither is the main group's (the first configured)."""
     conditions = [
@@ -82,7 +82,7 @@ def review_actions(session: Session, cfg: Config, subgroup: str,
         select(Action.id)
         .outerjoin(Meeting, Meeting.id == Action.meeting_id)
         .outerjoin(Case, Case.id == Action.case_id)
-        .where(_belongs_to(cfg, subgroup))
+        .where(belongs_to(cfg, subgroup))
     )
     if meeting_id is None:
         query = query.where(Action.status == "open")

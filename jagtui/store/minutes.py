@@ -5,9 +5,11 @@ export can render them after the session has closed. It includes the parties
 of every case the minutes mention (names, addresses, dates of birth), because
 the redacted export has to know exactly what to remove.
 
-The action log is the one the meeting saw: actions raised before the meeting
-that were still open when it started, each with the update given at the
-meeting (or, failing that, the latest update by the meeting day).
+The action log is the one the meeting saw: its own group's actions (as the
+agenda chose them, :func:`jagtui.store.agenda.belongs_to`) raised before the
+meeting that were still open when it started, each with the update given at
+the meeting (or, failing that, the latest update by the meeting day). Another
+group's actions never appear: they are not this group's to circulate.
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import Row, func, or_, select, union
-from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
+from jagtui.config import Config
+from jagtui.store.agenda import belongs_to
 from jagtui.store.models import (
     Action, ActionUpdate, Amendment, Attendance, Case, CaseParty, ItemNote, Location, Meeting,
     MeetingItem, Person,
@@ -190,16 +193,16 @@ def _items(session: Session, meeting_id: int) -> tuple[ItemInfo, ...]:
                  for item_id, number, kind, title, case_id in rows)
 
 
-def _action_lines(session: Session, meeting: Meeting) -> tuple[list[ActionLine], list[ActionLine]]:
+def _action_lines(session: Session, cfg: Config,
+                  meeting: Meeting) -> tuple[list[ActionLine], list[ActionLine]]:
     """Actions raised at the meeting, and the log it reviewed (see the module docstring)."""
-    raised_at = aliased(Meeting)
     updated_since = select(ActionUpdate.action_id).where(
         or_(ActionUpdate.updated_on >= meeting.held_on, ActionUpdate.meeting_id == meeting.id))
     raised_here = Action.meeting_id == meeting.id
     # Raised outside any meeting, or at an earlier one; and not closed long before.
     raised_before = or_(Action.meeting_id.is_(None),
-                        (raised_at.held_on < meeting.held_on)
-                        | ((raised_at.held_on == meeting.held_on) & (raised_at.id < meeting.id)))
+                        (Meeting.held_on < meeting.held_on)
+                        | ((Meeting.held_on == meeting.held_on) & (Meeting.id < meeting.id)))
     reviewed = raised_before & or_(Action.status == "open", Action.id.in_(updated_since))
     # Every line is raised here, open or updated since: found by index, so SQLite does
     # not test each of the (mostly long closed) actions ever raised.
@@ -209,9 +212,10 @@ def _action_lines(session: Session, meeting: Meeting) -> tuple[list[ActionLine],
         select(Action.id, Action.ref, Action.text, Action.owner, Action.owner_agency,
                Action.due_on, Action.case_id, Case.reference, Action.item_id, Action.meeting_id)
         .outerjoin(Case, Case.id == Action.case_id)
-        .outerjoin(raised_at, raised_at.id == Action.meeting_id)
-        .where(Action.id.in_(candidates), or_(raised_here, reviewed))
-        .order_by(raised_at.held_on.asc().nulls_last(), Action.id)
+        .outerjoin(Meeting, Meeting.id == Action.meeting_id)
+        .where(Action.id.in_(candidates), or_(raised_here, reviewed),
+               belongs_to(cfg, meeting.subgroup))
+        .order_by(Meeting.held_on.asc().nulls_last(), Action.id)
     ))
     history: dict[int, list[Row]] = defaultdict(list)
     if rows:
@@ -243,11 +247,12 @@ def _action_lines(session: Session, meeting: Meeting) -> tuple[list[ActionLine],
     return raised, log
 
 
-def meeting_action_log(session: Session, meeting_id: int) -> tuple[Meeting, list[ActionLine]]:
+def meeting_action_log(session: Session, cfg: Config,
+                       meeting_id: int) -> tuple[Meeting, list[ActionLine]]:
     """The action log the meeting reviewed, then the actions it raised, each as its minutes
     show it; :class:`NotFound` if there is no such meeting."""
     meeting = fetch(session, Meeting, meeting_id, "meeting")
-    raised, log = _action_lines(session, meeting)
+    raised, log = _action_lines(session, cfg, meeting)
     return meeting, log + raised
 
 
@@ -296,12 +301,12 @@ def _next_meeting(session: Session, meeting: Meeting) -> date | None:
         Meeting.subgroup == meeting.subgroup, Meeting.held_on > meeting.held_on))
 
 
-def minutes_data(session: Session, meeting_id: int) -> MinutesData:
+def minutes_data(session: Session, cfg: Config, meeting_id: int) -> MinutesData:
     """The minutes of one meeting; :class:`NotFound` if there is no such meeting."""
     meeting = fetch(session, Meeting, meeting_id, "meeting")
     attendance = _attendance(session, meeting_id)
     items = _items(session, meeting_id)
-    raised, log = _action_lines(session, meeting)
+    raised, log = _action_lines(session, cfg, meeting)
     case_ids = {item.case_id for item in items if item.case_id is not None}
     case_ids |= {line.case_id for line in raised + log if line.case_id is not None}
     cases = _cases(session, case_ids)

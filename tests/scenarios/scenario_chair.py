@@ -44,7 +44,7 @@ def minutes_markdown(store, cfg, meeting_id: int, *, redacted: bool = False) -> 
     from jagtui.store.minutes import known_people, known_places, minutes_data
 
     with store.read() as session:
-        data = minutes_data(session, meeting_id)
+        data = minutes_data(session, cfg, meeting_id)
         others = known_people(session) if redacted else ()
         places = known_places(session) if redacted else ()
     doc = build_minutes(data, cfg, redacted=redacted, others=others, other_places=places)
