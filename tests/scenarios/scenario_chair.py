@@ -252,6 +252,20 @@ class Chair:
     def text_of(self, selector: str) -> str:
         return plain(self.app.screen.query_one(selector, Static).content)
 
+    def all_text(self) -> str:
+        """Every Static and table cell on the current screen, as text."""
+        screen, parts = self.app.screen, []
+        for widget in screen.query(Static):
+            try:
+                parts.append(plain(widget.content))
+            except Exception:
+                pass
+        for table in screen.query(DataTable):
+            for n in range(table.row_count):
+                parts.append(" ".join(plain(c) if not isinstance(c, str) else c
+                                      for c in table.get_row_at(n)))
+        return "\n".join(parts)
+
     def notices(self) -> list[str]:
         return list(self.told)
 

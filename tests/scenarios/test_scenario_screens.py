@@ -205,6 +205,18 @@ async def test_escalation_keys_act_on_the_intervention_the_line_names(scenario_s
         assert newest.id not in (data.abc_id, data.cpw_id)
         assert newest.issued_on == TODAY and newest.notes == "Served by the ASB team"
         assert newest.person_id is not None
+        # The notes typed are shown: on Escalation, and in the case's Interventions tab (defect 3).
+        await chair.to_row(table, str(data.lapsed_case), "the lapsed case")
+        await chair.settle(2)
+        with checks("defect 3: Escalation shows the intervention's notes"):
+            assert "Served by the ASB team" in chair.all_text()
+        await chair.press("enter")
+        view = await chair.wait_screen(CaseScreen)
+        await chair.wait_for(lambda: view.file is not None, "the case file")
+        await chair.press("v")
+        await chair.settle(2)
+        with checks("defect 3: the case's Interventions tab shows the intervention's notes"):
+            assert "Served by the ASB team" in chair.all_text()
     checks.verify()
 
 
@@ -483,3 +495,39 @@ async def test_palette_finds_the_meeting_and_help_lists_the_screens_keys_first(s
             generic = [listed.find(w) for w in ("Scroll Left", "Copy") if w in listed]
             assert own >= 0 and all(own < g for g in generic), (own, generic)
     checks.verify()
+
+
+async def test_n_opens_a_new_case_for_a_person_found_by_name(scenario_store, scfg, size):
+    from jagtui.screens.forms.party_picker import PartyPicker
+
+    store, cfg = scenario_store, scfg
+    data = seed_screens(store, cfg)
+    app = _app(store, cfg)
+    async with app.run_test(size=size) as pilot:
+        chair = Chair(app, pilot)
+        cases_screen = await _home(chair)
+        await chair.press("n")
+        await chair.wait_for(lambda: app.screen is not cases_screen, "the new case form")
+        form = app.screen
+        await chair.focus("subject")
+        await chair.press("enter")
+        picker = await chair.wait_screen(PartyPicker, "the person picker")
+        await chair.type("Vic Thistle")
+        await chair.wait_for(lambda: picker.query_one("#picker-list").option_count >= 1
+                             and "Vic Thistlewood" in plain(
+                                 picker.query_one("#picker-list").get_option_at_index(0).prompt),
+                             "Vic Thistlewood found")
+        await chair.press("down", "enter")
+        await chair.wait_for(lambda: app.screen is form, "back on the form")
+        await chair.fill("title", "Scooters on the footpath")
+        await chair.choose("rag", "RED")
+        await chair.save()
+        view = await chair.wait_screen(CaseScreen, "the new case opened")
+    with store.read() as session:
+        case = cases.get_case(session, view.case_id)
+        parties = cases.parties(session, case.id)
+    assert (case.title, case.status, case.rag, case.opened_on) == (
+        "Scooters on the footpath", "open", "red", TODAY)
+    assert [(p.role, person.name) for p, person, _ in parties if person] == [
+        ("victim", "Vic Thistlewood")]
+    assert case.id not in data.shared_cases
