@@ -156,8 +156,6 @@ class MeetingActionForm(ChairOnly, ActionForm):
     """A new action under the item: the ref is this meeting's code and item number."""
 
     form_title = "New action"
-    # Once the owner is taken, on to the date: the agency came with the owner.
-    AFTER_OWNER = "#due"
 
     def __init__(self, item: MeetingItem, meeting: Meeting, cfg: Config, today: date,
                  next_meeting: date, case_refs: dict[str, int], case_ref: str = "") -> None:
