@@ -112,3 +112,51 @@ def test_latest_change_moves_on_changes_not_on_reading(store):
         cases.update_case(session, case.id, case.version, title="Bus station (east)")
     with store.read() as session:
         assert latest_change(session) > after_create
+
+
+def test_soak_two_processes_500_mixed_writes_each(db_url):
+    """People, cases, edits of one shared case and one shared action, points on one item:
+    0 errors, every row present, references and point numbers unique, every change audited."""
+    import time
+
+    from jagtui.store import actions, meetings
+    from jagtui.store.models import Action, Case, ItemNote
+
+    store = create_store(db_url, "setup")
+    with store.write() as session:
+        case_id = cases.open_case(session, case_type="location", title="Shared", subgroup="JAG",
+                                  lead_agency="POLICE", opened_on=TODAY).id
+        meeting = meetings.create_meeting(session, held_on=TODAY, subgroup="JAG")
+        item_id = meetings.add_item(session, meeting.id, "aob", "Any other business").id
+        action_id = actions.add_action(session, ref="221126 Item 1", text="Visit",
+                                       owner="Dee Housing").id
+    store.dispose()
+    started = time.monotonic()
+    found = _run(_spawn(), store_workers.mixed_writes, [
+        (db_url, login, WRITES, case_id, item_id, action_id) for login in ("alice", "bob")])
+    took = time.monotonic() - started
+    done = {login: counts for login, _errors, counts in found}
+    for login, errors, _counts in found:
+        assert errors == [], f"{login}: {len(errors)} errors, e.g. {errors[:2]}"
+    store = create_store(db_url, "checker")
+    try:
+        with store.read() as session:
+            made = {key: sum(counts[key] for counts in done.values())
+                    for key in ("people", "cases", "points", "edits", "conflicts")}
+            assert made["people"] == made["cases"] == 2 * WRITES // 5
+            assert made["points"] == 2 * WRITES // 5
+            assert made["edits"] + made["conflicts"] == 2 * 2 * WRITES // 5
+            assert session.scalar(select(func.count()).select_from(Person)) == made["people"]
+            references = list(session.scalars(select(Case.reference)))
+            assert len(references) == len(set(references)) == made["cases"] + 1
+            numbers = sorted(session.scalars(select(ItemNote.number)))
+            assert numbers == list(range(1, made["points"] + 1))
+            # Every saved edit is one audit row; none was lost (versions count them).
+            edits = session.scalar(select(func.count()).select_from(AuditEntry).where(
+                AuditEntry.operation == "update", AuditEntry.table_name.in_(("cases", "actions"))))
+            versions = (session.get(Case, case_id).version - 1) + (session.get(Action, action_id).version - 1)
+            assert edits == versions == made["edits"]
+    finally:
+        store.dispose()
+    assert took < 60, took
+    print(f"soak {store.engine.dialect.name}: {took:.1f} s, {done}")
