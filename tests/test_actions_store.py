@@ -61,6 +61,20 @@ def test_owner_names_come_from_users_and_past_owners(store):
         assert actions.owner_names(session) == [("Pat Example", "YOS"), ("Sam Officer", "CBC-ASB")]
 
 
+def test_owner_names_include_the_meetings_directory_with_their_agency(store):
+    with store.write() as session:
+        meeting = meetings.create_meeting(session, held_on=TODAY, subgroup="JAG")
+        meetings.add_attendee(session, meeting.id, "Dee Housing", "Charnwood Borough Council Housing")
+        meetings.add_attendee(session, meeting.id, "Vic Volunteer", "Neighbourhood Watch")
+        meetings.add_attendee(session, meeting.id, "Pat Example", "YOS")
+    keys = {"charnwood borough council housing": "CBC-HOUSING", "yos": "YOS"}
+    with store.read() as session:
+        assert actions.owner_names(session, "dee", agency_keys=keys) == [("Dee Housing", "CBC-HOUSING")]
+        # An organisation that is not a configured agency: the person, with no agency.
+        assert actions.owner_names(session, "vic", agency_keys=keys) == [("Vic Volunteer", "")]
+        assert actions.owner_names(session, "pat", agency_keys=keys) == [("Pat Example", "YOS")]
+
+
 def test_open_case_refs_and_a_reassign_clash(store):
     with store.write() as session:
         open_one = cases.open_case(session, case_type="victim", title="A", subgroup="JAG",

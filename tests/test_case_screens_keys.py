@@ -10,7 +10,7 @@ from sqlalchemy import select
 from jagtui.app import JagApp
 from jagtui.screens.case_view import CaseScreen
 from jagtui.store import cases, incidents, interventions, meetings, people, users
-from jagtui.store.models import Action, AuditEntry, Case, Intervention
+from jagtui.store.models import Action, AuditEntry, Case, Intervention, Meeting
 
 TODAY = date(2026, 12, 4)
 
@@ -314,6 +314,20 @@ async def test_enter_takes_the_owner_the_typed_text_matches_with_their_agency(st
         assert type(app.screen).__name__ == "ActionsScreen"
     assert saved_actions(store) == [("Outside meeting 041226", "Visit the shop", "Marcus Teale",
                                      "YOS", date(2026, 12, 18), None, None)]
+
+
+async def test_an_attendee_of_a_meeting_is_an_owner_with_their_agency(store, cfg):
+    seed_directory(store)
+    with store.write() as session:
+        meeting = session.scalar(select(Meeting.id))
+        meetings.add_attendee(session, meeting, "Dee Housing",
+                              "Charnwood Borough Council Landlord Services")
+    app = make_app(store, cfg)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await add_action(app, pilot, *"Repair the door", "tab", *"dee h", "enter", "ctrl+s")
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "ActionsScreen"
+    assert [row[2:4] for row in saved_actions(store)] == [("Dee Housing", "CBC-HOUSING")]
 
 
 async def test_with_several_matches_enter_keeps_the_text_and_the_list_takes_a_choice(store, cfg):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -11,7 +12,7 @@ from sqlmodel import Session
 
 from jagtui.rules.dates import meeting_code
 from jagtui.store.models import (
-    Action, ActionUpdate, Case, CaseParty, Location, Meeting, MeetingItem, Person, User,
+    Action, ActionUpdate, Attendance, Case, CaseParty, Location, Meeting, MeetingItem, Person, User,
 )
 from jagtui.store.text_search import contains
 from jagtui.store.records import edit, fetch, one_of, require
@@ -134,19 +135,29 @@ def meeting_of_ref(session: Session, ref: str) -> tuple[int | None, int | None]:
     return meeting_id, item_id
 
 
-def owner_names(session: Session, text: str = "", limit: int = 50) -> list[tuple[str, str]]:
-    """(name, agency) of people who can own an action: users of jagtui and
-    everyone who has owned an action before, matching ``text``, by name."""
+def owner_names(session: Session, text: str = "", limit: int = 50,
+                agency_keys: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
+    """(name, agency) of people who can own an action, whose name matches ``text``,
+    by name: users of jagtui, everyone who has attended a meeting (the start form's
+    directory), and everyone who has owned an action before. An attendee's
+    organisation is a name: ``agency_keys`` (name or key, casefolded -> key) turns
+    it into the agency it names, else it is left out."""
+    keys = agency_keys or {}
     found: dict[str, tuple[str, str]] = {}
     queries = (
         select(User.display_name, User.agency)
         .where(User.active, contains(text, User.display_name)),
+        select(Attendance.name, Attendance.organisation)
+        .where(contains(text, Attendance.name))
+        .group_by(Attendance.name, Attendance.organisation),
         select(Action.owner, Action.owner_agency)
         .where(contains(text, Action.owner))
         .order_by(Action.id.desc()),
     )
-    for query in queries:
+    for n, query in enumerate(queries):
         for name, agency in session.execute(query.limit(limit * 4)):
+            if n == 1:
+                agency = keys.get((agency or "").strip().casefold(), "")
             found.setdefault(name.casefold(), (name, agency or ""))
     return sorted(found.values(), key=lambda pair: pair[0].casefold())[:limit]
 

@@ -118,8 +118,10 @@ class OwnerPicker(FormScreen):
     def _owners(self, text: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
         """(people, agencies) matching ``text``, as (name, agency key): run in a worker."""
         wanted = text.strip().casefold()
+        keys = {name.casefold(): key for a in self.cfg.agencies for name, key in
+                ((a.name, a.key), (a.key, a.key))}
         with self.app.store.read() as session:
-            people = actions.owner_names(session, text, limit=MAX_CHOICES)
+            people = actions.owner_names(session, text, limit=MAX_CHOICES, agency_keys=keys)
         agencies = [(a.name, a.key) for a in self.cfg.agencies
                     if wanted and (wanted in a.name.casefold() or wanted in a.key.casefold())]
         return people, agencies
