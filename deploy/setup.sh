@@ -4,6 +4,9 @@
 #   sudo deploy/setup.sh install            install or upgrade; safe to run again
 #   sudo deploy/setup.sh add-user LOGIN --key FILE [--name NAME] [--role ROLE] [--agency KEY]
 #   sudo deploy/setup.sh add-admin LOGIN    a shell admin: may run jagtui commands, not forced into the app
+#   sudo deploy/setup.sh postgres [--database NAME] [--host HOST] [--port PORT]
+#                                           move to PostgreSQL: an owner role runs migrations, jagtui
+#                                           connects as an app role that may only read and append the audit trail
 #
 # No systemd needed. POSIX sh. Every step checks before it changes anything,
 # so running it twice changes nothing the second time. See deploy/README.md.
@@ -18,6 +21,9 @@
 #   JAGTUI_DATA_GROUP jagtui-data             who may open the shared database
 #   JAGTUI_PYTHON  python3                    the Python (3.11+) to build the venv with
 #   JAGTUI_SOURCE  this checkout              what to install
+#   JAGTUI_PG_OWNER jagtui_owner              PostgreSQL role that owns the tables and runs migrations
+#   JAGTUI_PG_APP  jagtui_app                 PostgreSQL role jagtui connects as (owns nothing)
+#   JAGTUI_PG_ADMIN (unset)                   a superuser URL for psql; unset: psql as the postgres account
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -37,6 +43,10 @@ SSHD=$(command -v sshd || echo /usr/sbin/sshd)
 APP="$PREFIX/venv/bin/jagtui"
 CONFIG="$ETC/config.toml"
 DATABASE="$DATA/jagtui.db"
+# PostgreSQL only: the owner's URL and the app role, for migrations (root 0600).
+PG_ENV="$ETC/postgres.env"
+PG_OWNER=${JAGTUI_PG_OWNER:-jagtui_owner}
+PG_APP=${JAGTUI_PG_APP:-jagtui_app}
 
 say() { printf 'jagtui setup: %s\n' "$*"; }
 die() { printf 'jagtui setup: %s\n' "$*" >&2; exit 1; }
@@ -101,8 +111,15 @@ make_data_folder() {
 }
 
 make_database() {
-    # jagtui makes a database in a setgid folder 0660 (its -wal and -shm follow).
-    as_admin db upgrade
+    if [ -f "$PG_ENV" ]; then
+        # PostgreSQL: migrate as the owner, then grant the app role what it needs and no more.
+        . "$PG_ENV"
+        as_admin db upgrade --db "$OWNER_URL" --app-role "$APP_ROLE"
+        as_admin db status
+    else
+        # jagtui makes a database in a setgid folder 0660 (its -wal and -shm follow).
+        as_admin db upgrade
+    fi
     if [ -f "$DATABASE" ]; then
         chgrp "$DATA_GROUP" "$DATABASE"
         chmod 0660 "$DATABASE"
@@ -239,9 +256,65 @@ cmd_add_admin() {
     say "$1 can run jagtui commands (log in again for the new group)"
 }
 
+pg_psql() {
+    if [ -n "${JAGTUI_PG_ADMIN:-}" ]; then
+        psql "$JAGTUI_PG_ADMIN" -v ON_ERROR_STOP=1 -Atq "$@"
+    else
+        (cd / && runuser -u postgres -- psql -v ON_ERROR_STOP=1 -Atq "$@")
+    fi
+}
+
+new_password() { head -c 24 /dev/urandom | base64 | tr -d '/+=\n' | cut -c1-28; }
+
+cmd_postgres() {
+    need_root postgres
+    pg_database=jagtui; pg_host=127.0.0.1; pg_port=5432
+    while [ $# -gt 0 ]; do
+        case "$1" in
+            --database) pg_database=$2; shift 2 ;;
+            --host) pg_host=$2; shift 2 ;;
+            --port) pg_port=$2; shift 2 ;;
+            *) die "usage: $0 postgres [--database NAME] [--host HOST] [--port PORT]" ;;
+        esac
+    done
+    [ -x "$APP" ] || die "run $0 install first"
+    # Re-running keeps the passwords already handed out.
+    OWNER_PW=; APP_PW=
+    if [ -f "$PG_ENV" ]; then . "$PG_ENV"; fi
+    owner_pw=${OWNER_PW:-$(new_password)}
+    app_pw=${APP_PW:-$(new_password)}
+    for pair in "$PG_OWNER:$owner_pw" "$PG_APP:$app_pw"; do
+        role=${pair%%:*}; pw=${pair#*:}
+        if [ -z "$(pg_psql -c "SELECT 1 FROM pg_roles WHERE rolname = '$role'")" ]; then
+            pg_psql -c "CREATE ROLE \"$role\" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION"
+            say "created PostgreSQL role $role"
+        fi
+        # Never a superuser or replication role: either could switch the audit triggers off.
+        pg_psql -c "ALTER ROLE \"$role\" WITH LOGIN NOSUPERUSER NOREPLICATION NOBYPASSRLS PASSWORD '$pw'"
+    done
+    if [ -z "$(pg_psql -c "SELECT 1 FROM pg_database WHERE datname = '$pg_database'")" ]; then
+        pg_psql -c "CREATE DATABASE \"$pg_database\" OWNER \"$PG_OWNER\""
+        say "created PostgreSQL database $pg_database owned by $PG_OWNER"
+    fi
+    owner_url="postgresql+psycopg://$PG_OWNER:$owner_pw@$pg_host:$pg_port/$pg_database"
+    app_url="postgresql+psycopg://$PG_APP:$app_pw@$pg_host:$pg_port/$pg_database"
+    (umask 077 && printf "%s\n" \
+        "# Written by deploy/setup.sh postgres: migrations run as the owner (root only)." \
+        "OWNER_URL='$owner_url'" "OWNER_PW='$owner_pw'" \
+        "APP_ROLE='$PG_APP'" "APP_PW='$app_pw'" >"$PG_ENV")
+    chown root:root "$PG_ENV"
+    chmod 0600 "$PG_ENV"
+    # The app connects as the app role; the config (0640 root:data group) holds its password.
+    sed -i "s|^url = .*|url = \"$app_url\"|" "$CONFIG"
+    grep -qF "url = \"$app_url\"" "$CONFIG" || die "could not set the database url in $CONFIG"
+    make_database
+    say "jagtui now uses PostgreSQL database $pg_database as $PG_APP (audit trail: read and append only)"
+}
+
 case "${1:-}" in
     install) shift; cmd_install "$@" ;;
+    postgres) shift; cmd_postgres "$@" ;;
     add-user) shift; cmd_add_user "$@" ;;
     add-admin) shift; cmd_add_admin "$@" ;;
-    *) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    *) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
