@@ -22,7 +22,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Header, Input, OptionList, Static, TextArea
+from textual.widgets import DataTable, Header, Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
@@ -30,6 +30,7 @@ from jagtui.display import literal
 from jagtui.rules.dates import fmt_date
 from jagtui.screens import meeting_text as show
 from jagtui.screens.forms.base import ConfirmScreen
+from jagtui.screens.footer import KeysFooter
 from jagtui.screens.meeting_end import MeetingEndScreen
 from jagtui.screens.runner_entries import EntryKeys
 from jagtui.screens.runner_panes import ItemInfo
@@ -167,7 +168,7 @@ class AgendaRunnerScreen(EntryKeys, Screen):
                         with VerticalScroll(id="notes-scroll"):
                             yield Static("", id="notes", markup=False)
                         yield NotesBox(id="note_draft", soft_wrap=True)
-        yield Footer(compact=True)  # every key of the item fits 80 columns
+        yield KeysFooter()  # every key of the item fits 80 columns, or is left out
 
     @property
     def pane(self) -> ItemInfo:

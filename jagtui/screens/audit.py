@@ -18,9 +18,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from jagtui.display import literal
+from jagtui.screens.footer import KeysFooter
 from jagtui.screens.widgets import DateField
 from jagtui.store import audit
 from jagtui.store.audit import Filter, Row
@@ -78,7 +79,7 @@ class AuditScreen(Screen):
         with VerticalScroll(id="audit-detail-box"):
             yield Static("", id="audit-detail", markup=False)
         yield Static("", id="audit-status")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -14,10 +14,11 @@ from sqlmodel import Session
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from jagtui.display import FLAG_BADGES, cell, literal, masked_subject
 from jagtui.rules.dates import fmt_date
+from jagtui.screens.footer import KeysFooter
 from jagtui.screens.list_screen import ListScreen
 from jagtui.screens.privacy import where
 from jagtui.store.errors import StoreError
@@ -64,7 +65,7 @@ class FlagsScreen(ListScreen):
         yield Static("", id="flags-kinds", markup=False)
         yield DataTable(id="flags", cursor_type="row", zebra_stripes=True)
         yield Static("", id="flags-detail", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     def reader(self) -> Callable[[Session], list[FlagLine]]:
         cfg, today = self.app.cfg, self.app.today()

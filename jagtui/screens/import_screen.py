@@ -19,11 +19,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.suggester import Suggester
-from textual.widgets import DataTable, Footer, Header, Input, ProgressBar, Select, Static
+from textual.widgets import DataTable, Header, Input, ProgressBar, Select, Static
 
 from jagtui.display import cell, initials
 from jagtui.importer.report import ImportReport, PossibleMatch
 from jagtui.rules.dates import fmt_date
+from jagtui.screens.footer import KeysFooter
 
 DETECT = ""  # the mapping choice meaning "the one the headers fit"
 EXTRACT_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".txt", ".tsv")
@@ -150,7 +151,7 @@ class ImportScreen(Screen):
         yield Static("Possible matches: y same person · n new person · u undecided",
                      id="import-matches-title", classes="title", markup=False)
         yield DataTable(id="import-matches", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         problems = self.query_one("#import-problems", DataTable)

@@ -13,10 +13,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from jagtui.display import literal
 from jagtui.rules.dates import fmt_date
+from jagtui.screens.footer import KeysFooter
 from jagtui.screens.forms.base import ConfirmScreen
 from jagtui.screens.forms.meeting_start import StartMeetingForm, held_question
 from jagtui.store import meeting_place, meeting_run, meetings
@@ -49,7 +50,7 @@ class ConfidentialityScreen(ModalScreen[bool]):
             yield Static(Text(f"{partnership.protective_marking}. Read the statement to the meeting. "
                               "Press y when everyone present accepts it; Esc to go back.",
                               style="dim"), markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     def action_acknowledge(self) -> None:
         if self.app.allowed("chair"):
@@ -90,7 +91,7 @@ class MeetingsScreen(Screen):
         yield Header()
         yield Static("", id="meetings-hint", markup=False)
         yield DataTable(id="meetings", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -14,10 +14,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, Static
+from textual.widgets import Header, Label, Static
 
 from jagtui.display import literal
 from jagtui.rules.dates import financial_quarter, fmt_date
+from jagtui.screens.footer import KeysFooter
 from jagtui.screens.meeting_text import summary_text
 from jagtui.screens.privacy import redact
 from jagtui.screens.widgets import DateField
@@ -95,7 +96,7 @@ class MeetingEndScreen(Screen[bool]):
             box.compact = True
             yield box
             yield Static("ctrl+s ends the meeting: the minutes become final", classes="hint")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.load()

@@ -9,10 +9,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static, Tree
+from textual.widgets import Header, Static, Tree
 
 from jagtui.display import literal
 from jagtui.rules.dates import financial_quarter, fmt_date
+from jagtui.screens.footer import KeysFooter
 from jagtui.screens.forms.plan_update import update_for
 from jagtui.store.plan import PlanLine, plan_lines
 
@@ -78,7 +79,7 @@ class PlanScreen(Screen):
             yield Tree("Plan", id="plan")
             with VerticalScroll(id="plan-detail-scroll"):
                 yield Static("", id="plan-detail", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         tree = self.query_one("#plan", Tree)

@@ -16,11 +16,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from jagtui.display import literal
 from jagtui.rules.dates import fmt_date
 from jagtui.rules.retention import latest_due_closure
+from jagtui.screens.footer import KeysFooter
 from jagtui.screens.forms.base import FORMS_CSS, ConfirmScreen, FormScreen, field
 from jagtui.screens.widgets import DateField
 from jagtui.store import retention
@@ -137,7 +138,7 @@ class RetentionScreen(Screen):
         yield Static("", id="retention-intro")
         yield DataTable(id="retention-rows", cursor_type="row", zebra_stripes=True)
         yield Static("", id="retention-status")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

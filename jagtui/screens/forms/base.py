@@ -22,8 +22,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Checkbox, Footer, Input, Label, Select, Static
+from textual.widgets import Checkbox, Input, Label, Select, Static
 
+from jagtui.screens.footer import KeysFooter
 from jagtui.screens.forms.fields import InvolvedList, PickField
 from jagtui.screens.widgets import DateField
 from jagtui.store.errors import StoreError
@@ -128,7 +129,7 @@ class FormScreen(ModalScreen[T], Generic[T]):
             with Horizontal(id="form-foot"):
                 yield Static("", id="form-status", markup=False)
                 yield Static("ctrl+s save · Esc cancel · Tab next field", classes="hint")
-        yield Footer()
+        yield KeysFooter()
 
     def body(self) -> ComposeResult:
         # Not focusable itself: Tab goes from field to field, and focus follows into view.

@@ -8,12 +8,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, OptionList, Select, Static
+from textual.widgets import OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from jagtui.case_listing import SORTS, STATUSES, CaseFilter
 from jagtui.display import FLAG_BADGES
 from jagtui.rules.risk import LEVELS
+from jagtui.screens.footer import KeysFooter
 from jagtui.screens.forms.base import FORMS_CSS, FormScreen, field
 from jagtui.screens.forms.new_party import beat_options
 
@@ -88,7 +89,7 @@ class SortChooser(ModalScreen[tuple[str, bool] | None]):
             yield choices
             yield Static("Enter sorts · Esc cancels · d on the list restores highest risk first",
                          classes="hint")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         choices = self.query_one(OptionList)

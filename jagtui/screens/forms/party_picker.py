@@ -11,9 +11,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from jagtui.screens.footer import KeysFooter
 from jagtui.screens.forms.base import FORMS_CSS
 from jagtui.screens.forms.fields import picked_label
 from jagtui.store.casework import Picked, find
@@ -66,7 +67,7 @@ class PartyPicker(ModalScreen[Picked | None]):
             yield OptionList(id="picker-list")
             yield Static(f"Enter picks · ↓ to the list · ctrl+n new {self.what.split(' ', 1)[1]}"
                          " · Esc cancel", classes="hint", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#picker-search", Input).focus()
