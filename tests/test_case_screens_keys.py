@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from jagtui.app import JagApp
 from jagtui.screens.case_view import CaseScreen
-from jagtui.store import cases, incidents, interventions, meetings, people, users
+from jagtui.store import actions, cases, incidents, interventions, meetings, people, users
 from jagtui.store.models import Action, AuditEntry, Case, Intervention, Meeting
 
 TODAY = date(2026, 12, 4)
@@ -383,3 +383,21 @@ async def test_the_case_view_shows_every_flag_and_the_intervention_notes_at_80x2
         refs = dict(session.execute(select(Case.id, Case.reference)).all())
     assert [refs[case_id] for case_id in viewed_cases(store)] == ["JAG-26-0024", "JAG-26-0003"]
     assert [opened, second] == viewed_cases(store)
+
+
+async def test_actions_search_then_enter_opens_the_top_matchs_case(store, cfg):
+    ids = seed_surnames(store)
+    with store.write() as session:
+        for n, name in enumerate(["Ben Archer", "Ann Hollis", "Dev Moss", "Cara Hollis", "Eve Stone"]):
+            actions.add_action(session, ref="011126 Item 4", text=f"Visit {name}", owner="PC Lee",
+                               due_on=TODAY + timedelta(days=n + 1), case_id=ids[name])
+    app = make_app(store, cfg)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("4")
+        await settle(app, pilot)
+        await pilot.press("down", "down", "down", "down", "slash", *"hollis")
+        await settle(app, pilot)
+        await pilot.press("enter", "enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseScreen)
+    assert viewed_cases(store) == [ids["Ann Hollis"]]  # due first: the top of the list

@@ -14,11 +14,12 @@ from sqlmodel import Session
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from jagtui.display import cell, initials, literal
 from jagtui.rules.actions import is_overdue
 from jagtui.rules.dates import fmt_date
+from jagtui.screens.footer import KeysFooter
 from jagtui.screens.list_screen import ListScreen
 from jagtui.screens.privacy import redact
 from jagtui.store.actions import ActionRow, NamedParty, action_rows, case_party_names
@@ -36,8 +37,9 @@ SORTS = (
     ("case", lambda row: (row.case_reference or "~", row.action.due_on or date.max)),
     ("ref", lambda row: (row.action.ref.casefold(), row.action.id)),
 )
-# What one load reads: the actions, and their cases' people and places (for masking).
-Loaded = tuple[list[ActionRow], dict[int, list[NamedParty]]]
+# What one load reads: the actions, their cases' people and places (for masking), and
+# the search and status they were read for.
+Loaded = tuple[list[ActionRow], dict[int, list[NamedParty]], tuple[str, str | None]]
 
 
 def owner_shown(row: ActionRow, private: bool) -> str:
@@ -79,6 +81,7 @@ class ActionsScreen(ListScreen):
         self.sort = 0
         self.show_done = False
         self._highlight: int | None = None  # an action just added, to highlight once loaded
+        self._read_for: tuple[str, str | None] | None = None  # the search and status shown
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -86,7 +89,7 @@ class ActionsScreen(ListScreen):
         yield DataTable(id="actions", cursor_type="row", zebra_stripes=True)
         yield Static("", id="actions-detail", markup=False)
         yield Static("", id="actions-status", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open_case" and isinstance(self.focused, Input):
@@ -105,16 +108,23 @@ class ActionsScreen(ListScreen):
 
         def read(session: Session) -> Loaded:
             rows = action_rows(session, status=status, search=search)
-            return rows, case_party_names(session, {r.action.case_id for r in rows if r.action.case_id})
+            names = case_party_names(session, {r.action.case_id for r in rows if r.action.case_id})
+            return rows, names, (search, status)
 
         return read
 
     def show(self, found: Loaded) -> None:
         keep = self.selected
-        self.rows, self.names = found
+        self.rows, self.names, read_for = found
+        # A new search or the completed ones shown/hidden: start on the first row, so
+        # Enter after a search opens the top match; a reload keeps the highlighted one.
+        changed = self._read_for is not None and read_for != self._read_for
+        self._read_for = read_for
         if self._highlight is not None:
             self.fill(self._highlight)
             self._highlight = None
+        elif changed:
+            self.fill(top=True)
         else:
             self.fill(keep.action.id if keep else None)
 
@@ -125,13 +135,17 @@ class ActionsScreen(ListScreen):
         """Free text with the case's names and addresses masked in privacy mode."""
         return redact(text, self.names_of(row), self.app.private)
 
-    def fill(self, keep: int | None = None) -> None:
-        """Show the rows, keeping the highlight on action ``keep`` (default: the highlighted one)."""
+    def fill(self, keep: int | None = None, top: bool = False) -> None:
+        """Show the rows, keeping the highlight on action ``keep`` (default: the
+        highlighted one), or with ``top`` on the first row."""
         table = self.query_one(DataTable)
         private = self.app.private
         today = self.app.today()
-        keep = keep if keep is not None else (self.selected.action.id if self.selected else None)
-        cursor = table.cursor_row
+        if top:
+            keep = None
+        elif keep is None and self.selected is not None:
+            keep = self.selected.action.id
+        cursor = 0 if top else table.cursor_row
         self.rows.sort(key=SORTS[self.sort][1])
         table.clear(columns=True)
         narrow = self.size.width < 120
