@@ -185,10 +185,14 @@ def test_filters_by_login_case_and_local_dates(store):
 
 
 def test_csv_cells_that_would_be_formulas_get_a_quote():
-    for value in ("=1+2", "+1", "-1", "@SUM(A1)", "\tx", "\rx"):
+    for value in ("=1+2", "+1", "-1", "@SUM(A1)", "\tx", "\uff1d1+2", "\uff20A1"):
         assert audit_log.safe_cell(value) == "'" + value
     for value in ("plain", "1", "", None, "a=b"):
         assert audit_log.safe_cell(value) == ("" if value is None else value)
+    # a carriage return or escape is shown as a code; after a separator is guarded too
+    assert audit_log.safe_cell("\rx") == "\\x0dx"
+    assert audit_log.safe_cell("\x1b[2J\u202e") == "\\x1b[2J\\u202e"
+    assert audit_log.safe_cell('ok;=HYPERLINK("x")') == 'ok;\'=HYPERLINK("x")'
 
 
 def test_export_streams_csv_and_jsonl_exactly(sqlite_store, tmp_path):
@@ -234,7 +238,7 @@ def test_audit_export_command(sqlite_store, tmp_path, monkeypatch, capsys):
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
         assert cli.main(["audit", "export", "--db", db, "--output", "-", "--user", "nobody"]) == 0
         captured = capsys.readouterr()
-        assert captured.out == ",".join(audit_log.COLUMNS) + "\r\n"
+        assert captured.out == ",".join(f'"{c}"' for c in audit_log.COLUMNS) + "\r\n"
         assert "Exported 0 audit entries" in captured.err
         assert cli.main(["audit", "export", "--db", db, "--since", "31/02/2026"]) == 2
         assert "--since:" in capsys.readouterr().err

@@ -135,7 +135,9 @@ def test_workbook_and_markdown(planned, cfg, tmp_path):
     numbers = [row[1].value for row in book["P2 To reduce the harm caused by"].iter_rows(min_row=2)]
     assert numbers == ["1.1", "1.2"]  # text, so 1.10 never reads as 1.1
     assert list(p2["Status 2026/27 Q3"]) == ["at risk", "no update"]
-    assert p2["Update 2026/27 Q3"][0] == "'=Partner capacity reduced"  # neutralised
+    assert p2["Update 2026/27 Q3"][0] == "=Partner capacity reduced"  # a string cell: inert
+    update = book["P2 To reduce the harm caused by"]["H2"]
+    assert update.data_type == "s" and update.quotePrefix
     assert p2["Update 2026/27 Q2"][1] == "not started: Funding awaited"
     assert "Not yet: after Q3" not in p2.to_string()
     measures = sheets["Measures"].set_index("Measure")

@@ -2,9 +2,11 @@
 
 The log grows large, so rows are written as they are read (never held whole in
 memory) to an owner-only file that appears under its final name only when
-complete. CSV cells that a spreadsheet would run as a formula (a leading ``=``,
-``+``, ``-``, ``@``, tab or carriage return) get a ``'`` prefix; JSON Lines
-keeps every value exactly. The export is itself one audit row.
+complete. CSV cells are made safe for a spreadsheet as the action log's are
+(:mod:`jagtui.export.cells`: a ``'`` before anything a spreadsheet would run as
+a formula, control codes shown); the detail column stays valid JSON, its hidden
+characters written as JSON ``\\uXXXX`` escapes. JSON Lines keeps every value
+exactly. The export is itself one audit row.
 """
 
 from __future__ import annotations
@@ -12,24 +14,31 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import sys
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import IO
 
+from jagtui.export.cells import csv_text
 from jagtui.store.audit import Filter, Row, stream
 
 FORMATS = ("csv", "jsonl")
 COLUMNS = ("id", "at", "login", "operation", "table", "record_id", "case_id", "case_reference",
            "detail")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# What JSON leaves raw (ensure_ascii=False) but a spreadsheet should not hold as is.
+_JSON_HIDDEN = re.compile(r"[\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
 
 
 def safe_cell(value: object) -> str:
     """A CSV cell a spreadsheet shows as text: a would-be formula gets a ``'`` prefix."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(_FORMULA_START) else text
+    return csv_text("" if value is None else value)
+
+
+def _json_cell(detail: object) -> str:
+    text = json.dumps(detail, ensure_ascii=False, sort_keys=True)
+    return safe_cell(_JSON_HIDDEN.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
 
 
 def _fields(row: Row) -> list[object]:
@@ -41,12 +50,12 @@ def write_rows(rows: Iterable[Row], out: IO[str], fmt: str) -> int:
     """Write ``rows`` to ``out`` in ``fmt``; returns how many."""
     count = 0
     if fmt == "csv":
-        writer = csv.writer(out)
+        # Every field quoted: a semicolon inside one cannot start a new cell.
+        writer = csv.writer(out, quoting=csv.QUOTE_ALL)
         writer.writerow(COLUMNS)
         for row in rows:
             *plain, detail = _fields(row)
-            writer.writerow([safe_cell(value) for value in plain]
-                            + [safe_cell(json.dumps(detail, ensure_ascii=False, sort_keys=True))])
+            writer.writerow([safe_cell(value) for value in plain] + [_json_cell(detail)])
             count += 1
     else:
         for row in rows:

@@ -190,35 +190,29 @@ def _sheet_title(key: str, title: str, used: set[str]) -> str:
 
 
 def _xlsx(report: PlanReport, cfg: Config) -> bytes:
-    from openpyxl import Workbook
+    from jagtui.export.xlsx import Percent, Sheet, workbook
 
-    from jagtui.export.action_log import workbook_bytes, write_sheet
-
-    marking = cfg.partnership.protective_marking
-    book = Workbook()
-    book.remove(book.active)
+    title = f"{cfg.partnership.short_name} action plan progress {report.quarter_label}"
     used = {"measures", "against baseline", "notes"}
     plan_widths = [36, 6, 60, 22, 12, 40, 12, 60, *(40 for _ in report.earlier_quarters)]
-    for key, title in report.priorities:
-        sheet = book.create_sheet(_sheet_title(key, title, used))
+    sheets = []
+    for key, name in report.priorities:
         rows = [_plan_values(r, report) for r in report.rows if r.priority_key == key]
-        write_sheet(sheet, _plan_columns(report), rows, plan_widths, marking)
+        sheets.append(Sheet(_sheet_title(key, name, used), _plan_columns(report), plan_widths,
+                            rows, title=title))
     head, rows, against_head, against = measure_tables(report)
-    sheet = book.create_sheet("Measures")
-    write_sheet(sheet, head, rows, [44, 18, *(12 for _ in head[2:])], marking)
-    sheet = book.create_sheet("Against baseline")
-    write_sheet(sheet, against_head, against, [44, 18, 24, 10, 22, 26, 12], marking)
-    for row in sheet.iter_rows(min_row=2):
-        for cell in (row[3], row[6]):
-            cell.number_format = "+0%;-0%;0%"
+    sheets.append(Sheet("Measures", head, [44, 18, *(12 for _ in head[2:])], rows, title=title))
+    sheets.append(Sheet("Against baseline", against_head, [44, 18, 24, 10, 22, 26, 12],
+                        [[*row[:3], Percent(row[3]), *row[4:6], Percent(row[6])] for row in against],
+                        title=title))
     notes = [(name, MEASURE_NOTES[key]) for key, name in MEASURES]
     notes += [("Baseline", report.baseline_note),
               ("Quarters", "UK financial quarters: Q1 April-June, Q2 July-September, "
                            "Q3 October-December, Q4 January-March."),
               ("Youth age", f"Under {cfg.flags.youth_under} (config flags.youth_under).")]
-    write_sheet(book.create_sheet("Notes"), ["Item", "How it is counted"], notes, [40, 110], marking)
-    return workbook_bytes(book, cfg, f"{cfg.partnership.short_name} action plan progress "
-                                     f"{report.quarter_label}")
+    sheets.append(Sheet("Notes", ["Item", "How it is counted"], [40, 110], notes, title=title))
+    return workbook(sheets, title=title, author=cfg.partnership.name,
+                    marking=cfg.partnership.protective_marking, subject=title)
 
 
 def _markdown(report: PlanReport, cfg: Config) -> bytes:
