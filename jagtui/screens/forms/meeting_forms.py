@@ -4,7 +4,8 @@ Where another screen already has the form (an action, an update, an
 intervention, the risk questionnaire) these subclasses keep its fields and
 checks and only change what is saved: the meeting's own store functions, which
 link the record to the meeting and the item. Saving asks for the chair
-permission.
+permission. Each ``saver`` reads its fields on the UI thread; only the write
+runs in the form's worker.
 """
 
 from __future__ import annotations
@@ -111,11 +112,15 @@ class CarryForwardForm(ChairOnly, FormScreen[date]):
             return {"due": "The new date is before this meeting"}
         return {}
 
-    def write(self, session) -> date:
-        due = self.query_one("#due", DateField).date
-        meeting_entries.carry_forward(session, self.meeting.id, self.row.action.id, due,
-                                      self.query_one("#note", Input).value)
-        return due
+    def saver(self):
+        due, note = self.query_one("#due", DateField).date, self.query_one("#note", Input).value
+        meeting_id, action_id = self.meeting.id, self.row.action.id
+
+        def write(session) -> date:
+            meeting_entries.carry_forward(session, meeting_id, action_id, due, note)
+            return due
+
+        return write
 
     def saved_message(self, result: date) -> str:
         return f"Carried forward to {fmt_date(result)}"
@@ -144,9 +149,9 @@ class DecisionForm(ChairOnly, FormScreen[int]):
             return {"decision": "Type the decision"}
         return {}
 
-    def write(self, session) -> int:
-        text = self.query_one("#decision", Input).value
-        return meeting_run.record_note(session, self.item.id, text, kind="agreed").number
+    def saver(self):
+        text, item_id = self.query_one("#decision", Input).value, self.item.id
+        return lambda session: meeting_run.record_note(session, item_id, text, kind="agreed").number
 
     def saved_message(self, result: int) -> str:
         return "Decision recorded"
@@ -165,14 +170,15 @@ class MeetingActionForm(ChairOnly, ActionForm):
         self.item_id = item.id
         self.draft_key = f"meeting:{meeting.id}:item:{item.id}:action"
 
-    def write(self, session) -> int:
-        action = meeting_entries.raise_action(
-            session, self.item_id, text=self.query_one("#text", Input).value.strip(),
+    def saver(self):
+        values = dict(
+            text=self.query_one("#text", Input).value.strip(),
             owner=self.query_one("#owner", Input).value.strip(),
             owner_agency=_agency(self.query_one("#agency", Select)),
             due_on=self.query_one("#due", DateField).date,
             ref=self.query_one("#ref", Input).value.strip(), case_id=self.case_id())
-        return action.id
+        item_id = self.item_id
+        return lambda session: meeting_entries.raise_action(session, item_id, **values).id
 
 
 def escalation_case(file: CaseFile) -> EscalationCase:
@@ -275,10 +281,14 @@ class RagForm(ChairOnly, FormScreen[str]):
             return {"rag": f"It is {self.case.rag} already: choose another rating"}
         return {}
 
-    def write(self, session) -> str:
-        rag = self.query_one("#rag", Select).value
-        meeting_entries.change_rag(session, self.item.id, self.case.version, rag)
-        return rag
+    def saver(self):
+        rag, item_id, version = self.query_one("#rag", Select).value, self.item.id, self.case.version
+
+        def write(session) -> str:
+            meeting_entries.change_rag(session, item_id, version, rag)
+            return rag
+
+        return write
 
     def saved_message(self, result: str) -> str:
         return f"RAG now {result.upper()}"
@@ -307,10 +317,15 @@ class ClosureForm(ChairOnly, FormScreen[bool]):
             return {"reason": "Give the reason the meeting agreed"}
         return {}
 
-    def write(self, session) -> bool:
-        meeting_entries.close_case(session, self.item.id, self.case.version,
-                                   self.query_one("#reason", Input).value)
-        return True
+    def saver(self):
+        reason, item_id, version = (self.query_one("#reason", Input).value, self.item.id,
+                                    self.case.version)
+
+        def write(session) -> bool:
+            meeting_entries.close_case(session, item_id, version, reason)
+            return True
+
+        return write
 
     def saved_message(self, result: bool) -> str:
         return f"{self.case.reference} closed"
@@ -339,10 +354,14 @@ class NextMeetingForm(ChairOnly, FormScreen[date]):
             return {"next_on": "The next meeting must be after this one"}
         return {}
 
-    def write(self, session) -> date:
-        on = self.query_one("#next_on", DateField).date
-        meeting_run.set_next_meeting(session, self.meeting.id, on)
-        return on
+    def saver(self):
+        on, meeting_id = self.query_one("#next_on", DateField).date, self.meeting.id
+
+        def write(session) -> date:
+            meeting_run.set_next_meeting(session, meeting_id, on)
+            return on
+
+        return write
 
     def saved_message(self, result: date) -> str:
         return f"Next meeting {fmt_date(result)}"
@@ -391,10 +410,14 @@ class AttendeeForm(FormScreen[tuple]):
         if not self.show_problems(all_fields=True):
             self.dismiss(self.chosen())
 
-    def write(self, session) -> tuple:
-        attendee, kind = self.chosen()
-        meeting_run.add_attendance(session, self.meeting_id, attendee, kind)
-        return attendee, kind
+    def saver(self):
+        (attendee, kind), meeting_id = self.chosen(), self.meeting_id
+
+        def write(session) -> tuple:
+            meeting_run.add_attendance(session, meeting_id, attendee, kind)
+            return attendee, kind
+
+        return write
 
     def saved_message(self, result: tuple) -> str:
         return f"{result[0].name} added"
@@ -421,9 +444,9 @@ class AmendmentForm(ChairOnly, FormScreen[int]):
             return {"amendment": "Type the correction"}
         return {}
 
-    def write(self, session) -> int:
-        return meeting_run.add_amendment(session, self.meeting.id,
-                                         self.query_one("#amendment", Input).value).id
+    def saver(self):
+        text, meeting_id = self.query_one("#amendment", Input).value, self.meeting.id
+        return lambda session: meeting_run.add_amendment(session, meeting_id, text).id
 
     def saved_message(self, result: int) -> str:
         return "Amendment recorded"
