@@ -443,3 +443,25 @@ async def test_a_case_keeps_ladder_interventions_and_actions_in_view_refs_as_a_c
         assert words in shown, words
     assert "STORM-770" not in summary and "[4 refs]" in summary
     assert "STORM-770" in expanded and "STORM-773" in expanded
+
+
+async def test_an_amendment_to_final_minutes_is_saved_from_its_form(running, cfg):
+    from jagtui.screens.forms.meeting_forms import AmendmentForm
+    from jagtui.store.models import Meeting
+
+    store, meeting_id, _ids = running
+    with store.write() as session:
+        meeting_run.end_meeting(session, cfg, meeting_id)
+    with store.read() as session:
+        meeting = session.get(Meeting, meeting_id)
+    app = _app(store, cfg)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.push_screen(AmendmentForm(meeting))
+        await settle(app, pilot)
+        await pilot.press(*"Item 5: the owner is PC Hale", "ctrl+s")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, AmendmentForm)
+    with store.read() as session:
+        assert [a.text for a in meeting_run.amendments(session, meeting_id)] == [
+            "Item 5: the owner is PC Hale"]
