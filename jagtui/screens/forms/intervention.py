@@ -239,16 +239,17 @@ class InterventionForm(_OnCase[int]):
             wrong["review"] = f"The review date is before the issue date ({fmt_date(issued.date)})"
         return wrong
 
-    def write(self, session) -> int:
-        step = self.query_one("#step", Select).value
-        intervention = interventions.record_intervention(
-            session, case_id=self.case.case_id, step=step, steps=[s.key for s in self.cfg.ladder],
+    def saver(self):
+        # Read on the UI thread; the write runs in the form's worker.
+        values = dict(
+            case_id=self.case.case_id, step=self.query_one("#step", Select).value,
+            steps=[s.key for s in self.cfg.ladder],
             issuing_agency=self.query_one("#agency", Select).value,
             issued_on=self.query_one("#issued", DateField).date,
             review_on=self.query_one("#review", DateField).date,
             person_id=self.person_id(), notes=self.query_one("#notes", Input).value.strip(),
         )
-        return intervention.id
+        return lambda session: interventions.record_intervention(session, **values).id
 
     def saved_message(self, result: int) -> str:
         return f"Recorded: {step_name(self.cfg, self.query_one('#step', Select).value)}"
@@ -290,10 +291,15 @@ class BreachForm(_OnCase[date]):
             return {"breached": f"Before the intervention was issued ({fmt_date(self.row.issued_on)})"}
         return {}
 
-    def write(self, session) -> date:
-        on = self.query_one("#breached", DateField).date
-        interventions.record_breach(session, self.row.id, on, self.query_one("#notes", Input).value.strip())
-        return on
+    def saver(self):
+        on, row_id = self.query_one("#breached", DateField).date, self.row.id
+        notes = self.query_one("#notes", Input).value.strip()
+
+        def write(session) -> date:
+            interventions.record_breach(session, row_id, on, notes)
+            return on
+
+        return write
 
     def saved_message(self, result: date) -> str:
         return f"Breach recorded on {fmt_date(result)}"
@@ -328,10 +334,14 @@ class OutcomeForm(_OnCase[str]):
         super().on_mount()
         self.query_one("#outcome").focus()
 
-    def write(self, session) -> str:
-        outcome = self.query_one("#outcome", Select).value
-        interventions.set_outcome(session, self.row.id, self.row.version, outcome)
-        return outcome
+    def saver(self):
+        outcome, row_id, version = self.query_one("#outcome", Select).value, self.row.id, self.row.version
+
+        def write(session) -> str:
+            interventions.set_outcome(session, row_id, version, outcome)
+            return outcome
+
+        return write
 
     def saved_message(self, result: str) -> str:
         return f"Outcome recorded: {result}"
