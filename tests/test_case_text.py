@@ -45,3 +45,18 @@ def test_harm_ladder_and_history_explain_themselves(sqlite_store, cfg):
     assert "AGREED: ABC to be issued by the ASB team" in history
     assert case_text.risk_summary(file, private=False).plain.startswith(
         "Latest: STANDARD  score 6  assessed 23 Oct 2026 by PC Dana Jones")
+
+
+def test_the_flag_line_shows_every_flag_in_the_words_that_fit():
+    from types import SimpleNamespace
+
+    codes = ["community_trigger", "repeat_victim", "hate", "vulnerable", "review_overdue"]
+    file = SimpleNamespace(flags=[SimpleNamespace(code=code) for code in codes])
+    assert case_text.flag_line(file).plain == (
+        "Flags: Community Trigger threshold met, Repeat victim, Hate incident, "
+        "Vulnerable victim (medium or high risk), Risk review overdue")
+    assert case_text.flag_line(file, 78).plain.splitlines() == [
+        "Flags: Community Trigger, Repeat victim, Hate, Vulnerable victim,",
+        "       Review overdue"]
+    assert case_text.flag_line(file, 30).plain == "Flags: CT RV H VV OD"
+    assert case_text.flag_line(SimpleNamespace(flags=[]), 78).plain == "Flags: none"
