@@ -94,7 +94,7 @@ async def on_action(app, pilot, runner, action_id: int) -> None:
 
 def minutes_md(store, cfg, meeting_id: int) -> str:
     with store.read() as session:
-        data = minutes_data(session, meeting_id)
+        data = minutes_data(session, cfg, meeting_id)
     return render_markdown(build_minutes(data, cfg)).decode()
 
 
