@@ -66,6 +66,12 @@ class Retention(_Section):
     closed_case_years: int = Field(ge=1, le=100)
 
 
+class PlanSettings(_Section):
+    # The CSP plan's own baseline year for its measures ("2022/23"); "" means the
+    # earliest full financial year in the JAG's records.
+    baseline: str = Field(default="", pattern=r"^(\d{4}/\d{2})?$")
+
+
 class Keyed(_Section):
     key: str = Field(min_length=1)
     name: str = Field(min_length=1)
@@ -193,6 +199,7 @@ class Config(_Section):
     exports: Exports
     meetings: Meetings
     retention: Retention
+    plan: PlanSettings = PlanSettings()
     subgroups: list[Keyed] = Field(min_length=1)
     agencies: list[Keyed] = Field(min_length=1)
     beats: list[Beat] = Field(min_length=1)

@@ -106,19 +106,24 @@ def planned(measured):
         objective = plan.add_objective(session, p2.id, 1, "Solutions for complex issues")
         first = plan.add_plan_action(session, objective.id, 1, "Identify repeat locations",
                                      lead="Joint Action Group", ends_on=date(2027, 3, 31),
-                                     measures="Youth ASB incidents against the preceding year")
+                                     resources="Officer time",
+                                     measures="Outcome - fewer repeat locations; Measure - "
+                                              "youth ASB incidents against the preceding year")
         second = plan.add_plan_action(session, objective.id, 2, "Diversionary activity",
-                                      lead="CBC ASB Team")
+                                      lead="CBC ASB Team", resources="£10,000 PCC grant")
+        plan.set_update(session, first.id, "2026/27 Q1", "off track", "Data sharing stalled")
         plan.set_update(session, first.id, "2026/27 Q2", "on track", "Hotspots identified")
         plan.set_update(session, first.id, "2026/27 Q3", "at risk", "=Partner capacity reduced")
         plan.set_update(session, first.id, "2026/27 Q4", "on track", "Not yet: after Q3")
+        plan.set_update(session, first.id, "2025/26 Q3", "complete", "Last year's: not shown")
         plan.set_update(session, second.id, "2026/27 Q2", "not started", "Funding awaited")
     return measured
 
 
-def test_workbook_and_markdown(planned, cfg, tmp_path):
+def test_workbook_and_markdown_in_the_plans_own_layout(planned, cfg, tmp_path):
     ecfg = exports_cfg(cfg, tmp_path / "exports")
-    paths = export_plan(planned, ecfg, quarter="2026/27 Q3")
+    paths = export_plan(planned, ecfg, quarter="2026/27 Q3", baseline="2025/26",
+                        today=date(2027, 1, 5))
     assert [p.name for p in paths] == ["JAG-plan-progress-2026-27-Q3.xlsx",
                                        "JAG-plan-progress-2026-27-Q3.md"]
     import pandas as pd
@@ -129,53 +134,123 @@ def test_workbook_and_markdown(planned, cfg, tmp_path):
                                "Measures", "Against baseline", "Notes"]
     sheets = pd.read_excel(paths[0], sheet_name=None)
     p1, p2 = sheets["P1 Safeguarding communities fro"], sheets["P2 To reduce the harm caused by"]
+    # The 2017/18 returns' columns, quarters oldest first up to the one reported.
     assert p1.empty and list(p2.columns) == [
-        "Objective", "No.", "Action", "Lead", "End date", "Impact measures", "Status 2026/27 Q3",
-        "Update 2026/27 Q3", "Update 2026/27 Q2"]
-    numbers = [row[1].value for row in book["P2 To reduce the harm caused by"].iter_rows(min_row=2)]
-    assert numbers == ["1.1", "1.2"]  # text, so 1.10 never reads as 1.1
-    assert list(p2["Status 2026/27 Q3"]) == ["at risk", "no update"]
-    assert p2["Update 2026/27 Q3"][0] == "=Partner capacity reduced"  # a string cell: inert
-    update = book["P2 To reduce the harm caused by"]["H2"]
-    assert update.data_type == "s" and update.quotePrefix
-    assert p2["Update 2026/27 Q2"][1] == "not started: Funding awaited"
-    assert "Not yet: after Q3" not in p2.to_string()
-    measures = sheets["Measures"].set_index("Measure")
-    assert list(measures.columns) == ["Baseline 2025/26 total", "2025/26 Q1", "2025/26 Q2",
-                                      "2025/26 Q3", "2025/26 Q4", "2026/27 Q1", "2026/27 Q2",
-                                      "2026/27 Q3"]
-    assert measures.loc["Interventions against young perpetrators", "2026/27 Q2"] == 3
-    assert measures.loc["Victims meeting the Community Trigger threshold", "Baseline 2025/26 total"] == 1
-    assert measures.loc["High-risk youth cases referred", "2026/27 Q3"] == 1
+        "Key Action", "Lead", "Time Scales", "Financial & Resource Implications",
+        "Outcome/Measure", "Quarter one", "Quarter two", "Quarter three"]
+    sheet = book["P2 To reduce the harm caused by"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+    assert rows[0][0] == "Objective 1. Solutions for complex issues"
+    assert rows[1][:5] == ["1.1 Identify repeat locations", "Joint Action Group", "By 31 Mar 2027",
+                           "Officer time", "Outcome - fewer repeat locations; Measure - youth ASB "
+                           "incidents against the preceding year"]
+    assert rows[1][5:] == ["Off track\nData sharing stalled", "On track\nHotspots identified",
+                           "At risk\n=Partner capacity reduced"]
+    assert rows[2][:4] == ["1.2 Diversionary activity", "CBC ASB Team", "Ongoing", "£10,000 PCC grant"]
+    assert rows[2][5:] == [None, "Not started\nFunding awaited", "No update"]
+    assert "Not yet: after Q3" not in p2.to_string() and "Last year" not in p2.to_string()
+    # RAG: the word on its colour.
+    fills = [sheet.cell(3, col).fill.fgColor.rgb[-6:] for col in (6, 7, 8)]
+    assert fills == ["FFC7CE", "C6EFCE", "FFEB9C"]  # red, green, amber
+    assert sheet["H3"].data_type == "s"  # text, never a formula
+
+    measures = sheets["Measures"].set_index("Period")
+    assert list(measures.index)[:2] == ["Baseline year 2025/26, whole year",
+                                        "2025/26 Q1 (April to June)"]
+    assert list(measures.index)[-1] == "2026/27 Q3 (October to December)"
+    assert measures.loc["2026/27 Q2 (July to September)", "Interventions against young perpetrators"] == 3
+    assert measures.loc["Baseline year 2025/26, whole year",
+                        "Victims meeting the Community Trigger threshold"] == 1
     against = sheets["Against baseline"].set_index("Measure")
+    assert list(against.columns) == [
+        "This quarter: 2026/27 Q3 (October to December)", "Baseline: 2025/26 Q3", "Change",
+        "Year to date: 2026/27 to 31 Dec 2026", "Baseline: 2025/26 to 31 Dec 2025",
+        "Change (year to date)"]
     row = against.loc["High-risk adult cases referred"]
-    assert row["This quarter (2026/27 Q3)"] == 0 and row["Year to date (2026/27 Q1-Q3)"] == 1
-    assert row["Baseline same period (2025/26 Q1-Q3)"] == 1 and row["Change (year to date)"] == 0
-    assert "Baseline year 2025/26: a part year" in sheets["Notes"].to_string()
+    assert row["Year to date: 2026/27 to 31 Dec 2026"] == 1
+    assert row["Baseline: 2025/26 to 31 Dec 2025"] == 1 and row["Change (year to date)"] == 0
+    assert "Baseline year 2025/26 (as chosen for this report)" in sheets["Notes"].to_string()
     assert book["Measures"].oddFooter.center.text == "OFFICIAL-SENSITIVE"
 
     md = paths[1].read_text()
     assert md.startswith("**OFFICIAL-SENSITIVE**") and md.rstrip().endswith("**OFFICIAL-SENSITIVE**")
     for text in ("## P2: To reduce the harm caused by youth ASB and youth crime",
-                 "### Objective 1. Solutions for complex issues", "Identify repeat locations",
-                 "Partner capacity reduced", "2026/27 Q2: on track: Hotspots identified",
+                 "### Objective 1. Solutions for complex issues", "1.1 Identify repeat locations",
+                 "| Key Action | Lead | Time Scales | Financial \\& Resource Implications | "
+                 "Outcome/Measure | Quarter one | Quarter two | Quarter three |",
+                 "Off track: Data sharing stalled", "At risk: =Partner capacity reduced",
                  "No actions are recorded for this priority.", "## Measures",
-                 "| Interventions against young perpetrators | 0 | 0 | 0 | 0 | 0 | 0 | 3 | 0 |"):
+                 "| 2026/27 Q2 (July to September) | 1 | 0 | 3 | 0 | 0 | 0 |"):
         assert text in md, text
 
 
-def test_a_chosen_baseline_and_bad_quarters(planned, cfg, tmp_path):
+def test_the_baseline_is_the_plans_unless_chosen_and_bad_quarters(planned, cfg, tmp_path):
     ecfg = exports_cfg(cfg, tmp_path / "exports")
+    assert cfg.plan.baseline == "2022/23"  # the CSP plan's baseline year, shipped
+    text = export_plan(planned, ecfg, quarter="2026/27 Q3", formats=["md"])[0].read_text()
+    assert "Baseline year 2022/23: the plan's baseline" in text
+    assert "records begin on 10 May 2025" in text  # the baseline is honest about its gaps
+    assert "| Baseline year 2022/23, whole year |" in text and "| 2022/23 Q1 (April to June) |" in text
     md = export_plan(planned, ecfg, quarter="2026/27 Q3", baseline="2024/25", formats=["md"])[0]
     text = md.read_text()
     assert "Baseline year 2024/25 (as chosen for this report)" in text
-    assert "Baseline 2024/25 total" in text and "2024/25 Q1" in text
+    assert "Baseline year 2024/25, whole year" in text and "2024/25 Q1" in text
+    unset = cfg.model_copy(update={"plan": cfg.plan.model_copy(update={"baseline": ""})})
+    text = export_plan(planned, exports_cfg(unset, tmp_path / "exports"), quarter="2026/27 Q3",
+                       formats=["md"])[0].read_text()
+    assert "Baseline year 2025/26: a part year" in text
     with pytest.raises(ExportError, match="Not a financial quarter"):
         export_plan(planned, ecfg, quarter="Q3 2026")
     with pytest.raises(ExportError, match="after"):
         export_plan(planned, ecfg, quarter="2026/27 Q3", baseline="2027/28")
     default = export_plan(planned, ecfg, today=date(2026, 11, 22), formats=["xlsx"])
     assert default[0].name == "JAG-plan-progress-2026-27-Q3.xlsx"
+
+
+def test_a_quarter_under_way_is_compared_with_the_same_days(planned, cfg, tmp_path):
+    """22 Nov 2026 is day 53 of 92 of 2026/27 Q3: compared with 1 Oct-22 Nov 2025, not the
+    whole of 2025/26 Q3 (which would read as a fall)."""
+    with planned.write() as session:
+        late = people.add_person(session, "Late Victim", date_of_birth=date(1980, 1, 1))
+        case = _case(session, date(2025, 12, 1), "JAG-25-0099", ("victim", late))
+        _assess(session, case.id, date(2025, 12, 1), "high")  # baseline Q3, after day 53
+    ecfg = exports_cfg(cfg, tmp_path / "exports")
+    xlsx, md = export_plan(planned, ecfg, today=date(2026, 11, 22), baseline="2025/26")
+    import pandas as pd
+
+    sheets = pd.read_excel(xlsx, sheet_name=None)
+    assert sheets["Measures"]["Period"].iloc[-1] == "2026/27 Q3 (October to December) to date (53 of 92 days)"
+    against = sheets["Against baseline"].set_index("Measure")
+    assert list(against.columns)[:2] == [
+        "This quarter: 2026/27 Q3 (October to December) to date (53 of 92 days)",
+        "Baseline: 2025/26 Q3, the same 53 days"]
+    row = against.loc["High-risk adult cases referred"]
+    assert row.iloc[1] == 0  # the December case is outside the same 53 days
+    assert row["Baseline: 2025/26 to 22 Nov 2025"] == 1 and row["Year to date: 2026/27 to 22 Nov 2026"] == 1
+    assert "its figures run to 22 Nov 2026 (53 of 92 days)" in md.read_text()
+
+
+def test_youth_is_the_perpetrators_age_at_the_incident(store, cfg):
+    """A hate case against an adult with a 6-year-old in the household is an adult case; a
+    perpetrator of 17 at the incident is youth though 18 by the time the case is high risk."""
+    with store.write() as session:
+        adult = people.add_person(session, "Ada Adult", date_of_birth=date(1960, 1, 1))
+        child = people.add_person(session, "Cal Child", date_of_birth=date(2020, 3, 1))
+        grown = people.add_person(session, "Gus Grown", date_of_birth=date(2008, 10, 1))
+        household = _case(session, date(2026, 7, 1), "JAG-26-0001", ("victim", adult),
+                          ("household member", child))
+        _assess(session, household.id, date(2026, 7, 2), "high")
+        offender = _case(session, date(2026, 10, 10), "JAG-26-0002", ("victim", adult),
+                         ("perpetrator", grown))
+        incidents.add_incident(session, occurred_on=date(2026, 9, 20), category="ASB-PERSONAL",
+                               source="police", source_ref="STORM-17",
+                               categories=[c.key for c in cfg.categories],
+                               people=[(grown.id, "perpetrator"), (adult.id, "victim")])
+        _assess(session, offender.id, date(2026, 10, 12), "high")  # Gus is 18 from 1 Oct
+    with store.read() as session:
+        found = quarterly_measures(session, cfg, UNTIL)
+    assert dict(found.counts["high_risk_adult"]) == {(2026, 2): 1}
+    assert dict(found.counts["high_risk_youth"]) == {(2026, 3): 1}
 
 
 def _first_met_everywhere(facts, rule):

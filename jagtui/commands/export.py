@@ -36,7 +36,7 @@ def register(sub, common) -> None:
                            help="partnership action-plan progress and measures")
     plan.add_argument("--quarter", help='financial quarter, e.g. "2026/27 Q3" (default: this quarter)')
     plan.add_argument("--baseline", help="baseline financial year, e.g. 2022/23 "
-                      "(default: the earliest full year in the records)")
+                      "(default: the plan's, [plan] baseline in the configuration)")
     plan.add_argument("--format", default="xlsx,md", help="xlsx, md or both (default xlsx,md)")
     parser.set_defaults(handler=export_command)
 

@@ -4,8 +4,10 @@ From the CSP Plan 2023-26 (baseline: the 2022/23 data set):
 
 - high-risk cases referred, adult and youth: a case counts once, in the quarter
   it was first both open at the JAG (referred) and assessed high risk (the later
-  of its opening and its first high-risk assessment); it is a youth case when
-  any person on it was under the youth age (``rules.flags.is_youth``) that day;
+  of its opening and its first high-risk assessment); it is a youth case when a
+  perpetrator on it was under the youth age (``rules.flags.is_youth``) at the
+  incident: their latest incident as a perpetrator by that day, else that day.
+  A victim's or a household member's age does not make a case "youth";
 - interventions against young perpetrators: every step of the ASB incremental
   approach issued to someone under the youth age on the day of issue (the
   intervention's person, else the youngest perpetrator on the case);
@@ -20,7 +22,9 @@ From the CSP Plan 2023-26 (baseline: the 2022/23 data set):
 
 Each measure is one SQL query that does the joining, filtering and aggregating
 (``count``, ``min``, ``max``); the rules the case list uses then decide youth,
-trigger and repeat, so the numbers agree with the flags the meeting sees.
+trigger and repeat, so the numbers agree with the flags the meeting sees. Counts
+are kept by day, so a quarter still under way can be compared with the same
+days of the baseline quarter.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cached_property
 from itertools import groupby
 from operator import itemgetter
 
@@ -58,13 +63,29 @@ Quarter = tuple[int, int]
 
 @dataclass(frozen=True)
 class QuarterlyMeasures:
-    """Counts per measure key per quarter ``(start year, quarter)``; missing means 0."""
+    """Counts per measure key per day; by quarter ``(start year, quarter)`` or between two
+    days on request. Missing means 0."""
 
-    counts: dict[str, Counter]
+    by_day: dict[str, Counter]
     first_data: date | None
+
+    @cached_property
+    def counts(self) -> dict[str, Counter]:
+        """Per measure key, per quarter."""
+        out: dict[str, Counter] = {}
+        for key, days in self.by_day.items():
+            quarters: Counter = Counter()
+            for day, n in days.items():
+                quarters[quarter_of(day)] += n
+            out[key] = quarters
+        return out
 
     def get(self, key: str, quarter: Quarter) -> int:
         return self.counts[key][quarter]
+
+    def between(self, key: str, first: date, last: date) -> int:
+        """The count from ``first`` to ``last``, both included."""
+        return sum(n for day, n in self.by_day[key].items() if first <= day <= last)
 
 
 def first_data_on(session: Session) -> date | None:
@@ -86,25 +107,40 @@ def _high_risk(session: Session, cfg: Config, until: date, counts: dict[str, Cou
                          func.min(RiskAssessment.assessed_on).label("high_on"))
                   .where(RiskAssessment.level == "high")
                   .group_by(RiskAssessment.case_id).subquery())
-    youngest = (select(func.max(Person.date_of_birth))
-                .join(CaseParty, CaseParty.person_id == Person.id)
-                .where(CaseParty.case_id == Case.id)
-                .scalar_subquery())
-    per_case = (select(Case.opened_on.label("opened_on"), first_high.c.high_on,
-                       youngest.label("youngest"))
-                .join(first_high, first_high.c.case_id == Case.id)
-                .where(Case.opened_on <= until).subquery())
-    rows = session.execute(
-        select(per_case.c.opened_on, per_case.c.high_on, per_case.c.youngest, func.count())
-        .group_by(per_case.c.opened_on, per_case.c.high_on, per_case.c.youngest)
-    )
-    for opened_on, high_on, youngest_dob, n in rows:
+    cases = session.execute(
+        select(Case.id, Case.opened_on, first_high.c.high_on)
+        .join(first_high, first_high.c.case_id == Case.id).where(Case.opened_on <= until))
+    perpetrators = (select(CaseParty.case_id, CaseParty.person_id)
+                    .join(first_high, first_high.c.case_id == CaseParty.case_id)
+                    .where(CaseParty.role == "perpetrator", CaseParty.person_id.is_not(None))
+                    .subquery())
+    born: dict[int, list[tuple[int, date | None]]] = {}
+    for case_id, person_id, dob in session.execute(
+            select(perpetrators.c.case_id, Person.id, Person.date_of_birth)
+            .join(Person, Person.id == perpetrators.c.person_id)):
+        born.setdefault(case_id, []).append((person_id, _as_date(dob)))
+    offended: dict[int, list[date]] = {}
+    for person_id, on in session.execute(
+            select(IncidentParty.person_id, Incident.occurred_on)
+            .join(Incident, Incident.id == IncidentParty.incident_id)
+            .where(IncidentParty.role == "perpetrator", Incident.occurred_on <= until,
+                   IncidentParty.person_id.in_(select(perpetrators.c.person_id)))
+            .order_by(IncidentParty.person_id, Incident.occurred_on)):
+        offended.setdefault(person_id, []).append(_as_date(on))
+    under = cfg.flags.youth_under
+
+    def youth_then(person_id: int, dob: date | None, became: date) -> bool:
+        dates = offended.get(person_id, [])
+        at = bisect_right(dates, became)
+        return rules_flags.is_youth(dob, dates[at - 1] if at else became, under)
+
+    for case_id, opened_on, high_on in cases:
         # Referred and high risk: counted once, when both are first true.
         became = max(_as_date(opened_on), _as_date(high_on))
         if became > until:
             continue
-        youth = rules_flags.is_youth(_as_date(youngest_dob), became, cfg.flags.youth_under)
-        counts["high_risk_youth" if youth else "high_risk_adult"][quarter_of(became)] += n
+        youth = any(youth_then(pid, dob, became) for pid, dob in born.get(case_id, ()))
+        counts["high_risk_youth" if youth else "high_risk_adult"][became] += 1
 
 
 def _young_interventions(session: Session, cfg: Config, until: date,
@@ -135,7 +171,7 @@ def _young_interventions(session: Session, cfg: Config, until: date,
         if born is None or issued_on.year - born.year > under:
             continue
         if rules_flags.is_youth(born, issued_on, under):
-            counts["young_interventions"][quarter_of(issued_on)] += n
+            counts["young_interventions"][issued_on] += n
 
 
 def abc_steps(cfg: Config) -> list[str]:
@@ -156,7 +192,7 @@ def _abcs(session: Session, cfg: Config, until: date, counts: dict[str, Counter]
         review_on = _as_date(review_on)
         ended = min(review_on, recorded) if review_on else recorded
         if ended <= until:
-            counts["abc_no_breach"][quarter_of(ended)] += 1
+            counts["abc_no_breach"][ended] += 1
 
 
 class _Victim:
@@ -231,11 +267,11 @@ def _victim_flags(session: Session, cfg: Config, until: date, counts: dict[str, 
         for key, rule, bounds in checks:
             met = victim.first_met(rule, bounds)
             if met is not None:
-                counts[key][quarter_of(met)] += 1
+                counts[key][met] += 1
 
 
 def quarterly_measures(session: Session, cfg: Config, until: date) -> QuarterlyMeasures:
-    """Every measure, counted by financial quarter, for events up to ``until``."""
+    """Every measure, counted by day (and so by financial quarter), for events up to ``until``."""
     counts: dict[str, Counter] = {key: Counter() for key, _ in MEASURES}
     _high_risk(session, cfg, until, counts)
     _young_interventions(session, cfg, until, counts)
