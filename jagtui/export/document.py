@@ -4,7 +4,9 @@ Exports describe what a document says once (headings, paragraphs, numbered
 points, tables) and the two renderers decide how it looks, so the Markdown
 and the .docx of the same minutes cannot drift apart. The protective marking
 goes at the top and bottom of the Markdown and into the header and footer of
-every page of the Word file.
+every page of the Word file. The Word file's properties are the document's own
+(title, author, subject, created and modified now): nothing of python-docx's
+template (its 2013 dates, "Microsoft Macintosh Word", its thumbnail) is left.
 
 All text is user text: the Markdown renderer escapes what Markdown would
 obey, and control characters are shown as ``\\xNN`` (they are not allowed in
@@ -61,6 +63,7 @@ class Document:
     subject: str = ""
     author: str = ""
     blocks: list[Block] = field(default_factory=list)
+    file_title: str = ""  # the file's Title property; the title when empty
 
     def add(self, *blocks: Block) -> None:
         self.blocks.extend(blocks)
@@ -143,16 +146,6 @@ def _field(run, instruction: str) -> None:
         run._r.append(element)
 
 
-def _repeat_header_row(row) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    properties = row._tr.get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    properties.append(header)
-
-
 def _marked(section, doc: Document) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
@@ -228,14 +221,7 @@ def render_docx(doc: Document) -> bytes:
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Cm(2.0))
     _marked(section, doc)
-    props = word.core_properties
-    props.title = visible(doc.title)
-    props.subject = visible(doc.subject)
-    props.author = visible(doc.author)
-    props.last_modified_by = visible(doc.author)
-    props.keywords = visible(doc.marking)
-    props.category = visible(doc.marking)
-    props.comments = ""
+    _properties(word, doc)
 
     # Looked up once: python-docx searches the styles part by name on every add_heading.
     headings = {level: word.part.get_style_id(f"Heading {level}", WD_STYLE_TYPE.PARAGRAPH)
@@ -265,25 +251,83 @@ def render_docx(doc: Document) -> bytes:
     return buffer.getvalue()
 
 
-def _add_table(word, block: Table) -> None:
-    """A grid table with a repeating bold header row; the body rows are written as XML
-    with the cell widths python-docx gave the header."""
-    from docx.shared import Cm
+TEXT_WIDTH_CM = 17.0  # A4 less two 2 cm margins
+_TWIPS_PER_CM = 1440 / 2.54
+# A row is never split across a page: a reader never loses an action's owner or date.
+_ROW_PROPS = "<w:trPr><w:cantSplit/></w:trPr>"
 
-    table = word.add_table(rows=1, cols=len(block.headers))
+
+def column_twips(block: Table) -> list[int]:
+    """Each column's width: as given, scaled down if they would pass the text area;
+    shared equally when not given."""
+    count = len(block.headers)
+    widths = list(block.widths_cm) if len(block.widths_cm) == count else [TEXT_WIDTH_CM / count] * count
+    scale = min(1.0, TEXT_WIDTH_CM / sum(widths))
+    return [int(w * scale * _TWIPS_PER_CM) for w in widths]
+
+
+def _add_table(word, block: Table) -> None:
+    """A fixed-layout grid table whose grid matches its cell widths and fits the text
+    area; the bold header row repeats on every page and no row splits across pages.
+    Rows are written as XML (see ``_runs_xml``)."""
+    from docx.oxml.ns import qn
+
+    twips = column_twips(block)
+    table = word.add_table(rows=0, cols=len(block.headers))
     table.style = "Table Grid"
-    header = table.rows[0]
-    if block.widths_cm:
-        table.autofit = False
-        for cell, width in zip(header.cells, block.widths_cm, strict=False):
-            cell.width = Cm(width)
-    cells = []
-    for cell, text in zip(header.cells, block.headers, strict=True):
-        _add_text(cell.paragraphs[0], text, bold=True, half_points=TABLE_TEXT_HALF_POINTS)
-        cells.append(f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{cell.width.twips}"/></w:tcPr><w:p>')
-    _repeat_header_row(header)
-    table._tbl.extend(_parsed("".join(
-        "<w:tr>" + "".join(
+    tbl = table._tbl
+    properties = tbl.tblPr
+    # python-docx's new table has <w:tblW w:type="auto"/>: set in place, keeping the
+    # schema's order of table properties (Word refuses a file that breaks it).
+    width = properties.find(qn("w:tblW"))
+    width.set(qn("w:type"), "dxa")
+    width.set(qn("w:w"), str(sum(twips)))
+    properties.get_or_add_tblLayout().set(qn("w:type"), "fixed")
+    grid = tbl.tblGrid
+    for column in list(grid):
+        grid.remove(column)
+    grid.extend(_parsed("".join(f'<w:gridCol w:w="{w}"/>' for w in twips)))
+    cells = [f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{w}"/></w:tcPr><w:p>' for w in twips]
+    head = ("<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>" + "".join(
+        f"{start}{_runs_xml(text, bold=True, half_points=TABLE_TEXT_HALF_POINTS)}</w:p></w:tc>"
+        for start, text in zip(cells, block.headers, strict=True)) + "</w:tr>")
+    tbl.extend(_parsed(head + "".join(
+        f"<w:tr>{_ROW_PROPS}" + "".join(
             f"{start}{_runs_xml(text, half_points=TABLE_TEXT_HALF_POINTS)}</w:p></w:tc>"
             for start, text in zip(cells, row, strict=True)) + "</w:tr>"
         for row in block.rows)))
+
+
+_APP_XML = (
+    "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+    'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    "<Application>jagtui</Application><DocSecurity>0</DocSecurity>"
+    "<Company>{company}</Company></Properties>"
+)
+
+
+def _properties(word, doc: Document) -> None:
+    """The file's properties from the document, created and modified now; python-docx's
+    template thumbnail dropped and its "Microsoft Macintosh Word" app properties replaced."""
+    from datetime import datetime, timezone
+
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    now = datetime.now(timezone.utc).replace(microsecond=0, tzinfo=None)
+    props = word.core_properties
+    props.title = visible(doc.file_title or doc.title)
+    props.subject = visible(doc.subject)
+    props.author = visible(doc.author)
+    props.last_modified_by = visible(doc.author)
+    props.keywords = visible(doc.marking)
+    props.category = visible(doc.marking)
+    props.comments = ""
+    props.created = props.modified = now
+    props.revision = 1
+    package = word.part.package
+    for rel_id, rel in list(package.rels.items()):
+        if rel.reltype == RT.THUMBNAIL:
+            del package.rels[rel_id]
+        elif rel.reltype == RT.EXTENDED_PROPERTIES:
+            rel.target_part._blob = _APP_XML.format(company=escape(visible(doc.author))).encode()

@@ -22,7 +22,7 @@ from jagtui.config import Config
 from jagtui.export.document import Document, Heading, Para, Point, Table, render_docx, render_markdown
 from jagtui.export.paths import check_formats, minutes_base, owner_key, save_exports
 from jagtui.export.redact import (
-    Place, Redactor, Subject, address_label, age_band, place_label,
+    Lexicon, Place, Redactor, Subject, address_label, age_band, keep_phrases, place_label,
 )
 from jagtui.rules.dates import fmt_date
 from jagtui.store.minutes import ActionLine, CaseInfo, ItemInfo, MinutesData
@@ -34,7 +34,8 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 _ROMAN = (("m", 1000), ("cm", 900), ("d", 500), ("cd", 400), ("c", 100), ("xc", 90), ("l", 50),
           ("xl", 40), ("x", 10), ("ix", 9), ("v", 5), ("iv", 4), ("i", 1))
 ACTION_COLUMNS = ("Ref", "Action", "Who", "Complete by", "Status / update")
-ACTION_WIDTHS = (2.6, 7.0, 2.8, 2.2, 4.4)
+# Centimetres: together the 17.0 cm between A4's 2 cm margins.
+ACTION_WIDTHS = (2.5, 5.6, 2.9, 2.2, 3.8)
 
 
 def long_date(d: date) -> str:
@@ -89,7 +90,7 @@ class _View:
 
 
 def _redactor(data: MinutesData, cfg: Config, others: Iterable[tuple],
-              other_places: Iterable[tuple]) -> Redactor:
+              other_places: Iterable[tuple], lexicon: Lexicon | None = None) -> Redactor:
     parties = [
         (case.id, party.role,
          Subject(party.person_id, party.name, party.date_of_birth, party.address, party.postcode,
@@ -104,11 +105,9 @@ def _redactor(data: MinutesData, cfg: Config, others: Iterable[tuple],
     professionals = [a.name for a in (*data.present, *data.apologies, *data.minute_takers)]
     professionals += [data.meeting.chair] + [c.lead_officer for c in data.cases]
     professionals += [line.owner for line in (*data.action_log, *data.actions_raised)]
-    keep = [*(loc for beat in cfg.beats for loc in beat.localities),
-            *(a.name for a in cfg.agencies), *(s.name for s in cfg.subgroups),
-            cfg.partnership.name, cfg.partnership.group]
-    return Redactor(parties=parties, places=places, others=everyone, keep=keep,
-                    professionals=[name for name in professionals if name and name.strip()])
+    return Redactor(parties=parties, places=places, others=everyone, keep=keep_phrases(cfg),
+                    professionals=professionals, common_words=cfg.redaction.common_words,
+                    lexicon=lexicon, on=data.meeting.held_on)
 
 
 def _subgroup_name(cfg: Config, key: str) -> str:
@@ -209,10 +208,12 @@ def _item(view: _View, item: ItemInfo, done: set[str]) -> list:
 
 
 def build_minutes(data: MinutesData, cfg: Config, *, redacted: bool = False,
-                  others: Iterable[tuple] = (), other_places: Iterable[tuple] = ()) -> Document:
-    """The minutes as a :class:`Document`. For redaction, ``others`` and ``other_places``
-    are every person and location held (``known_people`` / ``known_places``)."""
-    redactor = _redactor(data, cfg, others, other_places) if redacted else None
+                  others: Iterable[tuple] = (), other_places: Iterable[tuple] = (),
+                  lexicon: Lexicon | None = None) -> Document:
+    """The minutes as a :class:`Document`. For redaction, ``lexicon`` indexes every person
+    and place held (``store.identities.load_lexicon``), or ``others`` and ``other_places``
+    list them (``known_people`` / ``known_places``)."""
+    redactor = _redactor(data, cfg, others, other_places, lexicon) if redacted else None
     view = _View(data, cfg, redactor)
     meeting = data.meeting
     status = "MINUTES" if meeting.final else "DRAFT MINUTES"
@@ -224,8 +225,11 @@ def build_minutes(data: MinutesData, cfg: Config, *, redacted: bool = False,
         title=cfg.partnership.name,
         marking=cfg.partnership.protective_marking,
         banner=" - ".join(banner),
-        subject=f"{_subgroup_name(cfg, meeting.subgroup)} {status.lower()} {meeting.held_on}",
+        subject=f"{_subgroup_name(cfg, meeting.subgroup)} {status.lower()} {meeting.held_on}"
+                + (" - REDACTED for wider circulation" if redacted else ""),
         author=cfg.partnership.name,
+        file_title=f"{_subgroup_name(cfg, meeting.subgroup)} {status.capitalize()} "
+                   f"{long_date(meeting.held_on)}" + (" (REDACTED)" if redacted else ""),
     )
     doc.add(Para(_subgroup_name(cfg, meeting.subgroup).upper(), bold=True),
             Para(when.upper(), bold=True))
@@ -281,14 +285,15 @@ def export_minutes(store, cfg: Config, meeting_id: int, *, redacted: bool = Fals
     Raises :class:`~jagtui.store.errors.NotFound` for an unknown meeting and
     :class:`ExportError` for an unknown format or an unwritable folder.
     """
-    from jagtui.store.minutes import known_people, known_places, minutes_data
+    from jagtui.store.identities import load_lexicon
+    from jagtui.store.minutes import minutes_data
 
     chosen = check_formats(formats, FORMATS)
     with store.read() as session:
         data = minutes_data(session, cfg, meeting_id)
-        others = known_people(session) if redacted else ()
-        other_places = known_places(session) if redacted else ()
-    doc = build_minutes(data, cfg, redacted=redacted, others=others, other_places=other_places)
+        lexicon = (load_lexicon(session, keep_phrases(cfg), cfg.redaction.common_words)
+                   if redacted else None)
+    doc = build_minutes(data, cfg, redacted=redacted, lexicon=lexicon)
     files = {fmt: RENDERERS[fmt](doc) for fmt in chosen}
     meeting = data.meeting
     return save_exports(
