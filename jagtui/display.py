@@ -13,9 +13,15 @@ from rich.text import Text
 
 # C0/C1 control characters (ESC, BEL, CSI ...) except tab and newline.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# The same with tab and newline, for one-line text boxes.
+_CONTROL_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # Bidirectional overrides that could reorder what the room reads, and code points
 # no document may hold (XML 1.0 refuses them: a .docx export would fail).
 _AS_CODE = re.compile(r"[\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
+# Anything that may move or reorder a terminal if written to it: every C0 (tab and
+# newline too), DEL, C1 and the bidi overrides and isolates. None of them takes a
+# column, so a rendered line without them keeps its width.
+UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 FLAG_BADGES = {
     "community_trigger": ("CT", "Community Trigger threshold met"),
@@ -30,10 +36,15 @@ RISK_STYLES = {"high": "bold red", "medium": "yellow", "standard": "green"}
 RAG_STYLES = {"red": "bold white on red", "amber": "black on yellow", "green": "black on green"}
 
 
-def visible(value: object) -> str:
-    """Control, bidi-override and non-characters made visible as ``\\xNN``/``\\uNNNN``."""
+def visible(value: object, one_line: bool = False) -> str:
+    """Control, bidi-override and non-characters made visible as ``\\xNN``/``\\uNNNN``.
+
+    The one function for stored text on its way to the screen or a document. Tab
+    and newline are kept unless ``one_line`` (a one-line text box shows them as codes).
+    """
     text = "" if value is None else str(value)
-    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    control = _CONTROL_ONE_LINE if one_line else _CONTROL
+    text = control.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
     return _AS_CODE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
