@@ -59,12 +59,22 @@ def test_agenda_lines_lead_with_the_kind_and_reference():
 def test_the_roll_keeps_a_chair_and_each_person_once():
     roll = Roll()
     ann, bob, cat = Attendee("Ann", "Police"), Attendee("Bob", "CBC"), Attendee("Cat", "Fire")
+    dan = Attendee("Dan", "Housing")
     assert roll.add(ann, "present") and roll.add(bob, "present") and roll.add(cat, "apology")
+    assert roll.add(dan, "present")
     assert not roll.add(Attendee("ann ", "Other"), "present")
     assert roll.chair == "Ann"
     roll.set_kind("Ann", "apology")
     assert roll.chair == "Bob" and roll.chair_attendee() == bob
+    # The attendance records one role per person (the store lists the chair as
+    # present and the minute-taker as minutes), so a chair who takes the minutes
+    # passes the chair to the next person present, as the start form says.
     roll.set_kind("Bob", "minutes")
+    assert roll.chair == "Dan" and roll.chair_attendee() == dan
+    roll.remove("Dan")
+    assert roll.chair == "" and roll.chair_attendee() is None
+    # Bob back from the minutes takes the empty chair again.
+    roll.set_kind("Bob", "present")
     assert roll.chair_attendee() == bob
     roll.remove("Bob")
     assert roll.chair == "" and roll.chair_attendee() is None
