@@ -191,6 +191,15 @@ async def test_the_chairs_whole_meeting(scenario_store, scfg, size, out_dir):
                 assert "Ladder" in info or "ladder" in info, info[:200]
                 assert scroll.virtual_size.height <= scroll.size.height, (
                     f"the summary is {scroll.virtual_size.height} rows in {scroll.size.height}")
+            with checks("80x24 layout: the runner's Footer fits 80 columns"):
+                from textual.widgets import Footer
+                from textual.widgets._footer import FooterKey
+
+                footer = runner.query_one(Footer)
+                keys = list(footer.query(FooterKey))
+                beyond = [f"{k.key} {k.description}" for k in keys
+                          if k.region.right > footer.region.right or not k.region]
+                assert keys and not beyond, f"off screen: {beyond}"
         await chair.risk_review(["n" if q.kind == "yn" else "0" for q in cfg.risk.questions])
         with store.read() as session:
             latest = risk.latest(session, ids.high_risk)
