@@ -66,6 +66,11 @@ class Retention(_Section):
     closed_case_years: int = Field(ge=1, le=100)
 
 
+class Redaction(_Section):
+    # Name parts that are also ordinary words: redacted alone only when written as a name.
+    common_words: list[str] = Field(default_factory=list)
+
+
 class PlanSettings(_Section):
     # The CSP plan's own baseline year for its measures ("2022/23"); "" means the
     # earliest full financial year in the JAG's records.
@@ -199,6 +204,7 @@ class Config(_Section):
     exports: Exports
     meetings: Meetings
     retention: Retention
+    redaction: Redaction = Redaction()
     plan: PlanSettings = PlanSettings()
     subgroups: list[Keyed] = Field(min_length=1)
     agencies: list[Keyed] = Field(min_length=1)

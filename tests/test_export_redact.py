@@ -1,4 +1,5 @@
-"""The redaction rules (pure): pseudonyms, names in free text, addresses, dates of birth."""
+"""The redaction rules (pure): pseudonyms, names in free text, addresses, dates of birth,
+phone numbers and health details, as the engine (jagtui.redaction) applies them."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ from datetime import date
 import pytest
 
 from jagtui.export.redact import (
-    DOB_REMOVED, WITHHELD, Place, Redactor, Subject, age_band, letters,
+    PHONE_REMOVED, WITHHELD, Place, Redactor, Subject, age_band, letters,
 )
+
+ON = date(2026, 11, 22)
 
 ANN = Subject(1, "Ann Example", date(1950, 3, 1), "1 Larkspur Close, Loughborough", "LE11 3AB",
               "62", "07700 900123")
@@ -25,6 +28,7 @@ def redactor():
                  (10, "witness", KEV)],
         places=[PARK], others=[OTHER],
         keep=["Bell Foundry Estate", "Shelthorpe"], professionals=["Ann Smith", "PC Kevin Jones"],
+        on=ON,
     )
 
 
@@ -73,7 +77,8 @@ def test_first_name_shared_with_a_professional_is_withheld_and_the_professional_
 
 def test_lower_case_words_that_are_also_names_survive():
     will = Subject(5, "Will Example")
-    out = Redactor(parties=[(1, "victim", will)]).text("Will said he will call. will example.", 1)
+    out = Redactor(parties=[(1, "victim", will)], common_words=["will"]).text(
+        "Will said he will call. will example.", 1)
     assert out == "Victim E said he will call. Victim E."
 
 
@@ -98,26 +103,28 @@ def test_localities_and_professionals_are_kept(redactor):
     "1 March 1950", "1st March 1950", "1 Mar 1950", "1st of March 1950", "March 1, 1950",
     "Mar 1st 1950",
 ])
-def test_dates_of_birth_in_common_formats_disappear(redactor, written):
+def test_dates_of_birth_in_common_formats_become_an_age_band(redactor, written):
     out = redactor.text(f"Victim seen ({written}) today", 10)
-    assert out == f"Victim seen ({DOB_REMOVED}) today"
+    assert out == "Victim seen ([aged 75 and over]) today"
 
 
-def test_any_date_after_dob_or_born_is_removed_but_other_dates_stay(redactor):
+def test_any_date_after_dob_or_born_becomes_an_age_band_but_other_dates_stay(redactor):
     out = redactor.text("DOB: 12/12/2001, born on 3 June 1999, D.O.B. 2000-01-01; "
                         "review on 01/12/2026 and 29/02/2012", 10)
-    assert out == (f"DOB: {DOB_REMOVED}, born on {DOB_REMOVED}, D.O.B. {DOB_REMOVED}; "
-                   f"review on 01/12/2026 and {DOB_REMOVED}")
+    assert out == ("[aged 18-24], [aged 25-34], [aged 25-34]; "
+                   "review on 01/12/2026 and [aged 10-17]")
 
 
-def test_other_people_held_named_in_full_are_removed(redactor):
+def test_other_people_held_are_removed_first_names_too(redactor):
+    # A held person's distinctive first name alone no longer survives (issue 13).
     out = redactor.text("Zed Zebedee of 9 Far Lane, born 02/01/1980, rang. Zed rang again.", 10)
-    assert out == f"Person AN of [address in Beat 56], born {DOB_REMOVED}, rang. Zed rang again."
+    assert out == "Person AN of [address in Beat 56], [aged 45-54], rang. Person AN rang again."
 
 
 def test_phone_numbers_and_emails_are_removed(redactor):
     out = redactor.text("Call 07700 900123, +44 7700 900124 or ann@example.org", 10)
     assert "07700" not in out and "7700" not in out and "@" not in out
+    assert out.count(PHONE_REMOVED) == 2
 
 
 def test_names_inside_other_words_are_left_alone():

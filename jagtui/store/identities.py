@@ -1,0 +1,106 @@
+"""Everyone and everywhere the database holds, for the redaction engine.
+
+Redaction must know every person and place held, not only those on the case
+in hand: a surname typed into a note about another case must not leak either.
+:func:`load_lexicon` reads them all in two queries and indexes them
+(:class:`jagtui.redaction.lexicon.Lexicon`). The screens mask free text many
+times a second, so :func:`cached_lexicon` keeps one index per database and
+rebuilds it only when a person or place has changed (a cheap check, made at
+most every few seconds).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import weakref
+from collections.abc import Iterable
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from jagtui.redaction.lexicon import Lexicon, Place, Subject
+from jagtui.store.models import (
+    Action, Attendance, Case, CaseParty, Location, Meeting, Person, User,
+)
+
+CHECK_SECONDS = 3.0
+
+
+def people(session: Session) -> list[Subject]:
+    rows = session.connection().execute(
+        select(Person.id, Person.name, Person.date_of_birth, Person.address, Person.postcode,
+               Person.beat, Person.phone, Person.vulnerabilities).order_by(Person.id))
+    return [Subject(pid, name or "", dob, address or "", postcode or "", beat or "", phone or "",
+                    vulnerable or "")
+            for pid, name, dob, address, postcode, beat, phone, vulnerable in rows]
+
+
+def places(session: Session) -> list[Place]:
+    rows = session.connection().execute(
+        select(Location.id, Location.name, Location.address, Location.postcode, Location.beat,
+               Location.locality).order_by(Location.id))
+    return [Place(lid, *(value or "" for value in rest)) for lid, *rest in rows]
+
+
+def staff_names(session: Session) -> list[str]:
+    """Names of the partnership's staff: users, attendees, chairs, lead officers, owners."""
+    found: set[str] = set()
+    for query in (select(User.display_name), select(Attendance.name).distinct(),
+                  select(Meeting.chair).distinct(), select(Case.lead_officer).distinct(),
+                  select(Action.owner).distinct()):
+        found.update(name for name in session.scalars(query) if name and name.strip())
+    return sorted(found)
+
+
+def load_lexicon(session: Session, keep: Iterable[str] = (),
+                 common_words: Iterable[str] = ()) -> Lexicon:
+    """The index of every person and place held; ``keep`` the localities and agencies."""
+    return Lexicon(people(session), places(session), keep=keep, common_words=common_words)
+
+
+def stamp(session: Session) -> tuple:
+    """Changes whenever a person or place is added, changed or removed."""
+    return tuple(session.execute(select(func.count(), func.max(table.updated_at), func.max(table.id)))
+                 .one() for table in (Person, Location))
+
+
+class _Cached:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.stamp: tuple | None = None
+        self.checked = 0.0
+        self.lexicon: Lexicon | None = None
+        self.staff: tuple[str, ...] = ()
+
+
+_CACHE: "weakref.WeakKeyDictionary[object, _Cached]" = weakref.WeakKeyDictionary()
+
+
+def cached_lexicon(store, keep: tuple[str, ...] = (),
+                   common_words: tuple[str, ...] = ()) -> tuple[Lexicon, tuple[str, ...]]:
+    """The index of everyone held and the staff's names, rebuilt when people or places change."""
+    entry = _CACHE.setdefault(store, _Cached())
+    with entry.lock:
+        now = time.monotonic()
+        if entry.lexicon is not None and now - entry.checked < CHECK_SECONDS:
+            return entry.lexicon, entry.staff
+        with store.read() as session:
+            current = stamp(session)
+            if entry.lexicon is None or current != entry.stamp:
+                entry.lexicon = load_lexicon(session, keep, common_words)
+                entry.staff = tuple(staff_names(session))
+                entry.stamp = current
+        entry.checked = now
+        return entry.lexicon, entry.staff
+
+
+def case_roles(session: Session, case_ids: Iterable[int]) -> list[tuple[int, str, int]]:
+    """(case id, role, person id) of everyone on these cases, primary first."""
+    ids = list(case_ids)
+    if not ids:
+        return []
+    return [tuple(row) for row in session.execute(
+        select(CaseParty.case_id, CaseParty.role, CaseParty.person_id)
+        .where(CaseParty.case_id.in_(ids), CaseParty.person_id.is_not(None))
+        .order_by(CaseParty.case_id, CaseParty.primary.desc(), CaseParty.id))]
