@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
 
-from jagtui import access
+from jagtui import access, refusals
 from jagtui.config import Config
 from jagtui.screens.drafts import DraftKeeping
 from jagtui.screens.failsafe import Failsafe
@@ -76,13 +76,18 @@ class JagApp(TerminalSafe, Failsafe, Lifecycle, DraftKeeping, App):
         return access.can(self.role, permission)
 
     def allowed(self, permission: str) -> bool:
-        """``can``, telling the user why not when the answer is no."""
+        """``can``, telling the user why not when the answer is no, and auditing it."""
         if self.can(permission):
             return True
         try:
             access.require(self.role, permission)
         except access.Denied as denied:
             self.notify(str(denied), severity="warning")
+        # Written in a thread: a busy database must not hold the key up.
+        doing = f"{access.DOES[permission]} ({type(self.screen).__name__})"
+        self.run_worker(partial(refusals.record_now, self.store, role=self.role,
+                                permission=permission, doing=doing),
+                        thread=True, group="refusals", exit_on_error=False)
         return False
 
     def action_open(self, name: str) -> None:

@@ -316,7 +316,8 @@ async def test_a_viewer_writes_nothing_whatever_they_press(small_db, cfg):
             assert _table_counts(session) == before
             written = set(session.scalars(select(AuditEntry.operation)
                                           .where(AuditEntry.id > last_audit)))
-        assert written <= {"view", "search"}, written
+        # Reading, and the refusals themselves (issue 13: what was refused is audited).
+        assert written <= {"view", "search", "refused"} and "refused" in written, written
     finally:
         store.dispose()
 

@@ -3,7 +3,8 @@
 Every subcommand that touches data opens it with :func:`open_session` (or
 :func:`open_db`), which looks the operating-system login up in the users table
 and checks the role *before* anything is read: an unknown or disabled login, or
-a role without the permission, ends as one line and exit status 2.
+a role without the permission, ends as one line and exit status 2, and an audit
+row saying who tried what (``jagtui.refusals``).
 """
 
 from __future__ import annotations
@@ -33,15 +34,36 @@ def open_unchecked(args, cfg: Config):
     return open_store(url, login(), **cfg.database.engine_options())
 
 
-def authorise(session, permission: str):
-    """The session's user, if registered, enabled and allowed ``permission``; else CliError."""
-    from jagtui import access
-    from jagtui.store.users import active_user
+def command_of(args) -> str:
+    """The subcommand run, as typed ("export minutes"), without its other arguments."""
+    command = getattr(args, "command", None) or "run"
+    sub = getattr(args, f"{command}_command", None)
+    return f"{command} {sub}" if isinstance(sub, str) else command
 
-    user = active_user(session, session.info["login"])
+
+def authorise(session, permission: str, doing: str = ""):
+    """The session's user, if registered, enabled and allowed ``permission``; else CliError
+    (or the store's NotAllowed), after auditing the refusal.
+
+    Call it before the session writes anything: a refusal rolls the session back
+    and commits only its audit row."""
+    from jagtui import access, refusals
+    from jagtui.store.users import NotAllowed, active_user, get_user
+
+    login_name = session.info["login"]
+    doing = doing or access.DOES[permission]
+    try:
+        user = active_user(session, login_name)
+    except NotAllowed:
+        known = get_user(session, login_name)
+        refusals.record_instead(session, role=known.role if known else None,
+                                permission=permission, doing=doing,
+                                reason="not registered" if known is None else "disabled")
+        raise
     try:
         access.require(user.role, permission)
     except access.Denied as denied:
+        refusals.record_instead(session, role=user.role, permission=permission, doing=doing)
         raise CliError(f"{user.login}: {denied}") from None
     return user
 
@@ -51,7 +73,7 @@ def open_session(args, cfg: Config, permission: str = "view"):
     store = open_unchecked(args, cfg)
     try:
         with store.read() as session:
-            user = authorise(session, permission)
+            user = authorise(session, permission, command_of(args))
     except BaseException:
         store.dispose()
         raise

@@ -133,7 +133,7 @@ class AuditScreen(Screen):
             parts.append("n older")
         if self.newer_pages:
             parts.append("p newer")
-        self.query_one("#audit-status", Static).update(Text(" · ".join(parts)))
+        self.query_one("#audit-status", Static).update(literal(" · ".join(parts)))  # typed filters
 
     def highlighted(self) -> Row | None:
         table = self.query_one(DataTable)
