@@ -8,15 +8,15 @@ next (e.g. how many ``Down`` presses reach a row) and to say where it got stuck.
 
 from __future__ import annotations
 
+import io
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from rich.console import Console
-from textual import events
 from textual._xterm_parser import XTermParser
 from textual.widget import Widget
-from textual.widgets import DataTable, Input, OptionList, Select, SelectionList, Static
+from textual.widgets import DataTable, OptionList, Select, SelectionList, Static
 
 from jagtui.app import JagApp
 from jagtui.export.document import render_markdown
@@ -34,7 +34,7 @@ def plain(renderable) -> str:
     """What a Static shows, as text (rich Text, Content or a string)."""
     if hasattr(renderable, "plain"):
         return renderable.plain
-    console = Console(width=400, record=True, file=open("/dev/null", "w"))
+    console = Console(width=400, record=True, file=io.StringIO())
     console.print(renderable)
     return console.export_text()
 
@@ -284,4 +284,4 @@ def widget_offers(widget: Widget, words: str) -> bool:
     return words in plain(widget.render()).casefold() if hasattr(widget, "render") else False
 
 
-__all__ = ["Chair", "Checks", "Stuck", "minutes_markdown", "plain", "widget_offers", "Input", "events"]
+__all__ = ["Chair", "Checks", "Stuck", "minutes_markdown", "plain", "widget_offers"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from textual.widgets import DataTable, OptionList
+from textual.widgets import DataTable, Select
 
 from jagtui.screens.agenda_runner import AgendaRunnerScreen, LeaveMeeting
 from jagtui.screens.forms.meeting_start import StartMeetingForm
@@ -162,7 +162,6 @@ class MeetingChair(Chair):
         """``e``: the step the ladder proposes (or ``step``), given to ``recipient``."""
         await self.press("e")
         await self.wait_for(lambda: self.app.screen is not self.runner, "the intervention form")
-        form = self.app.screen
         if step:
             await self.choose("step", step)
         if recipient:
@@ -170,7 +169,6 @@ class MeetingChair(Chair):
         if notes:
             await self.fill("notes", notes)
         await self.save()
-        del form
 
     async def choose_recipient(self, name: str) -> None:
         """Tab through the form to the choice that lists the case's people; pick ``name``."""
@@ -178,8 +176,6 @@ class MeetingChair(Chair):
         for _ in range(16):
             focused = self.app.focused
             if focused is not None and focused.id not in ("step", "agency") and widget_offers(focused, name):
-                from textual.widgets import Select
-
                 if isinstance(focused, Select):
                     await self.choose_here(focused, name)
                 else:
@@ -254,4 +250,4 @@ class MeetingChair(Chair):
             await self.press("y")
 
 
-__all__ = ["Attendance", "MeetingChair", "OptionList"]
+__all__ = ["Attendance", "MeetingChair"]

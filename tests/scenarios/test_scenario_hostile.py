@@ -10,8 +10,6 @@ import csv
 import io
 from datetime import timedelta
 
-from sqlalchemy import select
-
 from jagtui.app import JagApp
 from jagtui.screens.agenda_runner import AgendaRunnerScreen
 from jagtui.screens.meeting import MeetingsScreen

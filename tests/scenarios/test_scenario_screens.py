@@ -5,6 +5,8 @@ palette and help. At 80x24 and 160x48, on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+import io
+
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -487,7 +489,7 @@ async def test_palette_finds_the_meeting_and_help_lists_the_screens_keys_first(s
         help_screen = await chair.wait_screen(HelpScreen)
         from rich.console import Console
 
-        console = Console(width=160, record=True, file=open("/dev/null", "w"))
+        console = Console(width=160, record=True, file=io.StringIO())
         console.print(help_screen.query_one("#help-body Static", Static).content)
         listed = console.export_text()
         with checks("defect 13: ? lists the screen's own keys before generic ones"):
@@ -531,3 +533,50 @@ async def test_n_opens_a_new_case_for_a_person_found_by_name(scenario_store, scf
     assert [(p.role, person.name) for p, person, _ in parties if person] == [
         ("victim", "Vic Thistlewood")]
     assert case.id not in data.shared_cases
+
+
+async def test_the_case_view_header_shows_every_flag(scenario_store, scfg, size):
+    """At 80x24 too: every flag of the case is on screen in the header (CT, RV, ... or words)."""
+    from textual.geometry import Region
+
+    from jagtui.display import FLAG_BADGES
+    from jagtui.store import incidents
+    from jagtui.store.caselist import case_rows
+
+    import case_data
+
+    store, cfg = scenario_store, scfg
+    seeded = case_data.seed(store, cfg)
+    with store.write() as session:  # two more, one of them hate: CT, RV and H as well as OD
+        for n, (days, hate) in enumerate(((3, True), (20, False))):
+            incidents.add_incident(
+                session, occurred_on=TODAY - timedelta(days=days), category="HARASSMENT",
+                source="police", source_ref=f"STORM-01{n}", hate=hate,
+                categories=[c.key for c in cfg.categories],
+                description="Shouting again", people=[(seeded.victim_id, "victim")])
+    with store.read() as session:
+        (row,) = case_rows(session, cfg, TODAY, status=None, case_ids=[seeded.case_id])
+    assert len(row.flags) >= 3 and "community_trigger" in {f.code for f in row.flags}, row.flags
+    app = _app(store, cfg)
+    async with app.run_test(size=size) as pilot:
+        chair = Chair(app, pilot)
+        cases_screen = await _home(chair)
+        await chair.press("slash")
+        await chair.type(row.reference)
+        await chair.wait_for(lambda: [r.id for r in cases_screen.rows] == [seeded.case_id], "the case")
+        await chair.press("enter", "enter")
+        view = await chair.wait_screen(CaseScreen)
+        await chair.wait_for(lambda: view.file is not None, "the case file")
+        await chair.settle(2)
+        header = view.query_one("#case-header", Static)
+        shown = "\n".join("".join(seg.text for seg in strip)
+                          for strip in header.render_lines(Region(0, 0, *header.size)))
+    import re
+
+    words = {"community_trigger": "Community Trigger", "repeat_victim": "Repeat victim",
+             "repeat_location": "Repeat location", "vulnerable": "Vulnerable", "hate": "Hate",
+             "youth": "Youth", "review_overdue": "Review overdue"}
+    missing = [flag.code for flag in row.flags
+               if not re.search(rf"\b{FLAG_BADGES[flag.code][0]}\b", shown)
+               and not re.search(rf"\b{words[flag.code]}\b", shown, re.IGNORECASE)]
+    assert not missing, f"80x24 layout: the case header leaves out {missing}:\n{shown}"
