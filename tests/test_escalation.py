@@ -69,7 +69,7 @@ async def test_a_breach_proposes_the_next_step_and_records_it(sqlite_store, cfg)
             "Breach of Warning letter on 22 Nov 2026: propose Acceptable Behaviour Contract")
         assert "Record Acceptable Behaviour Contract now?" in confirm.question
         await pilot.press("y")
-        await pilot.pause()
+        await settle(app, pilot)  # the form opens once the recipients are read
         form = app.screen
         assert type(form).__name__ == "InterventionForm"
         assert form.query_one("#step", Select).value == "ABC"
@@ -96,7 +96,7 @@ async def test_record_an_intervention_the_review_date_follows_the_step(sqlite_st
         await pilot.pause()
         assert any("No active intervention to breach" in n.message for n in app._notifications)
         await pilot.press("i")
-        await pilot.pause()
+        await settle(app, pilot)
         form = app.screen
         assert form.query_one("#step", Select).value == "ADVICE"
         assert form.query_one("#review").value == "2026-12-22"
@@ -219,3 +219,43 @@ async def test_forms_mask_the_subject_when_privacy_turns_on(sqlite_store, cfg):
         app.action_privacy()
         await pilot.pause()
         assert str(context.content).startswith("JAG-26-0001: Y.E. · Warning letter")
+
+
+def seed_victim_case(store, cfg):
+    """A victim case on the board (it has an intervention), its victim the primary party."""
+    with store.write() as session:
+        victim = people.add_person(session, "Vera Victim", date_of_birth=date(1950, 1, 1))
+        perp = people.add_person(session, "Pete Perp", date_of_birth=date(1990, 1, 1))
+        case = cases.open_case(session, case_type="victim", title="Vera Victim harassed",
+                               subgroup="ASB", lead_agency="POLICE", opened_on=TODAY - timedelta(90))
+        cases.link_party(session, case.id, "victim", person_id=victim.id, primary=True)
+        cases.link_party(session, case.id, "perpetrator", person_id=perp.id)
+        interventions.record_intervention(
+            session, case_id=case.id, step="ADVICE", steps=[s.key for s in cfg.ladder],
+            issuing_agency="POLICE", issued_on=TODAY - timedelta(60), person_id=perp.id)
+    return case.id, victim.id, perp.id
+
+
+async def test_i_on_a_victim_case_asks_who_receives_it_never_the_victim(store, cfg):
+    case_id, victim_id, perp_id = seed_victim_case(store, cfg)
+    app = JagApp(store, cfg, today=lambda: TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_screen(app, pilot)
+        await pilot.press("i")
+        await settle(app, pilot)
+        form = app.screen
+        assert type(form).__name__ == "InterventionForm"
+        assert form.focused.id == "recipient"  # who receives it is the first question
+        picker = form.query_one("#recipient")
+        assert [str(picker.get_option_at_index(n).prompt) for n in range(picker.option_count)] == [
+            "○ Pete Perp (perpetrator)"]  # never the victim
+        await pilot.press("ctrl+s")  # nobody chosen: refused, in words
+        await settle(app, pilot)
+        assert app.screen is form
+        assert "Choose who receives the intervention" in str(form.query_one("#recipient-msg").content)
+        await pilot.press("down", "enter", "ctrl+s")
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "EscalationScreen"
+    with store.read() as session:
+        given = [i.person_id for i, _breaches in interventions.for_case(session, case_id)]
+    assert given == [perp_id, perp_id] and victim_id not in given

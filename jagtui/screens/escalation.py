@@ -13,7 +13,7 @@ from datetime import date
 
 from rich.text import Text
 from sqlmodel import Session
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Header, Static
@@ -27,7 +27,9 @@ from jagtui.screens.footer import KeysFooter
 from jagtui.screens.list_screen import ListScreen, fit_widths
 from jagtui.screens.privacy import redact, where
 from jagtui.store.actions import NamedParty, case_party_names
-from jagtui.store.interventions import EscalationCase, InterventionRow, escalation_cases
+from jagtui.store.errors import StoreError
+from jagtui.store.interventions import (
+    EscalationCase, InterventionRow, Recipient, default_recipient, escalation_cases, recipients)
 
 CASE_COLUMNS = (("Ref", "ref"), ("Subject", "subject"), ("Alert", "alert"), ("Step", "step"),
                 ("Next", "next"), ("Review", "review"))
@@ -354,11 +356,30 @@ class EscalationScreen(ListScreen):
         item = self._ready()
         if item is None:
             return
+        suggested = step or (item.state.suggested.key if item.state.suggested else None)
+        self._ask_recipient(item.case, suggested)
+
+    @work(thread=True, exclusive=True, group="esc-recipients")
+    def _ask_recipient(self, case: EscalationCase, step: str | None) -> None:
+        """Read who may receive it (never the victim) as the case stands now, then open
+        the form asking for them: the perpetrator chosen on a perpetrator case."""
+        app = self.app
+        try:
+            with app.store.read() as session:
+                people = recipients(session, case.case_id)
+        except StoreError as error:
+            app.call_from_thread(app.notify, str(error), title=self.TITLE, severity="error",
+                                 markup=False)
+            return
+        app.call_from_thread(self._open_intervention, case, step, people)
+
+    def _open_intervention(self, case: EscalationCase, step: str | None,
+                           people: list[Recipient]) -> None:
         from jagtui.screens.forms.intervention import InterventionForm
 
-        suggested = step or (item.state.suggested.key if item.state.suggested else None)
         self.app.push_screen(
-            InterventionForm(item.case, self.app.cfg, self.app.today(), suggested),
+            InterventionForm(case, self.app.cfg, self.app.today(), step, recipients=people,
+                             chosen=default_recipient(case.case_type, people)),
             self._saved)
 
     def action_breach(self) -> None:
