@@ -23,11 +23,12 @@ from jagtui.screens.lifecycle import Lifecycle
 from jagtui.screens.nav import NAV
 from jagtui.screens.palette import Task, binding_commands, task_commands
 from jagtui.screens.pasting import PasteSafeDriver, neutralise
+from jagtui.screens.screenshot import Screenshots
 from jagtui.screens.terminal_safe import TerminalSafe
 from jagtui.store.db import Store
 
 
-class JagApp(TerminalSafe, Failsafe, Lifecycle, DraftKeeping, App):
+class JagApp(TerminalSafe, Screenshots, Failsafe, Lifecycle, DraftKeeping, App):
     """jagtui.
 
     ``role`` decides what the user may do (``jagtui.access``); ``today`` is
