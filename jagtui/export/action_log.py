@@ -16,7 +16,7 @@ from io import StringIO
 from pathlib import Path
 
 from jagtui.config import Config
-from jagtui.export.cells import csv_text
+from jagtui.export.cells import clean, csv_text
 from jagtui.export.paths import ExportError, action_log_base, check_formats, owner_key, save_exports
 from jagtui.rules.actions import is_overdue
 from jagtui.rules.dates import fmt_date
@@ -46,22 +46,22 @@ def _meeting_rows(store, cfg: Config, meeting_id: int) -> tuple[list[tuple], dat
     return rows, held_on, subgroup
 
 
-def _rows(store, cfg: Config, today: date, *, status: str | None) -> list[tuple]:
-    from jagtui.store import actions
+def _rows(store, cfg: Config, today: date, *,
+          status: str | None) -> tuple[list[tuple], list[int | None]]:
+    """The whole log (or one status) as rows, and each row's case id."""
+    from jagtui.store.action_export import log_rows
 
     with store.read() as session:
-        found = actions.action_rows(session, status=status)
-    rows = []
-    for row in found:
-        action, update = row.action, row.latest_update
-        rows.append((
-            action.ref, row.case_reference, action.text, action.owner,
-            cfg.agency_name(action.owner_agency) if action.owner_agency else "",
-            action.due_on, action.status,
-            "yes" if is_overdue(action.due_on, action.status, today) else "",
-            update.text if update else "", update.updated_on if update else None,
-        ))
-    return rows
+        found = log_rows(session, status=status)
+    agencies = {a.key: a.name for a in cfg.agencies}
+    rows = [(
+        row.ref, row.case_reference, row.text, row.owner,
+        agencies.get(row.owner_agency, row.owner_agency or ""),
+        row.due_on, row.status, "yes" if is_overdue(row.due_on, row.status, today) else "",
+        row.update_text, row.update_on,
+    ) for row in found]
+    return rows, [row.case_id for row in found]
+
 
 
 def _csv(rows: Sequence[tuple]) -> bytes:
@@ -72,10 +72,9 @@ def _csv(rows: Sequence[tuple]) -> bytes:
     writer = csv.writer(out, quoting=csv.QUOTE_ALL)
     writer.writerow(COLUMNS)
     for row in rows:
-        writer.writerow([
-            value.isoformat() if isinstance(value, date) else csv_text(value or "")
-            for value in row
-        ])
+        cells = [value.isoformat() if isinstance(value, date) else "" if value is None
+                 else str(value) for value in row]
+        writer.writerow(cells if clean(cells) else [csv_text(cell) for cell in cells])
     # UTF-8 with a byte-order mark so Excel reads accented names correctly.
     return out.getvalue().encode("utf-8-sig")
 
@@ -108,7 +107,7 @@ def export_action_log(store, cfg: Config, *, meeting_id: int | None = None,
         rows, on, subgroup = _meeting_rows(store, cfg, meeting_id)
         status = None
     else:
-        rows, on, subgroup = _rows(store, cfg, today, status=status), today, "JAG"
+        (rows, _case_ids), on, subgroup = _rows(store, cfg, today, status=status), today, "JAG"
     title = f"{cfg.partnership.short_name} action log"
     makers = {"csv": lambda: _csv(rows), "xlsx": lambda: _xlsx(rows, cfg, title, on)}
     files = {fmt: makers[fmt]() for fmt in chosen}

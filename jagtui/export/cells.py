@@ -28,22 +28,37 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "
 _STARTS = "".join(re.escape(c) for c in FORMULA_START)
 # A separator a reader may split on, then what would start a formula there.
 _AFTER_SEPARATOR = re.compile(f"([;,])(?=[{_STARTS}])")
+_FORMULA = re.compile(f"^[{_STARTS}]|[;,][{_STARTS}]")
+# What display.visible would change: searched first, as most text holds none of it.
+_HIDDEN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+                     r"\ud800-\udfff\ufffe\uffff]")
 
 
 def formula_like(text: str) -> bool:
     """Would a spreadsheet (with either separator) run some part of ``text`` as a formula?"""
-    return text.startswith(FORMULA_START) or _AFTER_SEPARATOR.search(text) is not None
-
-
-def csv_text(value: object) -> str:
-    """A CSV field's text: visible codes for controls, ``'`` before each would-be formula."""
-    text = visible(value)
-    if not formula_like(text):
-        return text
-    text = _AFTER_SEPARATOR.sub(r"\1'", text)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return _FORMULA.search(text) is not None
 
 
 def sheet_text(value: object) -> str:
     """An .xlsx string cell's text: visible codes for controls, otherwise as typed."""
-    return visible(value)
+    text = value if isinstance(value, str) else ("" if value is None else str(value))
+    return visible(text) if _HIDDEN.search(text) else text
+
+
+_JOIN = "\ue000"  # a private-use character: never typed, never hidden, never a formula
+_ROW_TROUBLE = re.compile(f"(?:^|{_JOIN})[{_STARTS}]|[;,][{_STARTS}]|{_HIDDEN.pattern}")
+
+
+def clean(texts: list[str]) -> bool:
+    """True when none of ``texts`` needs anything done (the usual row): checked in one
+    search, not one per cell."""
+    return _ROW_TROUBLE.search(_JOIN.join(texts)) is None
+
+
+def csv_text(value: object) -> str:
+    """A CSV field's text: visible codes for controls, ``'`` before each would-be formula."""
+    text = sheet_text(value)
+    if _FORMULA.search(text) is None:
+        return text
+    text = _AFTER_SEPARATOR.sub(r"\1'", text)
+    return "'" + text if text.startswith(FORMULA_START) else text

@@ -22,7 +22,7 @@ from datetime import date, datetime, timezone
 from io import BytesIO
 from xml.sax.saxutils import escape, quoteattr
 
-from jagtui.export.cells import formula_like, sheet_text
+from jagtui.export.cells import clean, formula_like, sheet_text
 
 # Style ids (the order of cellXfs in _STYLES).
 HEADER, TEXT, TEXT_QUOTED, DATE, NUMBER, PERCENT = 1, 2, 3, 4, 5, 6
@@ -97,11 +97,13 @@ _EPOCH = date(1899, 12, 30).toordinal()
 
 
 def _xml_text(text: str) -> str:
-    return escape(text)
+    # Most cells hold none of the three: skip the three replaces.
+    return escape(text) if ("&" in text or "<" in text or ">" in text) else text
 
 
 def _sheet_xml(sheet: Sheet, index: int, marking: str) -> tuple[str, int]:
-    """The worksheet XML and its row count."""
+    """The worksheet XML and its row count. One pass, one string per cell: a county's
+    action log is 200,000 cells."""
     columns = len(sheet.headers)
     letters = [_column_letter(n) for n in range(1, columns + 1)]
     per_line = [chars_per_line(w) for w in sheet.widths]
@@ -111,6 +113,9 @@ def _sheet_xml(sheet: Sheet, index: int, marking: str) -> tuple[str, int]:
     def text_cell(ref: str, text: str, per: int, style: int | None = None) -> int:
         if style is None:
             style = TEXT_QUOTED if formula_like(text) else TEXT
+        return plain_cell(ref, text, per, style)
+
+    def plain_cell(ref: str, text: str, per: int, style: int) -> int:
         add(f'<c r="{ref}" s="{style}" t="inlineStr"><is><t xml:space="preserve">'
             f'{_xml_text(text)}</t></is></c>')
         return lines_needed(text, per) if len(text) > per or "\n" in text else 1
@@ -127,30 +132,20 @@ def _sheet_xml(sheet: Sheet, index: int, marking: str) -> tuple[str, int]:
         r += 1
         number = str(r)
         lines = 1
+        # The usual row needs no cell made visible or inert: one search says so.
+        ok = clean([value for value in row if type(value) is str])
         for n, value in enumerate(row[:columns]):
             if value is None or value == "":
                 continue
-            ref = letters[n] + number
-            if isinstance(value, str):
-                lines = max(lines, text_cell(ref, sheet_text(value), per_line[n]))
-            elif isinstance(value, Filled):
-                lines = max(lines, text_cell(ref, sheet_text(value.text), per_line[n],
-                                             FILLS[value.fill]))
-            elif isinstance(value, bool):
-                add(f'<c r="{ref}" s="{TEXT}" t="inlineStr"><is><t>{"yes" if value else "no"}'
-                    f"</t></is></c>")
-            elif isinstance(value, datetime | date):
-                day = value.date() if isinstance(value, datetime) else value
-                add(f'<c r="{ref}" s="{DATE}"><v>{day.toordinal() - _EPOCH}</v></c>')
-            elif isinstance(value, Percent):
-                if value.value is None:
-                    text_cell(ref, "n/a", per_line[n])
-                else:
-                    add(f'<c r="{ref}" s="{PERCENT}"><v>{value.value!r}</v></c>')
-            elif isinstance(value, int | float):
-                add(f'<c r="{ref}" s="{NUMBER}"><v>{value!r}</v></c>')
+            kind = type(value)
+            if kind is str:
+                lines = max(lines, plain_cell(letters[n] + number, value, per_line[n], TEXT) if ok
+                            else text_cell(letters[n] + number, sheet_text(value), per_line[n]))
+            elif kind is date:
+                add(f'<c r="{letters[n]}{number}" s="{DATE}"><v>{value.toordinal() - _EPOCH}</v></c>')
             else:
-                lines = max(lines, text_cell(ref, sheet_text(value), per_line[n]))
+                lines = max(lines, _other_cell(add, text_cell, letters[n] + number, value,
+                                               per_line[n]))
         rows_xml.append(f'<row r="{number}" ht="{_height(lines)}" customHeight="1">'
                         + "".join(body) + "</row>")
         body.clear()
@@ -178,6 +173,27 @@ def _sheet_xml(sheet: Sheet, index: int, marking: str) -> tuple[str, int]:
         "</worksheet>",
     ]
     return "".join(parts), r
+
+
+def _other_cell(add, text_cell, ref: str, value, per: int) -> int:
+    """A cell that is not plain text or a date; returns the lines it takes."""
+    if isinstance(value, Filled):
+        return text_cell(ref, sheet_text(value.text), per, FILLS[value.fill])
+    if isinstance(value, bool):
+        add(f'<c r="{ref}" s="{TEXT}" t="inlineStr"><is><t>{"yes" if value else "no"}</t></is></c>')
+    elif isinstance(value, datetime | date):
+        day = value.date() if isinstance(value, datetime) else value
+        add(f'<c r="{ref}" s="{DATE}"><v>{day.toordinal() - _EPOCH}</v></c>')
+    elif isinstance(value, Percent):
+        if value.value is None:
+            return text_cell(ref, "n/a", per)
+        add(f'<c r="{ref}" s="{PERCENT}"><v>{value.value!r}</v></c>')
+    elif isinstance(value, int | float):
+        add(f'<c r="{ref}" s="{NUMBER}"><v>{value!r}</v></c>')
+    else:
+        return text_cell(ref, sheet_text(value), per)
+    return 1
+
 
 
 def _height(lines: int) -> str:
