@@ -102,7 +102,10 @@ class CaseListScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder="Search: reference, name, place (Enter to finish)", id="search")
+        # A role without names searches references and localities only (case_search).
+        yield Input(placeholder="Search: reference, name, place (Enter to finish)"
+                    if self.app.can("see_names")
+                    else "Search: reference or locality (Enter to finish)", id="search")
         yield LazyTable(self.row_cells, lambda row: str(row.id), id="cases", cursor_type="row",
                         zebra_stripes=True)
         yield Static("", id="status")
@@ -144,7 +147,10 @@ class CaseListScreen(Screen):
                 upcoming = next_meeting_on(session, app.cfg.meetings.cadence_weeks, today)
                 base = filter_rows(case_rows(session, app.cfg, today, next_meeting=upcoming,
                                              **case_filter.sql()), case_filter)
-                texts = case_search_texts(session, [row.id for row in base])
+                # A role without names finds cases by reference and locality only.
+                texts = case_search_texts(
+                    session, [row.id for row in base], names=app.can("see_names"),
+                    localities=[place for beat in app.cfg.beats for place in beat.localities])
         except StoreError as error:
             app.call_from_thread(app.notify, str(error), severity="error", markup=False)
             return

@@ -74,13 +74,26 @@ class _Cached:
         self.staff: tuple[str, ...] = ()
 
 
-_CACHE: "weakref.WeakKeyDictionary[object, _Cached]" = weakref.WeakKeyDictionary()
+# By the store's id, with a weak reference to tell a new store from one that reused the id.
+_CACHE: dict[int, tuple[weakref.ref, _Cached]] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def _entry(store) -> _Cached:
+    with _CACHE_LOCK:
+        held = _CACHE.get(id(store))
+        if held is None or held[0]() is not store:
+            for key in [k for k, (ref, _) in _CACHE.items() if ref() is None]:
+                del _CACHE[key]
+            held = (weakref.ref(store), _Cached())
+            _CACHE[id(store)] = held
+        return held[1]
 
 
 def cached_lexicon(store, keep: tuple[str, ...] = (),
                    common_words: tuple[str, ...] = ()) -> tuple[Lexicon, tuple[str, ...]]:
     """The index of everyone held and the staff's names, rebuilt when people or places change."""
-    entry = _CACHE.setdefault(store, _Cached())
+    entry = _entry(store)
     with entry.lock:
         now = time.monotonic()
         if entry.lexicon is not None and now - entry.checked < CHECK_SECONDS:
