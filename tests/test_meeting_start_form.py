@@ -276,3 +276,30 @@ async def test_a_meeting_without_items_recorded_resumes_at_the_start(store, cfg)
         await press(app, pilot, "5", "o")
         assert isinstance(app.screen, AgendaRunnerScreen)
         assert app.screen.item.id == first.id
+
+
+async def test_a_dropped_connection_resumes_at_the_item_entered_not_the_last_record(store, cfg):
+    """Enter item 3 (nothing recorded there), the session is cut off without leaving:
+    5 o returns to item 3, not to the start or an earlier item's record."""
+    seed(store, cfg)
+    with store.write() as session:
+        meeting = meeting_run.start_meeting(
+            session, cfg, subgroup="JAG", held_on=TODAY,
+            chair=Attendee("Insp. Rhea Chairwoman", "Leicestershire Police"))
+        meeting_run.acknowledge(session, meeting.id, at=STARTED)
+        third = agenda.items(session, meeting.id)[2]
+    assert third.case_id is None  # no case opened there: only the kept place says where
+    app = _app(store, cfg)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await press(app, pilot, "5", "o")
+        assert isinstance(app.screen, AgendaRunnerScreen)
+        await press(app, pilot, "n", "n")
+        assert app.screen.item.id == third.id
+    # The app ended without Esc (the connection dropped): reopened, o goes back there.
+    app = _app(store, cfg)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await press(app, pilot, "5", "o")
+        assert isinstance(app.screen, AgendaRunnerScreen)
+        assert app.screen.index == 2 and app.screen.item.id == third.id

@@ -35,7 +35,7 @@ from jagtui.screens.meeting_end import MeetingEndScreen
 from jagtui.screens.runner_entries import EntryKeys
 from jagtui.screens.runner_panes import ItemInfo
 from jagtui.screens.writes import OrderedWrites
-from jagtui.store import meeting_run
+from jagtui.store import meeting_place, meeting_run
 from jagtui.store.agenda import move_item
 from jagtui.store.errors import StoreError
 from jagtui.store.meeting_view import (
@@ -139,11 +139,12 @@ class AgendaRunnerScreen(EntryKeys, Screen):
                 tooltip="Leave, after asking; the meeting stays open to resume"),
     ]
 
-    def __init__(self, meeting_id: int) -> None:
+    def __init__(self, meeting_id: int, start_at: int = 0) -> None:
+        """``start_at``: the index in the running order to enter first (a resumed meeting)."""
         super().__init__()
         self.meeting_id = meeting_id
         self.view: MeetingView | None = None
-        self.index = 0
+        self.index = max(0, start_at)
         self.current: ItemView | None = None
         self.writes = OrderedWrites(self)
         self._entered_at: datetime | None = None
@@ -241,6 +242,8 @@ class AgendaRunnerScreen(EntryKeys, Screen):
     @work(thread=True, exclusive=True, group="run-item")
     def open_item(self, item: MeetingItem, audit: bool = True) -> None:
         app = self.app
+        if audit:
+            self.keep_place(item)
         try:
             if audit and item.case_id is not None:
                 with app.store.write() as session:
@@ -252,6 +255,15 @@ class AgendaRunnerScreen(EntryKeys, Screen):
             return
         if not get_current_worker().is_cancelled:
             app.call_from_thread(self.show_item, shown)
+
+    def keep_place(self, item: MeetingItem) -> None:
+        """Entering an item keeps it as the meeting's place, so a dropped connection
+        resumes exactly here (in this worker thread, before the item is read)."""
+        try:
+            with self.app.store.write() as session:
+                meeting_place.keep_place(session, self.meeting_id, item.id)
+        except StoreError:
+            pass  # only a convenience: the meeting resumes where its latest record is
 
     def show_item(self, shown: ItemView) -> None:
         if self.item is None or shown.item_id != self.item.id:

@@ -213,11 +213,11 @@ class MeetingsScreen(Screen):
     def open_runner(self, meeting_id: int, resume: bool) -> None:
         from jagtui.screens.agenda_runner import AgendaRunnerScreen
 
-        runner = AgendaRunnerScreen(meeting_id)
+        start_at = 0
         if resume:
             with self.app.store.read() as session:
-                # Read before the runner's first load, which enters the item at ``index``.
-                runner.index = meeting_place.left_at(session, meeting_id)
+                start_at = meeting_place.left_at(session, meeting_id)
+        runner = AgendaRunnerScreen(meeting_id, start_at=start_at)
 
         def left(_result=None) -> None:
             item = runner.item
