@@ -8,6 +8,7 @@ The rules and the erasure live in ``jagtui.store.retention``.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from rich.text import Text
@@ -23,9 +24,11 @@ from jagtui.rules.dates import fmt_date
 from jagtui.rules.retention import latest_due_closure
 from jagtui.screens.footer import KeysFooter
 from jagtui.screens.forms.base import FORMS_CSS, ConfirmScreen, FormScreen, field
+from jagtui.screens.forms.clash import MINE, ClashRow, ClashScreen
 from jagtui.screens.widgets import DateField
 from jagtui.store import retention
-from jagtui.store.errors import StoreError
+from jagtui.store.errors import Conflict, StoreError
+from jagtui.store.clashes import record_overwrite
 from jagtui.store.retention import ReviewRow
 
 CONFIRM_WORD = "purge"
@@ -37,6 +40,9 @@ class RetainForm(FormScreen[bool]):
     """Why the case is kept, and until when (it is listed again the day after)."""
 
     form_title = "Retain a closed case"
+    CLASH_FIELDS = {"retain_until": "until"}
+    CLASH_LABELS = {"decision": "Decision"}
+    CLASH_RECORD = "row"  # the latest decision as listed ("" for none)
 
     def __init__(self, row: ReviewRow) -> None:
         super().__init__()
@@ -70,13 +76,25 @@ class RetainForm(FormScreen[bool]):
         reason = self.query_one("#reason", Input).value
         until = self.query_one("#until", DateField).date
         app, reference = self.app, self.row.reference
+        # The latest decision the admin was shown (0: none), or the one a clash showed.
+        seen = self.against(self.row.review_id)
 
         def write(session) -> bool:
             retention.retain(session, reference, reason, until, app.today(),
-                             app.cfg.retention.closed_case_years)
+                             app.cfg.retention.closed_case_years, seen=seen)
             return True
 
         return write
+
+    def take_theirs(self, clash: Conflict) -> None:
+        if clash.theirs.get("decision") == "retain":
+            super().take_theirs(clash)  # their reason and date, in the form
+            return
+        # Theirs is to delete: taking it means there is nothing for this form to save.
+        by = f"{clash.by}'s" if clash.by else "the other"
+        self.app.notify(f"{self.row.reference}: {by} decision stands (marked for deletion)",
+                        markup=False)
+        self.dismiss(True)
 
     def saved_message(self, result: bool) -> str:
         return f"{self.row.reference} retained"
@@ -223,22 +241,51 @@ class RetentionScreen(Screen):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.decide_delete(row.reference)
+                self.decide_delete(row.reference, row.review_id)
 
         self.app.push_screen(ConfirmScreen(
             f"Mark {row.reference} for deletion? Purge (P) will then erase it for good."), answered)
 
     @work(thread=True, group="retention-decide")
-    def decide_delete(self, reference: str) -> None:
+    def decide_delete(self, reference: str, seen: int, over: Conflict | None = None) -> None:
+        """Mark for deletion, unless someone decided since the list was read (``seen``:
+        the latest decision shown); ``over``: that clash, seen and overridden."""
         app = self.app
         try:
             with app.store.write() as session:
-                retention.mark_for_deletion(session, reference, app.today(), self.years)
+                retention.mark_for_deletion(session, reference, app.today(), self.years,
+                                            seen=seen)
+                if over is not None:
+                    record_overwrite(session, over, "kept mine")
+        except Conflict as clash:
+            app.call_from_thread(self.delete_clashed, reference, clash)
+            return
         except StoreError as error:
             app.call_from_thread(app.notify, str(error), severity="error")
             return
         app.call_from_thread(app.notify, f"{reference} marked for deletion", timeout=3)
         self.load()
+
+    def delete_clashed(self, reference: str, clash: Conflict) -> None:
+        """Another admin decided meanwhile: their decision and yours; m marks it anyway."""
+        def shown(value) -> str:
+            if value in (None, ""):
+                return "(none)"
+            return fmt_date(value) if isinstance(value, date) else str(value)
+
+        fields = (("decision", "Decision"), ("reason", "Reason"), ("retain_until", "Retain until"))
+        rows = [ClashRow(label, shown(clash.yours.get(key)), shown(clash.theirs.get(key)))
+                for key, label in fields]
+
+        def answered(answer: str | None) -> None:
+            if answer == MINE:
+                self.decide_delete(reference, clash.version, clash)
+            else:
+                self.load()  # their decision stands: the list shows it
+
+        hint = ("m mark it for deletion anyway (recorded as an overwrite) · t or Esc keep "
+                "their decision")
+        self.app.push_screen(ClashScreen(clash, rows, hint=hint), answered)
 
     def action_purge(self) -> None:
         if not self.app.allowed("admin"):

@@ -15,7 +15,7 @@ from jagtui.store.models import (
     Action, ActionUpdate, Attendance, Case, CaseParty, Location, Meeting, MeetingItem, Person, User,
 )
 from jagtui.store.text_search import contains
-from jagtui.store.records import edit, fetch, one_of, require
+from jagtui.store.records import conflict, edit, fetch, one_of, require
 
 STATUSES = ("open", "complete", "cancelled")
 
@@ -41,9 +41,19 @@ def add_action(
 
 
 def add_update(session: Session, action_id: int, updated_on: date, text: str, *,
-               status: str = "open", meeting_id: int | None = None) -> ActionUpdate:
-    """An update; a status other than ``open`` also closes the action."""
+               status: str = "open", meeting_id: int | None = None,
+               expected_version: int | None = None) -> ActionUpdate:
+    """An update; a status other than ``open`` also closes the action.
+
+    With ``expected_version`` (the action as the user read it), an action whose
+    status someone else changed since is a :class:`Conflict`: an update would
+    otherwise silently reopen an action just completed. Updates alone never clash:
+    each is its own row.
+    """
     action = fetch(session, Action, action_id, "action", lock=True)
+    if (expected_version is not None and action.version != expected_version
+            and action.status != status):
+        raise conflict(action, {"status": status})
     update = ActionUpdate(action_id=action_id, updated_on=updated_on, text=require(text, "An update"),
                           status=one_of(status, STATUSES, "Status"), meeting_id=meeting_id)
     session.add(update)

@@ -23,7 +23,6 @@ from jagtui.screens.widgets import DateField
 from jagtui.store import actions
 from jagtui.store.actions import ActionRow, NamedParty
 from jagtui.store.errors import Conflict, StoreError
-from jagtui.store.records import fetch
 
 ACTIONS_CSS = Path(__file__).parent.parent / "actions.tcss"
 MAX_CHOICES = 8
@@ -278,6 +277,8 @@ class ActionUpdateForm(_OnAction, FormScreen[str]):
     """An update on an open action: it stays open (carried forward), or with
     ``complete`` the update closes it."""
 
+    CLASH_RECORD = "row.action"
+
     CSS_PATH = [FORMS_CSS, ACTIONS_CSS]
 
     def __init__(self, row: ActionRow, cfg: Config, today: date, complete: bool = False,
@@ -288,6 +289,7 @@ class ActionUpdateForm(_OnAction, FormScreen[str]):
         self.names = list(names)
         self.today = today
         self.complete = complete
+        self.status = "complete" if complete else "open"  # what the update leaves it as
         self.form_title = "Complete the action" if complete else "Add an update"
         self.draft_key = f"action-{'complete' if complete else 'update'}:{row.action.id}"
 
@@ -306,11 +308,22 @@ class ActionUpdateForm(_OnAction, FormScreen[str]):
             return {"update": "Type the update" if not self.complete else "Say how it was completed"}
         return {}
 
-    def write(self, session) -> str:
-        status = "complete" if self.complete else "open"
-        actions.add_update(session, self.row.action.id, self.today,
-                           self.query_one("#update", Input).value.strip(), status=status)
-        return status
+    def saver(self):
+        text, status = self.query_one("#update", Input).value.strip(), self.status
+        action_id, today = self.row.action.id, self.today
+        # An action someone else completed (or reopened) since it was read is a clash.
+        version = self.against(self.row.action.version)
+
+        def write(session) -> str:
+            actions.add_update(session, action_id, today, text, status=status,
+                               expected_version=version)
+            return status
+
+        return write
+
+    def take_theirs(self, clash: Conflict) -> None:
+        # The action stays as they left it; the update typed is added to it.
+        self.status = clash.theirs.get("status", self.status)
 
     def saved_message(self, result: str) -> str:
         return "Action completed" if result == "complete" else "Update added: carried forward"
@@ -318,18 +331,18 @@ class ActionUpdateForm(_OnAction, FormScreen[str]):
 
 class ReassignForm(_OnAction, OwnerPicker):
     """A new owner and agency, checked against the version that was read: if someone
-    else changed the action meanwhile, both values are shown and ctrl+s again
-    saves yours over theirs."""
+    else changed the action meanwhile, both values are shown (the clash panel)."""
 
     form_title = "Reassign the action"
     show_owner = True
+    CLASH_FIELDS = {"owner_agency": "agency"}
+    CLASH_RECORD = "row.action"
 
     def __init__(self, row: ActionRow, cfg: Config, names: list[NamedParty] = ()) -> None:
         super().__init__()
         self.row = row
         self.cfg = cfg
         self.names = list(names)
-        self.expected_version = row.action.version
         self.draft_key = f"action-reassign:{row.action.id}"
 
     def fields(self) -> ComposeResult:
@@ -349,26 +362,17 @@ class ReassignForm(_OnAction, OwnerPicker):
             wrong["owner"] = "That is who has it now: type the new owner"
         return wrong
 
-    def write(self, session) -> bool:
+    def saver(self):
         changes = {"owner": self.query_one("#owner", Input).value.strip(),
                    "owner_agency": _agency(self.query_one("#agency", Select))}
-        try:
-            actions.update_action(session, self.row.action.id, self.expected_version, **changes)
-        except Conflict as clash:
-            # Next ctrl+s is checked against what is there now, so it overwrites knowingly.
-            self.expected_version = fetch(session, type(self.row.action), self.row.action.id).version
-            raise StoreError(self.clash_words(clash)) from None
-        return True
+        # The version read, or after a clash the one its panel showed (clash.version).
+        action_id, version = self.row.action.id, self.against(self.row.action.version)
 
-    def clash_words(self, clash: Conflict) -> str:
-        def shown(values: dict) -> str:
-            owner = values.get("owner", "")
-            agency = values.get("owner_agency", "")
-            return f"'{owner}'" + (f" ({self.cfg.agency_name(agency)})" if agency else "")
+        def write(session) -> bool:
+            actions.update_action(session, action_id, version, **changes)
+            return True
 
-        return (f"{clash.by or 'Someone else'} reassigned this action while you edited it: "
-                f"it is now with {shown(clash.theirs)}; yours is {shown(clash.yours)}. "
-                "Press ctrl+s again to save yours, or Esc to keep theirs.")
+        return write
 
     def saved_message(self, result: bool) -> str:
         return "Action reassigned"

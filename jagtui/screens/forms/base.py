@@ -24,10 +24,12 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
+from jagtui.display import visible
 from jagtui.screens.footer import KeysFooter
+from jagtui.screens.forms.clash import ClashHandling
 from jagtui.screens.forms.fields import InvolvedList, PickField
 from jagtui.screens.widgets import DateField
-from jagtui.store.errors import StoreError
+from jagtui.store.errors import Busy, Conflict, StoreError
 
 T = TypeVar("T")
 TYPE_AHEAD_SECONDS = 1.0  # letters typed on a list within this time make one search
@@ -101,8 +103,9 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(yes)
 
 
-class FormScreen(ModalScreen[T], Generic[T]):
-    """A modal form. Subclasses set ``form_title`` and ``draft_key``."""
+class FormScreen(ClashHandling, ModalScreen[T], Generic[T]):
+    """A modal form. Subclasses set ``form_title`` and ``draft_key``; an edit of an
+    existing record saves against ``self.against(version read)`` (see ``clash``)."""
 
     CSS_PATH = FORMS_CSS
     BINDINGS = [
@@ -152,8 +155,12 @@ class FormScreen(ModalScreen[T], Generic[T]):
         return [w for w in self.query("Input, Select, Checkbox, PickField, InvolvedList") if w.id]
 
     def values(self) -> dict[str, Any]:
-        """Every field by id: what the draft autosave keeps and ``dirty`` compares."""
-        return {w.id: w.value for w in self.inputs()}
+        """Every field by id: what the draft autosave keeps and ``dirty`` compares.
+
+        Text as the box shows it: stored text with control codes is shown as codes
+        (the app rewrites the box, ``terminal_safe``), which is not a change."""
+        return {w.id: visible(w.value, one_line=True) if isinstance(w.value, str) else w.value
+                for w in self.inputs()}
 
     @property
     def dirty(self) -> bool:
@@ -275,14 +282,26 @@ class FormScreen(ModalScreen[T], Generic[T]):
             return
         self._saving = True
         self.query_one("#form-status", Static).update(Text("Saving…"))
-        self._write(self.saver())
+        self._write(self.overwriting(self.saver()))
 
     @work(thread=True, exclusive=True, group="form-save")
     def _write(self, write: Callable[[Session], T]) -> None:
         app = self.app
         try:
-            with app.store.write() as session:
+            with app.store.write(on_wait=self.waiting) as session:
                 result = write(session)
+        except Conflict as clash:
+            # Someone else saved first: both values shown, the user decides (clash.py).
+            try:
+                self.explain_clash(clash)
+            except StoreError:
+                pass  # the panel shows what the refusal itself carries
+            app.call_from_thread(self.clashed, clash)
+            return
+        except Busy as error:
+            # Waited as long as jagtui waits: nothing written, the form keeps its text.
+            app.call_from_thread(self._refused, str(error).removeprefix("Not saved: "))
+            return
         except StoreError as error:
             app.call_from_thread(self._refused, str(error))
             return

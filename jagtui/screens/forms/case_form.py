@@ -22,6 +22,8 @@ def _chosen(select: Select) -> str:
 class CaseForm(FormScreen[int]):
     """``case=None`` opens a new case; the result is the case id."""
 
+    CLASH_RECORD = "case"  # the case as read: what the other user changed is told from it
+
     def __init__(self, case: Case | None = None) -> None:
         super().__init__()
         self.case = case
@@ -136,9 +138,10 @@ class CaseForm(FormScreen[int]):
         changes = {k: v for k, v in changes.items() if getattr(case, k) != v}
         changes["status"] = _chosen(self.query_one("#status", Select))
         changes["closure_reason"] = self.query_one("#closure_reason", Input).value.strip()
+        version = self.against(case.version)  # after a clash: the version the user saw
 
         def write_changes(session) -> int:
-            edit_case(session, case.id, case.version, today, **changes)
+            edit_case(session, case.id, version, today, **changes)
             return case.id
 
         return write_changes

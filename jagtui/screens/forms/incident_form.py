@@ -7,11 +7,13 @@ from textual.app import ComposeResult
 from textual.widgets import Checkbox, Input, Select
 
 from jagtui.screens.forms.base import FormScreen, field
-from jagtui.screens.forms.fields import InvolvedList, PickField
+from jagtui.screens.forms.fields import InvolvedList, PickField, picked_label
 from jagtui.screens.widgets import DateField
 from jagtui.store.casefile import CaseFile
-from jagtui.store.casework import INCIDENT_ROLE, IncidentDraft, Picked, incident_for_edit, save_incident
-from jagtui.store.errors import StoreError
+from jagtui.store.casework import (
+    INCIDENT_ROLE, IncidentDraft, Picked, incident_for_edit, picked, save_incident,
+)
+from jagtui.store.errors import Conflict, StoreError
 from jagtui.store.models import INCIDENT_ROLES, INCIDENT_SOURCES
 
 
@@ -30,11 +32,17 @@ def _subject_defaults(file: CaseFile) -> tuple[Picked | None, list[tuple[Picked,
 
 
 class IncidentForm(FormScreen[bool]):
+    CLASH_FIELDS = {"location_id": "location"}
+    CLASH_HIDDEN = frozenset({"beat"})  # follows the place
+    CLASH_RECORD = "read"  # the incident as the form read it
+
     def __init__(self, file: CaseFile, incident_id: int | None = None) -> None:
         super().__init__()
         self.file = file
         self.incident_id = incident_id
         self.version: int | None = None
+        self.read = None  # the incident as read (an edit)
+        self.places: dict[int, Picked] = {}  # place id -> the place, for a clash's values
         self.form_title = (f"Edit incident · {file.case.reference}" if incident_id
                            else f"New incident · {file.case.reference}")
         self.draft_key = (f"incident:{incident_id}" if incident_id
@@ -84,7 +92,7 @@ class IncidentForm(FormScreen[bool]):
 
     def fill(self, draft: IncidentDraft) -> None:
         incident = draft.incident
-        self.version = incident.version
+        self.read, self.version = incident, incident.version
         self.query_one("#category", Select).value = incident.category
         self.query_one("#occurred_on", DateField).value = incident.occurred_on.isoformat()
         self.query_one("#source", Select).value = incident.source
@@ -119,7 +127,7 @@ class IncidentForm(FormScreen[bool]):
     def saver(self):
         categories, today = [c.key for c in self.app.cfg.categories], self.app.today()
         values = dict(
-            incident_id=self.incident_id, expected_version=self.version,
+            incident_id=self.incident_id, expected_version=self.against(self.version),
             occurred_on=self.query_one("#occurred_on", DateField).date,
             category=str(self.query_one("#category", Select).value),
             source=str(self.query_one("#source", Select).value),
@@ -135,6 +143,25 @@ class IncidentForm(FormScreen[bool]):
             return True
 
         return write
+
+    # -- a clash: places are shown by name, and taken as the place ----------------------
+
+    def explain_clash(self, clash: Conflict) -> None:
+        ids = {value for values in (clash.yours, clash.theirs)
+               if (value := values.get("location_id")) is not None}
+        with self.app.store.read() as session:
+            self.places = {place_id: picked(session, "location", place_id) for place_id in ids}
+
+    def clash_value(self, key: str, value) -> str:
+        if key == "location_id" and value in self.places:
+            return picked_label(self.places[value], self.app.private).plain  # as the field shows it
+        return super().clash_value(key, value)
+
+    def take_theirs(self, clash: Conflict) -> None:
+        super().take_theirs(clash)
+        if "location_id" in clash.theirs:
+            place = self.places.get(clash.theirs["location_id"])
+            self.query_one("#location", PickField).set(place)
 
     def saved_message(self, result: bool) -> str:
         return "Incident saved" if self.incident_id else "Incident added"

@@ -309,6 +309,7 @@ class OutcomeForm(_OnCase[str]):
     """How an intervention ended (or that it is still active); version-checked."""
 
     form_title = "Record an outcome"
+    CLASH_RECORD = "row"
 
     def __init__(self, case: EscalationCase, row: InterventionRow, cfg: Config) -> None:
         super().__init__()
@@ -335,7 +336,8 @@ class OutcomeForm(_OnCase[str]):
         self.query_one("#outcome").focus()
 
     def saver(self):
-        outcome, row_id, version = self.query_one("#outcome", Select).value, self.row.id, self.row.version
+        outcome, row_id = self.query_one("#outcome", Select).value, self.row.id
+        version = self.against(self.row.version)  # after a clash: the version the user saw
 
         def write(session) -> str:
             interventions.set_outcome(session, row_id, version, outcome)

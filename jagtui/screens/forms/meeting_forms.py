@@ -263,6 +263,8 @@ class RagForm(ChairOnly, FormScreen[str]):
     """The RAG rating the meeting agrees; minuted as a decision."""
 
     form_title = "RAG rating"
+    TAKE_THEIRS_CLOSES = True  # after a clash, their rating stands: nothing left to save
+    CLASH_RECORD = "case"
 
     def __init__(self, item: MeetingItem, file: CaseFile) -> None:
         super().__init__()
@@ -282,7 +284,8 @@ class RagForm(ChairOnly, FormScreen[str]):
         return {}
 
     def saver(self):
-        rag, item_id, version = self.query_one("#rag", Select).value, self.item.id, self.case.version
+        rag, item_id = self.query_one("#rag", Select).value, self.item.id
+        version = self.against(self.case.version)  # after a clash: the version the user saw
 
         def write(session) -> str:
             meeting_entries.change_rag(session, item_id, version, rag)
@@ -298,6 +301,9 @@ class ClosureForm(ChairOnly, FormScreen[bool]):
     """Close the case on the meeting's date, with the reason the meeting agreed."""
 
     form_title = "Close the case"
+    TAKE_THEIRS_CLOSES = True  # after a clash, the case stays as they left it
+    CLASH_RECORD = "case"
+    CLASH_FIELDS = {"closure_reason": "reason"}
 
     def __init__(self, item: MeetingItem, file: CaseFile, meeting: Meeting) -> None:
         super().__init__()
@@ -318,8 +324,8 @@ class ClosureForm(ChairOnly, FormScreen[bool]):
         return {}
 
     def saver(self):
-        reason, item_id, version = (self.query_one("#reason", Input).value, self.item.id,
-                                    self.case.version)
+        reason, item_id = self.query_one("#reason", Input).value, self.item.id
+        version = self.against(self.case.version)  # after a clash: the version the user saw
 
         def write(session) -> bool:
             meeting_entries.close_case(session, item_id, version, reason)

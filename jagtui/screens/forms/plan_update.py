@@ -21,12 +21,15 @@ class PlanUpdateForm(FormScreen[str]):
     """This quarter's progress and status: one per quarter, replaced if entered again."""
 
     form_title = "Progress update"
+    CLASH_FIELDS = {"text": "progress"}
+    CLASH_RECORD = "current"  # this quarter's update as read (None: there was none)
 
     def __init__(self, line: PlanLine, quarter: str) -> None:
         super().__init__()
         self.line = line
         self.quarter = quarter
         self.draft_key = f"plan:{line.action.id}:{quarter}"
+        self.current = update_for(line, quarter)
 
     def fields(self) -> ComposeResult:
         line = self.line
@@ -55,11 +58,18 @@ class PlanUpdateForm(FormScreen[str]):
             return {"progress": "Say what progress was made this quarter"}
         return {}
 
-    def write(self, session) -> str:
+    def saver(self):
         status = self.query_one("#status", Select).value
-        plan.set_update(session, self.line.action.id, self.quarter, status,
-                        self.query_one("#progress", Input).value.strip())
-        return status
+        text = self.query_one("#progress", Input).value.strip()
+        action_id, quarter = self.line.action.id, self.quarter
+        # The quarter's update as the user saw it (0: none yet), or the one a clash showed.
+        version = self.against(self.current.version if self.current else 0)
+
+        def write(session) -> str:
+            plan.set_update(session, action_id, quarter, status, text, expected_version=version)
+            return status
+
+        return write
 
     def saved_message(self, result: str) -> str:
         return f"{self.quarter} update saved: {result}"
