@@ -110,6 +110,7 @@ async def test_an_incident_opened_for_editing_shows_its_stored_codes(store, cfg,
         assert isinstance(form, IncidentForm)
         assert form.query_one("#description", Input).value == SHOWN
         assert form.query_one("#source_ref", Input).value.endswith("\\x1b[2J")
+        assert not form.dirty  # shown as codes is not a change the chair made
         assert_nothing_raw(terminal(), "the incident form")
 
 
