@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from functools import lru_cache
 
 TOKEN = re.compile(r"[^\W_]+")
 # What may separate the words of one name or address: spaces, line breaks, light punctuation.
@@ -47,6 +48,7 @@ RANKS = TITLES | {"insp", "inspector", "ci", "supt", "pc", "pcso", "ps", "sgt", 
                   "ds", "di", "dci", "cllr", "councillor", "prof", "rev"}
 
 
+@lru_cache(maxsize=1 << 16)  # names and street words repeat: fold each once
 def fold(word: str) -> str:
     """A word as compared: casefolded, accents dropped, a street abbreviation expanded."""
     if not word.isascii():
@@ -56,8 +58,9 @@ def fold(word: str) -> str:
     return STREET_WORDS.get(word, word)
 
 
+@lru_cache(maxsize=1 << 14)
 def words(text: str) -> tuple[str, ...]:
-    return tuple(fold(token) for token in TOKEN.findall(text))
+    return tuple(map(fold, TOKEN.findall(text)))
 
 
 # -- contact details ------------------------------------------------------------
