@@ -30,6 +30,9 @@ def register(sub, common) -> None:
                               "raised, every status, as its minutes show them")
     actions.add_argument("--all", action="store_true",
                          help="every action, not only the open ones (without --meeting)")
+    actions.add_argument("--redacted", action="store_true",
+                         help="the version for wider circulation: no names, addresses, phone "
+                              "numbers, dates of birth or health details")
     actions.add_argument("--format", default="csv,xlsx", help="csv, xlsx or both (default csv,xlsx)")
 
     plan = what.add_parser("plan", parents=[common],
@@ -77,7 +80,8 @@ def export_command(args, cfg) -> int:
             from jagtui.export.action_log import export_action_log
 
             paths = export_action_log(store, cfg, meeting_id=_meeting_id(args.meeting),
-                                      status=None if args.all else "open", formats=formats)
+                                      status=None if args.all else "open", formats=formats,
+                                      redacted=args.redacted)
         else:
             from jagtui.export.plan_progress import export_plan
 

@@ -29,7 +29,7 @@ WIDTHS = (13, 12, 34, 15, 17, 12, 10, 9, 31, 12)
 neutralise = csv_text  # the name the CSV rule has always had here
 
 
-def _meeting_rows(store, cfg: Config, meeting_id: int) -> tuple[list[tuple], date, str]:
+def _meeting_rows(store, cfg: Config, meeting_id: int) -> tuple[list[tuple], list, date, str]:
     """The log a meeting reviewed and the actions it raised, as its minutes show them:
     status and update as the meeting left them, overdue as at the meeting."""
     from jagtui.store.minutes import meeting_action_log
@@ -43,7 +43,7 @@ def _meeting_rows(store, cfg: Config, meeting_id: int) -> tuple[list[tuple], dat
         line.due_on, line.status, "yes" if is_overdue(line.due_on, line.status, held_on) else "",
         line.update_text, line.update_on,
     ) for line in lines]
-    return rows, held_on, subgroup
+    return rows, [line.case_id for line in lines], held_on, subgroup
 
 
 def _rows(store, cfg: Config, today: date, *,
@@ -62,6 +62,19 @@ def _rows(store, cfg: Config, today: date, *,
     ) for row in found]
     return rows, [row.case_id for row in found]
 
+
+def _redacted(store, cfg: Config, rows: list[tuple], case_ids: list, on: date) -> list[tuple]:
+    """The rows for wider circulation: the action and update text through the redaction
+    engine (people on the cases by role and letters, everyone held removed); owners are
+    staff and stay named."""
+    from jagtui.export.redact import redactor_for_cases
+
+    redactor = redactor_for_cases(store, cfg, {c for c in case_ids if c is not None},
+                                  staff=[row[3] for row in rows], on=on)
+    return [(ref, case_ref, redactor.text(text, case_id), redactor.text(owner, case_id), agency,
+             due, status, overdue, redactor.text(update, case_id), update_on)
+            for (ref, case_ref, text, owner, agency, due, status, overdue, update, update_on),
+            case_id in zip(rows, case_ids)]
 
 
 def _csv(rows: Sequence[tuple]) -> bytes:
@@ -89,13 +102,14 @@ def _xlsx(rows: Sequence[tuple], cfg: Config, title: str, on: date) -> bytes:
 
 def export_action_log(store, cfg: Config, *, meeting_id: int | None = None,
                       status: str | None = "open", formats: Iterable[str] = FORMATS,
-                      today: date | None = None) -> list[Path]:
+                      today: date | None = None, redacted: bool = False) -> list[Path]:
     """Write the action log; returns the paths.
 
     With ``meeting_id``: that meeting's action log, as circulated with its minutes (the
     log it reviewed and the actions it raised, whatever their status; named after the
     meeting's date). Otherwise the whole log: ``status`` is ``open`` (default),
-    ``complete``, ``cancelled`` or ``None`` for every action.
+    ``complete``, ``cancelled`` or ``None`` for every action. ``redacted``: the version
+    for wider circulation (``-redacted`` in the name), as the redacted minutes.
     """
     from jagtui.store.actions import STATUSES
 
@@ -104,20 +118,24 @@ def export_action_log(store, cfg: Config, *, meeting_id: int | None = None,
     chosen = check_formats(formats, FORMATS)
     today = today or date.today()
     if meeting_id is not None:
-        rows, on, subgroup = _meeting_rows(store, cfg, meeting_id)
+        rows, case_ids, on, subgroup = _meeting_rows(store, cfg, meeting_id)
         status = None
     else:
-        (rows, _case_ids), on, subgroup = _rows(store, cfg, today, status=status), today, "JAG"
-    title = f"{cfg.partnership.short_name} action log"
+        (rows, case_ids), on, subgroup = _rows(store, cfg, today, status=status), today, "JAG"
+    if redacted:
+        rows = _redacted(store, cfg, rows, case_ids, on)
+    title = f"{cfg.partnership.short_name} action log" + (" (redacted)" if redacted else "")
     makers = {"csv": lambda: _csv(rows), "xlsx": lambda: _xlsx(rows, cfg, title, on)}
     files = {fmt: makers[fmt]() for fmt in chosen}
     scope = f"meeting {meeting_id}" if meeting_id is not None else f"all meetings {on}"
     return save_exports(
         store, cfg,
         base=action_log_base(on, subgroup=subgroup, meeting_only=meeting_id is not None,
-                             status=status),
-        owner=owner_key(store, f"action-log:{scope}:{status or 'all'}"),
-        files=files, what="action log", table_name="meetings" if meeting_id else "",
+                             status=status) + ("-redacted" if redacted else ""),
+        owner=owner_key(store, f"action-log:{scope}:{status or 'all'}"
+                               + (":redacted" if redacted else "")),
+        files=files, what="action log", redacted=redacted,
+        table_name="meetings" if meeting_id else "",
         record_id=meeting_id, status="meeting" if meeting_id is not None else status or "all",
         rows=len(rows),
     )
