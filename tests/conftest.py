@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import os
 import uuid
-from datetime import date
 
 import pytest
 
 from jagtui.config import load_config
 
-PG_URL = os.environ.get("JAGTUI_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-TODAY = date(2026, 11, 22)
+# Plain names live in testdb.py: a test importing them from "conftest" could get
+# tests/scenarios/conftest.py instead (both are imported as the module "conftest").
+from testdb import PG_URL, TODAY, reset_pg as _reset_pg  # noqa: F401
 
 
 @pytest.fixture(scope="session")
@@ -60,16 +60,6 @@ def pg_database():
     yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def _reset_pg(url: str) -> None:
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -22,7 +22,7 @@ from jagtui.cli import main
 from jagtui.store import cases
 from jagtui.store.db import create_store, open_store
 from jagtui.store.privileges import audit_exposure, grant_app_role
-from conftest import TODAY
+from testdb import TODAY
 
 
 def _open_a_case(store):
@@ -59,7 +59,7 @@ def pg_roles(pg_database):
     """An owner role that runs migrations and an app role jagtui connects as."""
     import psycopg
 
-    from conftest import _reset_pg
+    from testdb import reset_pg as _reset_pg
 
     suffix = uuid.uuid4().hex[:8]
     owner, app = f"jagtui_owner_{suffix}", f"jagtui_app_{suffix}"

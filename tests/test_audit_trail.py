@@ -284,7 +284,7 @@ def test_postgresql_app_role_cannot_touch_the_trail_even_with_raw_sql(pg_databas
     from sqlalchemy import create_engine
     from sqlalchemy.engine import make_url
 
-    from conftest import _reset_pg
+    from testdb import reset_pg as _reset_pg
     from jagtui.store.db import open_store
 
     _reset_pg(pg_database)

@@ -182,7 +182,7 @@ def test_only_admins_back_up_or_restore(tmp_path, jagtui):
 
 
 def test_postgresql_gets_pg_dump_guidance(pg_database, jagtui):
-    from conftest import _reset_pg
+    from testdb import reset_pg as _reset_pg
 
     _reset_pg(pg_database)
     store = create_store(pg_database, "setup")
