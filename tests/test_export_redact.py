@@ -145,3 +145,13 @@ def test_age_bands():
 def test_empty_text_and_no_parties():
     assert Redactor().text("", None) == ""
     assert Redactor().text("Nothing to remove here.", None) == "Nothing to remove here."
+
+
+def test_a_common_street_stem_alone_is_an_ordinary_word():
+    from jagtui.config import load_config
+
+    home = Subject(9, "Zed Quorlby", address="12 High Street, Quorn", beat="56")
+    out = Redactor(parties=[(1, "victim", home)],
+                   common_words=load_config().redaction.common_words).text(
+        "A high risk case; lives at 12 High St; High Street residents", 1)
+    assert out == "A high risk case; lives at [address in Beat 56]; [address in Beat 56] residents"
