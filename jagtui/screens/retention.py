@@ -43,6 +43,8 @@ class RetainForm(FormScreen[bool]):
     CLASH_FIELDS = {"retain_until": "until"}
     CLASH_LABELS = {"decision": "Decision"}
     CLASH_RECORD = "row"  # the latest decision as listed ("" for none)
+    TAKE_THEIRS_CLOSES = True  # their decision stands; the list is read again
+    THEIRS_RESULT = True
 
     def __init__(self, row: ReviewRow) -> None:
         super().__init__()
@@ -86,15 +88,6 @@ class RetainForm(FormScreen[bool]):
 
         return write
 
-    def take_theirs(self, clash: Conflict) -> None:
-        if clash.theirs.get("decision") == "retain":
-            super().take_theirs(clash)  # their reason and date, in the form
-            return
-        # Theirs is to delete: taking it means there is nothing for this form to save.
-        by = f"{clash.by}'s" if clash.by else "the other"
-        self.app.notify(f"{self.row.reference}: {by} decision stands (marked for deletion)",
-                        markup=False)
-        self.dismiss(True)
 
     def saved_message(self, result: bool) -> str:
         return f"{self.row.reference} retained"

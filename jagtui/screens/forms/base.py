@@ -26,7 +26,7 @@ from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from jagtui.display import visible
 from jagtui.screens.footer import KeysFooter
-from jagtui.screens.forms.clash import ClashHandling
+from jagtui.screens.forms.clash import SLOW_SAVE_SECONDS, ClashHandling
 from jagtui.screens.forms.fields import InvolvedList, PickField
 from jagtui.screens.widgets import DateField
 from jagtui.store.errors import Busy, Conflict, StoreError
@@ -283,6 +283,7 @@ class FormScreen(ClashHandling, ModalScreen[T], Generic[T]):
         self._saving = True
         self.query_one("#form-status", Static).update(Text("Saving…"))
         self._write(self.overwriting(self.saver()))
+        self.set_timer(SLOW_SAVE_SECONDS, self.still_saving)
 
     @work(thread=True, exclusive=True, group="form-save")
     def _write(self, write: Callable[[Session], T]) -> None:

@@ -33,7 +33,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Checkbox, Input, Label, Select, Static
+from textual.widgets import Checkbox, Input, Select, Static
 
 from jagtui.display import literal, visible
 from jagtui.rules.dates import fmt_date
@@ -45,6 +45,9 @@ SCREENS = Path(__file__).parent.parent
 CLASH_CSS = [SCREENS / "forms.tcss", SCREENS / "clash.tcss"]
 MINE, THEIRS, EDIT = "mine", "theirs", "edit"
 MISSING = object()  # a field whose value when the form opened is not known
+# A form's save takes milliseconds; one still going after this is waiting for a lock
+# (PostgreSQL waits on the row without telling; SQLite's waits call ``waiting``).
+SLOW_SAVE_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -149,8 +152,10 @@ class ClashHandling:
     # Where the form keeps the record as it read it ("case", "row.action"): its values
     # tell a field the other user changed from one only you did (``read_value``).
     CLASH_RECORD = ""
-    # A one-decision form (a RAG rating, a closure): taking theirs leaves nothing to save.
+    # A one-decision form (a RAG rating, a closure): taking theirs leaves nothing to save,
+    # and the form closes with THEIRS_RESULT (True where the screen below should reload).
     TAKE_THEIRS_CLOSES = False
+    THEIRS_RESULT: Any = None
 
     clash: Conflict | None = None  # the last clash shown: the next save goes against its version
     clashing: list[str] = []       # its fields the other user really changed (see read_value)
@@ -252,7 +257,7 @@ class ClashHandling:
         if answer == THEIRS and self.TAKE_THEIRS_CLOSES:
             self.app.notify(visible(f"{clash.what.capitalize()} left as {who(clash)} saved it"),
                             timeout=5, markup=False)
-            self.dismiss(None)
+            self.dismiss(self.THEIRS_RESULT)
             return
         if answer == THEIRS:
             self._overwrite = ""
@@ -305,7 +310,14 @@ class ClashHandling:
         """Called from the save's worker while another user's save holds the database."""
         self.app.call_from_thread(self._say_waiting, seconds)
 
-    def _say_waiting(self, seconds: float) -> None:
-        if self.is_mounted:
+    def _say_waiting(self, seconds: float | None = None) -> None:
+        if self.is_mounted and self._saving:
+            so_far = f" ({seconds:.0f} s)" if seconds is not None else ""
             self.query_one("#form-status", Static).update(
-                Text(f"Waiting for another user's save… ({seconds:.0f} s)", style="bold"))
+                Text(f"Waiting for another user's save…{so_far}", style="bold"))
+
+    def still_saving(self) -> None:
+        """A timer after ctrl+s: a save still going is waiting for another user's."""
+        status = self.query("#form-status")
+        if status and self._saving and "Waiting" not in status.first().content.plain:
+            self._say_waiting()
