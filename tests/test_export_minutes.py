@@ -109,7 +109,7 @@ def test_markdown_and_word_say_what_the_seeds_say(store, built, ecfg):
     for text in (md, word_all):
         plain = text.replace("\\", "")
         assert "Charnwood Community Safety Partnership" in plain
-        assert "SUNDAY 22 NOVEMBER 2026 AT 10:00" in plain
+        assert "SUNDAY 22 NOVEMBER 2026 AT 10AM" in plain
         assert "COUNCIL OFFICES, SOUTHFIELD ROAD, LOUGHBOROUGH" in plain
         assert "PRESENT" in plain and "APOLOGIES" in plain
         assert "Inspector Dana Barker (Chair) - Leicestershire Police" in plain
@@ -122,7 +122,7 @@ def test_markdown_and_word_say_what_the_seeds_say(store, built, ecfg):
         assert "Visit Ann Example at 10 Larkspur Close" in plain  # an action raised
         assert "221126 Item 4" in plain and "111026 Item 4" in plain
         assert "Visit booked; carried forward" in plain  # the reviewed log's update
-        assert "Sunday 3 January 2027 at 10:00" in plain  # next meeting
+        assert "Sunday 3 January 2027 at 10am" in plain  # next meeting
         assert "Item 2: the date of the last meeting corrected" in plain  # amendment
         assert "MINUTES" in plain and "DRAFT" not in plain
     assert "| Ref | Action | Who | Complete by | Status / update |" in md

@@ -43,6 +43,20 @@ def long_date(d: date) -> str:
     return f"{_WEEKDAYS[d.weekday()]} {d.day} {_MONTHS[d.month - 1]} {d.year}"
 
 
+def clock(hhmm: str) -> str:
+    """``10:00`` -> ``10am``, ``13:30`` -> ``1.30pm``: times as the seed minutes write them
+    (a title block upper-cases them: ``AT 10AM``). Anything else is kept as typed."""
+    try:
+        hour, minute = (int(part) for part in hhmm.strip().split(":"))
+    except ValueError:
+        return hhmm
+    if not (0 <= hour < 24 and 0 <= minute < 60):
+        return hhmm
+    suffix = "am" if hour < 12 else "pm"
+    hour = hour % 12 or 12
+    return f"{hour}{suffix}" if minute == 0 else f"{hour}.{minute:02d}{suffix}"
+
+
 def local(at: datetime) -> datetime:
     """A stored timestamp (UTC, naive from SQLite and PostgreSQL) in local time."""
     return (at if at.tzinfo else at.replace(tzinfo=timezone.utc)).astimezone()
@@ -83,8 +97,8 @@ class _View:
                                           place.postcode, place.beat, place.locality))
                 lines.append(f"{place.role.capitalize()}: {where}")
             else:
-                where = ", ".join(p for p in (place.name, place.address.replace("\n", ", "),
-                                              place.postcode, place.locality) if p)
+                where = ", ".join(_unrepeated((place.name, place.address.replace("\n", ", "),
+                                               place.postcode, place.locality)))
                 lines.append(f"{place.role.capitalize()}: {where}")
         return lines
 
@@ -110,6 +124,17 @@ def _redactor(data: MinutesData, cfg: Config, others: Iterable[tuple],
                     lexicon=lexicon, on=data.meeting.held_on)
 
 
+def _unrepeated(parts: Iterable[str]) -> list[str]:
+    """The non-empty parts, leaving out one already said ("Wanlip, LE4 4ZZ" not
+    "Wanlip, LE4 4ZZ, Wanlip")."""
+    kept: list[str] = []
+    for part in parts:
+        part = part.strip()
+        if part and not any(part.casefold() in said.casefold() for said in kept):
+            kept.append(part)
+    return kept
+
+
 def _subgroup_name(cfg: Config, key: str) -> str:
     return next((s.name for s in cfg.subgroups if s.key == key), key or cfg.partnership.group)
 
@@ -126,6 +151,8 @@ def _action_rows(view: _View, lines: Iterable[ActionLine]) -> tuple[tuple[str, .
         status = {"open": "Open", "complete": "Complete.", "cancelled": "Cancelled."}.get(
             line.status, line.status)
         update = view.text(line.update_text, line.case_id)
+        if update.casefold().startswith(status.rstrip(".").casefold()):
+            status = ""  # the update says it: "Complete (19 Nov 2026)", not "Complete." too
         if line.update_on and update:
             update = f"{update} ({fmt_date(line.update_on)})"
         # Owners are staff and stay named; text() still removes a party named as one.
@@ -160,7 +187,7 @@ def _next_meeting(view: _View) -> list:
         when = data.meeting.held_on + timedelta(weeks=cfg.meetings.cadence_weeks)
     time = data.meeting.starts_at or cfg.meetings.default_start
     place = data.meeting.place or cfg.meetings.default_place
-    text = f"{long_date(when)} at {time}, {place}"
+    text = f"{long_date(when)} at {clock(time)}, {place}"
     if provisional:
         text += f" (provisional: every {cfg.meetings.cadence_weeks} weeks, to be confirmed)"
     return [Para(text, bold=True)]
@@ -220,7 +247,7 @@ def build_minutes(data: MinutesData, cfg: Config, *, redacted: bool = False,
     banner = [] if meeting.final else ["DRAFT - not yet final"]
     if redacted:
         banner.append("REDACTED VERSION for wider circulation")
-    when = long_date(meeting.held_on) + (f" at {meeting.starts_at}" if meeting.starts_at else "")
+    when = long_date(meeting.held_on) + (f" at {clock(meeting.starts_at)}" if meeting.starts_at else "")
     doc = Document(
         title=cfg.partnership.name,
         marking=cfg.partnership.protective_marking,
@@ -242,12 +269,14 @@ def build_minutes(data: MinutesData, cfg: Config, *, redacted: bool = False,
     statement = cfg.partnership.confidentiality_statement
     if meeting.confidentiality_ack_at:
         acknowledged = local(meeting.confidentiality_ack_at)
-        statement += f" (Acknowledged by the meeting at {acknowledged:%H:%M}.)"
+        statement += f" (Acknowledged by the meeting at {clock(f'{acknowledged:%H:%M}')}.)"
     doc.add(Para(statement, italic=True))
 
     doc.add(Heading("PRESENT"))
     present = [_attendee(view.text(a.name), a.organisation,
-                         "Chair" if a.name == meeting.chair else "") for a in data.present]
+                         "Chair" if a.name == meeting.chair else "")
+               + (f" (arrived at {clock(f'{local(a.arrived_at):%H:%M}')})" if a.arrived_at else "")
+               for a in data.present]
     present += [_attendee(view.text(a.name), a.organisation, "minutes") for a in data.minute_takers]
     doc.add(Para("\n".join(present) if present else "No attendance was recorded."))
     done: set[str] = set()

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 
 from sqlalchemy import Row, func, or_, select, union
 from sqlmodel import Session
@@ -51,6 +51,8 @@ class MeetingInfo:
 class Attendee:
     name: str
     organisation: str
+    # When someone was added as present after the meeting had begun: arrived late.
+    arrived_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -166,13 +168,22 @@ class MinutesData:
         return self._by_id.get(case_id) if case_id is not None else None
 
 
-def _attendance(session: Session, meeting_id: int) -> dict[str, tuple[Attendee, ...]]:
+def _naive_utc(at: datetime | None) -> datetime | None:
+    """A stored timestamp as naive UTC (SQLite gives naive, a driver may give aware)."""
+    if at is None or at.tzinfo is None:
+        return at
+    return at.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def _attendance(session: Session, meeting: Meeting) -> dict[str, tuple[Attendee, ...]]:
     found: dict[str, list[Attendee]] = defaultdict(list)
-    for kind, name, organisation in session.execute(
-        select(Attendance.kind, Attendance.name, Attendance.organisation)
-        .where(Attendance.meeting_id == meeting_id).order_by(Attendance.id)
+    began = _naive_utc(meeting.confidentiality_ack_at)
+    for kind, name, organisation, added in session.execute(
+        select(Attendance.kind, Attendance.name, Attendance.organisation, Attendance.created_at)
+        .where(Attendance.meeting_id == meeting.id).order_by(Attendance.id)
     ):
-        found[kind].append(Attendee(name, organisation))
+        late = kind == "present" and began is not None and _naive_utc(added) > began
+        found[kind].append(Attendee(name, organisation, added if late else None))
     return {kind: tuple(people) for kind, people in found.items()}
 
 
@@ -304,7 +315,7 @@ def _next_meeting(session: Session, meeting: Meeting) -> date | None:
 def minutes_data(session: Session, cfg: Config, meeting_id: int) -> MinutesData:
     """The minutes of one meeting; :class:`NotFound` if there is no such meeting."""
     meeting = fetch(session, Meeting, meeting_id, "meeting")
-    attendance = _attendance(session, meeting_id)
+    attendance = _attendance(session, meeting)
     items = _items(session, meeting_id)
     raised, log = _action_lines(session, cfg, meeting)
     case_ids = {item.case_id for item in items if item.case_id is not None}
