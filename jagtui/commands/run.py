@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from jagtui.commands.common import open_session
 
 
@@ -15,6 +17,7 @@ def run(args, cfg) -> int:
     try:
         from jagtui.app import JagApp
         from jagtui.identity import connected_from
+        from jagtui.store.privileges import startup_warning
         from jagtui.store.users import record_login
 
         with store.write() as session:
@@ -23,6 +26,11 @@ def run(args, cfg) -> int:
 
         app = JagApp(store, cfg, role=user.role, user_name=user.display_name)
         app.startup_warnings = announce(store.engine.url.render_as_string(), cfg.exports.directory)
+        # Running as the owner or a superuser, the app's own login could rewrite the trail.
+        exposed = startup_warning(store.engine)
+        if exposed:
+            print(f"jagtui: warning: {exposed}", file=sys.stderr)
+            app.startup_notices = [("Audit trail at risk", exposed)]
         app.run()
     finally:
         store.dispose()

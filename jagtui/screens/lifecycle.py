@@ -46,6 +46,7 @@ class Lifecycle:
     """App mixin: clean exit on hang-up, live refresh, start-up warnings."""
 
     startup_warnings: tuple[str, ...] | list[str] = ()
+    startup_notices: tuple[tuple[str, str], ...] | list[tuple[str, str]] = ()  # (title, words)
     change_poll_seconds: float = CHANGE_POLL_SECONDS
     _last_change: int | None = None
     _stopping_on: int | None = None
@@ -57,6 +58,8 @@ class Lifecycle:
                 loop.add_signal_handler(signum, self.stop_on_signal, signum)
         for warning in self.startup_warnings:
             self.notify(warning, title="Check file permissions", severity="warning", timeout=15)
+        for title, notice in self.startup_notices:
+            self.notify(notice, title=title, severity="warning", timeout=20, markup=False)
         if self.change_poll_seconds:
             self.set_interval(self.change_poll_seconds, self.check_for_changes)
             self.check_for_changes()

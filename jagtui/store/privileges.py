@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import SQLAlchemyError
 
 # Write access on every other table, read and append only on the trail.
 _GRANTS = (
@@ -93,3 +94,17 @@ def audit_exposure(engine: Engine) -> Exposure:
     if found.warnings:
         found.warnings.append("connect jagtui as an app role: see docs/access-and-audit.md")
     return found
+
+
+def startup_warning(engine: Engine) -> str:
+    """One line for the start of every session when the login could rewrite the trail
+    (the database owner or a superuser on PostgreSQL); "" when it could not, on SQLite,
+    or when the server would not say (``jagtui db status`` reports that in full)."""
+    try:
+        found = audit_exposure(engine)
+    except SQLAlchemyError:
+        return ""
+    if found.database != "postgresql" or not found.warnings:
+        return ""
+    advice = "connect jagtui as an app role: see docs/access-and-audit.md"
+    return "; ".join([*found.warnings, *([] if advice in found.warnings else [advice])])
