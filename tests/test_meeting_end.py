@@ -113,3 +113,49 @@ async def test_the_end_screen_exports_the_reviewed_log_and_names_each_file(store
     for text in ("Visit the shop owners on Market Street", "Share the patrol plan",
                  "Fit a video doorbell"):
         assert text in minutes
+
+
+async def test_the_end_screen_exports_the_redacted_action_log_without_the_victim(store, ended_here):
+    """R beside r: the action log for wider circulation, as the redacted minutes are."""
+    ids, meeting_id, ecfg = ended_here
+    with store.write() as session:
+        item = next(i for i in agenda.items(session, meeting_id) if i.case_id == ids.high_risk)
+        actions.add_action(session, ref=f"221126 Item {item.number}",
+                           text="Ring Bob Highrisk (Mr Highrisk) at 12 Larkspur Cl. weekly",
+                           owner="Dee Housing", owner_agency="CBC-HOUSING",
+                           due_on=TODAY + timedelta(weeks=2), case_id=ids.high_risk,
+                           meeting_id=meeting_id, item_id=item.id)
+    app = JagApp(store, ecfg, role="chair", today=lambda: TODAY)
+    app.change_poll_seconds = 0
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(MeetingEndScreen(meeting_id))
+        await settle(app, pilot)
+        end = app.screen
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert end.final
+        assert "R redacted action log" in str(end.query_one("#exports").render())
+        await pilot.press("R")
+        await settle(app, pilot)
+        paths = dict(end.exported)["redacted actions"]
+        toast = "\n".join(n.message for n in app._notifications)
+    assert {path.suffix for path in paths} == {".csv", ".xlsx"}
+    csv_path = next(path for path in paths if path.suffix == ".csv")
+    assert csv_path.name == "JAG-action-log-2026-11-22-meeting-redacted.csv"
+    assert str(csv_path) in toast
+    rows = _csv(csv_path)
+    written = csv_path.read_text(encoding="utf-8-sig")
+    for leak in ("Highrisk", "Bob", "Larkspur"):
+        assert leak not in written, leak
+    assert any(row["Action"].startswith("Ring ") and row["Action"].endswith(" weekly")
+               for row in rows)
+    assert "Fit a video doorbell" in {row["Action"] for row in rows}
+    assert {row["Owner"] for row in rows} >= {"Dee Housing"}  # staff stay named
+    with store.read() as session:
+        from sqlmodel import select
+
+        from jagtui.store.models import AuditEntry
+
+        audited = session.exec(select(AuditEntry).where(AuditEntry.operation == "export")).all()
+        details = [row.detail for row in audited]
+    assert any(d.get("what") == "action log" and d.get("redacted") for d in details), details

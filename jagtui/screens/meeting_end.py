@@ -31,6 +31,7 @@ EXPORTS = {
     "minutes": "the minutes",
     "redacted": "the redacted minutes",
     "actions": "the action log (reviewed and raised)",
+    "redacted actions": "the redacted action log",
     "plan": "the plan progress",
 }
 
@@ -41,10 +42,11 @@ def run_export(store, cfg, what: str, meeting_id: int, quarter: str) -> list[Pat
         from jagtui.export.minutes import export_minutes
 
         return export_minutes(store, cfg, meeting_id, redacted=what == "redacted")
-    if what == "actions":
+    if what in ("actions", "redacted actions"):
         from jagtui.export.action_log import export_action_log
 
-        return export_action_log(store, cfg, meeting_id=meeting_id, status=None)
+        return export_action_log(store, cfg, meeting_id=meeting_id, status=None,
+                                 redacted=what == "redacted actions")
     from jagtui.export.plan_progress import export_plan
 
     return export_plan(store, cfg, quarter=quarter)
@@ -65,6 +67,9 @@ class MeetingEndScreen(Screen[bool]):
         Binding("l", "export('actions')", "Action log", id="end-actions",
                 tooltip="Export the action log this meeting reviewed and the actions it raised "
                         "(CSV and Excel)"),
+        Binding("R", "export('redacted actions')", "Redacted log", id="end-redacted-actions",
+                tooltip="Export the redacted action log for wider circulation, to go with "
+                        "the redacted minutes"),
         Binding("p", "export('plan')", "Plan progress", id="end-plan",
                 tooltip="Export the partnership action plan progress for the quarter"),
         Binding("a", "amend", "Amend", id="end-amend",
@@ -154,8 +159,8 @@ class MeetingEndScreen(Screen[bool]):
         if not self.final:
             self.query_one("#exports", Static).update("")
             return
-        out = Text("\nExports: m minutes · r redacted minutes · l action log · p plan progress\n",
-                   style="bold")
+        out = Text("\nExports: m minutes · r redacted minutes · l action log · "
+                   "R redacted action log · p plan progress\n", style="bold")
         for what, paths in self.exported:
             out.append(f"  {EXPORTS[what].capitalize()}:\n")
             for path in paths:
