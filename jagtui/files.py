@@ -97,15 +97,3 @@ def startup_warnings(db_path: Path | None, exports_directory: str) -> list[str]:
     """Everything ``jagtui`` warns about before the app opens (empty when all is private)."""
     found = database_warnings(db_path) if db_path is not None else []
     return found + exports_warnings(exports_folder(exports_directory))
-
-
-def announce(database_url: str, exports_directory: str) -> list[str]:
-    """Print each start-up warning as one line on stderr; returns them for the app to show."""
-    import sys
-
-    from jagtui.store.db import sqlite_path
-
-    found = startup_warnings(sqlite_path(database_url), exports_directory)
-    for line in found:
-        print(f"jagtui: warning: {line}", file=sys.stderr)
-    return found

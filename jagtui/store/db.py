@@ -21,6 +21,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
+from jagtui.files import database_file_mode
 from jagtui.store import hooks
 from jagtui.store.errors import Busy, Invalid, StoreError
 from jagtui.store.records import stale_conflict
@@ -79,8 +80,6 @@ def _prepare_sqlite_file(path: Path, create: bool) -> None:
     file is 0660 so the group can open it. SQLite gives the -wal and -shm files
     the database file's mode.
     """
-    from jagtui.files import database_file_mode
-
     if path.exists():
         if path.is_dir():
             raise StoreError(f"{path} is a directory, not a database file")
