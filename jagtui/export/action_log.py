@@ -25,7 +25,7 @@ FORMATS = ("csv", "xlsx")
 COLUMNS = ("Ref", "Case", "Action", "Owner", "Agency", "Complete by", "Status", "Overdue",
            "Latest update", "Update date")
 # Character widths that print at about 90 % on A4 landscape, the long texts widest.
-WIDTHS = (13, 12, 34, 15, 17, 12, 10, 9, 31, 12)
+WIDTHS = (14, 12, 34, 15, 17, 12, 10, 9, 31, 12)
 neutralise = csv_text  # the name the CSV rule has always had here
 
 

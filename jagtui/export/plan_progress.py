@@ -278,6 +278,8 @@ def _xlsx(report: PlanReport, cfg: Config) -> bytes:
     from jagtui.export.xlsx import Percent, Sheet, workbook
 
     title = f"{cfg.partnership.short_name} action plan progress {report.quarter_label}"
+    # A page header's left part is a third of the page: short enough for one line.
+    short = f"{cfg.partnership.short_name} plan progress {report.quarter_label}"
     used = {"measures", "against baseline", "notes"}
     n = report.quarter[1]
     quarter_width = max(18, min(34, (175 - sum(PLAN_WIDTHS)) // n))
@@ -285,14 +287,14 @@ def _xlsx(report: PlanReport, cfg: Config) -> bytes:
     for key, name in report.priorities:
         sheets.append(Sheet(_sheet_title(key, name, used), [*PLAN_HEADERS, *_quarter_columns(report)],
                             [*PLAN_WIDTHS, *(quarter_width for _ in range(n))],
-                            _priority_rows(report, key), title=f"{title}: {key} {name}"))
+                            _priority_rows(report, key), title=f"{short} {key}"))
     head, rows, against_head, against = measure_tables(report)
-    sheets.append(Sheet("Measures", head, [26, *(15 for _ in head[1:])], rows, title=title))
+    sheets.append(Sheet("Measures", head, [26, *(15 for _ in head[1:])], rows, title=short))
     sheets.append(Sheet("Against baseline", against_head, [34, 18, 18, 10, 18, 18, 12],
                         [[*row[:3], Percent(row[3]), *row[4:6], Percent(row[6])] for row in against],
-                        title=title))
+                        title=short))
     sheets.append(Sheet("Notes", ["Item", "How it is counted"], [36, 100], _notes(report, cfg),
-                        title=title))
+                        title=short))
     return workbook(sheets, title=title, author=cfg.partnership.name,
                     marking=cfg.partnership.protective_marking, subject=title)
 
