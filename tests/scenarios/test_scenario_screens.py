@@ -6,7 +6,6 @@ palette and help. At 80x24 and 160x48, on SQLite and PostgreSQL.
 from __future__ import annotations
 
 import io
-
 from datetime import timedelta
 
 from sqlalchemy import func, select
