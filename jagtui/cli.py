@@ -4,6 +4,11 @@ Every failure a user can cause (missing file, bad URL, locked or newer
 database, bad config) ends as one line on stderr and exit status 2. The
 subcommands live in ``jagtui.commands``; heavy imports (Textual, pandas) happen
 inside the one that needs them.
+
+``--version``, ``--help`` and argument errors answer at once: only the command
+typed has its module imported (``commands.COMMANDS`` names the rest with their
+help lines), and the config, the store and the app are imported after the
+arguments are read (``tests/test_cli_fast.py``).
 """
 
 from __future__ import annotations
@@ -11,17 +16,18 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from collections.abc import Sequence
 
 from jagtui import __version__
-from jagtui.commands import MODULES
-from jagtui.commands.common import CliError
-from jagtui.config import ConfigError, load_config
-from jagtui.store.errors import StoreError
+from jagtui.commands import COMMANDS
 
 EXIT_ERROR = 2
+GLOBAL_OPTIONS = ("--db", "--config")  # the options that take a value before the command
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser: the command typed in ``argv`` in full, the others by name and help
+    line only (all in full when ``argv`` is None)."""
     parser = argparse.ArgumentParser(
         prog="jagtui",
         description="Run a Community Safety Partnership Joint Action Group from the terminal.",
@@ -39,9 +45,27 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", help=argparse.SUPPRESS)
     parser.add_argument("--config", help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in MODULES:
-        importlib.import_module(name).register(sub, common)
+    typed = None if argv is None else command_typed(argv)
+    in_full = None if typed is None else COMMANDS[typed][0]
+    registered: set[str] = set()
+    for name, (module, line) in COMMANDS.items():
+        if argv is not None and module != in_full:
+            sub.add_parser(name, help=line)  # named only: it is not the one being run
+        elif module not in registered:  # a module may register two (backup, restore)
+            registered.add(module)
+            importlib.import_module(module).register(sub, common)
     return parser
+
+
+def command_typed(argv: Sequence[str]) -> str | None:
+    """The command named in ``argv`` (its first word that is not an option), if any."""
+    words = iter(argv)
+    for word in words:
+        if word in GLOBAL_OPTIONS:
+            next(words, None)  # its value
+        elif not word.startswith("-"):
+            return word if word in COMMANDS else None
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -49,7 +73,13 @@ def main(argv: list[str] | None = None) -> int:
 
     # Before anything is written: database, exports, backups and logs owner-only.
     private_umask()
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser(argv).parse_args(argv)
+    # Imported once the arguments are read: --help and a typing error need none of them.
+    from jagtui.commands.common import CliError
+    from jagtui.config import ConfigError, load_config
+    from jagtui.store.errors import StoreError
+
     if args.command is None:
         from jagtui.commands.run import run
 
