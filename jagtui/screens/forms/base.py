@@ -20,6 +20,7 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static
@@ -27,13 +28,27 @@ from textual.widgets import Checkbox, Input, Label, Select, Static
 from jagtui.display import visible
 from jagtui.screens.footer import KeysFooter
 from jagtui.screens.forms.clash import SLOW_SAVE_SECONDS, ClashHandling
-from jagtui.screens.forms.fields import InvolvedList, PickField
 from jagtui.screens.widgets import DateField
 from jagtui.store.errors import Busy, Conflict, StoreError
 
 T = TypeVar("T")
 TYPE_AHEAD_SECONDS = 1.0  # letters typed on a list within this time make one search
 FORMS_CSS = Path(__file__).parent.parent / "forms.tcss"
+# Fields whose value is chosen from people and places (``fields.py``), by their type names.
+CHOSEN = "PickField, InvolvedList"
+
+
+class ChoiceChanged(Message):
+    """A field's value was chosen rather than typed (``fields.PickField``,
+    ``fields.InvolvedList``): choosing counts as touching it."""
+
+    def __init__(self, widget: Widget) -> None:
+        super().__init__()
+        self.widget = widget
+
+    @property
+    def control(self) -> Widget:
+        return self.widget
 
 
 class FieldMessage(Static):
@@ -152,7 +167,7 @@ class FormScreen(ClashHandling, ModalScreen[T], Generic[T]):
     # -- values and validation -------------------------------------------------
 
     def inputs(self) -> list[Widget]:
-        return [w for w in self.query("Input, Select, Checkbox, PickField, InvolvedList") if w.id]
+        return [w for w in self.query(f"Input, Select, Checkbox, {CHOSEN}") if w.id]
 
     def values(self) -> dict[str, Any]:
         """Every field by id: what the draft autosave keeps and ``dirty`` compares.
@@ -195,20 +210,17 @@ class FormScreen(ClashHandling, ModalScreen[T], Generic[T]):
     @on(Input.Changed)
     @on(Select.Changed)
     @on(Checkbox.Changed)
-    @on(PickField.Changed)
-    @on(InvolvedList.Changed)
+    @on(ChoiceChanged)
     def changed(self, event) -> None:
         widget = event.control
-        if widget.id and (widget.has_focus or isinstance(widget, (PickField, InvolvedList))):
+        if widget.id and (widget.has_focus or isinstance(event, ChoiceChanged)):
             self._touched.add(widget.id)
         self.value_changed(widget)
         self.show_problems()
 
     def refresh_privacy(self) -> None:
-        for widget in self.query(PickField):
-            widget.refresh()
-        for involved in self.query(InvolvedList):
-            involved.redraw()
+        for widget in self.query(CHOSEN):
+            widget.refresh_privacy()
 
     def on_screen_resume(self) -> None:
         # Back from a picker or a confirmation: privacy may have changed meanwhile.

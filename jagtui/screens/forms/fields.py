@@ -6,31 +6,13 @@ from collections.abc import Sequence
 
 from rich.text import Text
 from textual.binding import Binding
-from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from jagtui.display import initials, literal
-from jagtui.screens.privacy import where
+from jagtui.screens.forms.base import ChoiceChanged
+from jagtui.screens.forms.party_picker import PartyPicker, picked_label
 from jagtui.store.casework import Picked
-
-
-def picked_label(item: Picked, private: bool) -> Text:
-    """A person or place as a picker or field shows it (masked in privacy mode)."""
-    if private:
-        name = initials(item.name) if item.kind == "person" else where(item.locality, item.beat)
-        detail = where(item.locality, item.beat) if item.kind == "person" and item.beat else ""
-    else:
-        name = item.name
-        detail = ", ".join(x for x in (item.detail, item.locality) if x)
-    text = Text.assemble(("● " if item.kind == "person" else "▲ ", "dim"), literal(name, "bold"))
-    if item.born and not private:
-        text.append(f"  b. {item.born.year}", style="dim")
-    if detail:
-        text.append("  ")
-        text.append_text(literal(detail, "dim"))
-    return text
 
 
 class PickField(Widget, can_focus=True):
@@ -42,14 +24,8 @@ class PickField(Widget, can_focus=True):
     ]
     DEFAULT_CSS = "PickField { height: 1; }"
 
-    class Changed(Message):
-        def __init__(self, pick_field: PickField) -> None:
-            super().__init__()
-            self.pick_field = pick_field
-
-        @property
-        def control(self) -> PickField:
-            return self.pick_field
+    class Changed(ChoiceChanged):
+        """The choice changed (picked or cleared)."""
 
     def __init__(self, picked: Picked | None = None, *, kinds: Sequence[str], title: str,
                  clearable: bool = True, id: str) -> None:
@@ -73,9 +49,10 @@ class PickField(Widget, can_focus=True):
         self.refresh()
         self.post_message(self.Changed(self))
 
-    def action_pick(self) -> None:
-        from jagtui.screens.forms.party_picker import PartyPicker
+    def refresh_privacy(self) -> None:
+        self.refresh()
 
+    def action_pick(self) -> None:
         def chosen(item: Picked | None) -> None:
             if item is not None:
                 self.set(item)
@@ -104,14 +81,8 @@ class InvolvedList(OptionList):
                 tooltip="Remove the highlighted person"),
     ]
 
-    class Changed(Message):
-        def __init__(self, involved: InvolvedList) -> None:
-            super().__init__()
-            self.involved = involved
-
-        @property
-        def control(self) -> InvolvedList:
-            return self.involved
+    class Changed(ChoiceChanged):
+        """Someone was added or removed, or their role changed."""
 
     def __init__(self, people: Sequence[tuple[Picked, str]], roles: Sequence[str], *, id: str) -> None:
         super().__init__(id=id)
@@ -143,9 +114,10 @@ class InvolvedList(OptionList):
         self.redraw()
         self.post_message(self.Changed(self))
 
-    def action_add(self) -> None:
-        from jagtui.screens.forms.party_picker import PartyPicker
+    def refresh_privacy(self) -> None:
+        self.redraw()
 
+    def action_add(self) -> None:
         def chosen(item: Picked | None) -> None:
             if item is None:
                 return

@@ -7,7 +7,8 @@ from textual.app import ComposeResult
 from textual.widgets import Checkbox, Input, Select
 
 from jagtui.screens.forms.base import FormScreen, field
-from jagtui.screens.forms.fields import InvolvedList, PickField, picked_label
+from jagtui.screens.forms.fields import InvolvedList, PickField
+from jagtui.screens.forms.party_picker import picked_label
 from jagtui.screens.widgets import DateField
 from jagtui.store.casefile import CaseFile
 from jagtui.store.casework import (

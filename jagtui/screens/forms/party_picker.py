@@ -14,11 +14,30 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from jagtui.display import initials, literal
 from jagtui.screens.footer import KeysFooter
 from jagtui.screens.forms.base import FORMS_CSS
-from jagtui.screens.forms.fields import picked_label
+from jagtui.screens.forms.new_party import NewLocationForm, NewPersonForm
+from jagtui.screens.privacy import where
 from jagtui.store.casework import Picked, find
 from jagtui.store.errors import StoreError
+
+
+def picked_label(item: Picked, private: bool) -> Text:
+    """A person or place as a picker or field shows it (masked in privacy mode)."""
+    if private:
+        name = initials(item.name) if item.kind == "person" else where(item.locality, item.beat)
+        detail = where(item.locality, item.beat) if item.kind == "person" and item.beat else ""
+    else:
+        name = item.name
+        detail = ", ".join(x for x in (item.detail, item.locality) if x)
+    text = Text.assemble(("● " if item.kind == "person" else "▲ ", "dim"), literal(name, "bold"))
+    if item.born and not private:
+        text.append(f"  b. {item.born.year}", style="dim")
+    if detail:
+        text.append("  ")
+        text.append_text(literal(detail, "dim"))
+    return text
 
 
 class KindChooser(ModalScreen[str | None]):
@@ -144,8 +163,6 @@ class PartyPicker(ModalScreen[Picked | None]):
         self.app.push_screen(KindChooser(), chosen)
 
     def _new(self, kind: str, name: str) -> None:
-        from jagtui.screens.forms.new_party import NewLocationForm, NewPersonForm
-
         def created(item: Picked | None) -> None:
             if item is not None:
                 self.dismiss(item)
