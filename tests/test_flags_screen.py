@@ -192,3 +192,40 @@ def test_flags_screen_snapshot(snap_compare, tmp_path, cfg, size, private):
         assert snap_compare(app, run_before=run_before, terminal_size=size)
     finally:
         store.dispose()
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)], ids=["80x24", "160x48"])
+async def test_the_board_draws_exactly_as_datatable_would_its_long_reasons_cut(
+        sqlite_store, cfg, size):
+    """The board's lazy table draws its cells itself, cutting the reasons (wider than
+    their column at 80 columns) with an ellipsis: exactly what DataTable draws."""
+    from textual.geometry import Region
+
+    from jagtui.screens.lazy_table import LazyTable
+
+    seed(sqlite_store, cfg)
+    app = JagApp(sqlite_store, cfg, today=lambda: TODAY)
+    app.change_poll_seconds = 0
+
+    def rendered(table):
+        table._clear_caches()
+        table._styles_cache.clear()
+        return [[s for s in strip if s.text] for strip in table.render_lines(Region(0, 0, *table.size))]
+
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("2")
+        await settle(app, pilot)
+        table = app.screen.query_one("#flags", LazyTable)
+        assert table.row_count >= 3
+        for row in range(table.row_count):
+            table.move_cursor(row=row)
+            await pilot.pause()
+            fast = rendered(table)
+            table.__class__ = DataTable
+            try:
+                slow = rendered(table)
+            finally:
+                table.__class__ = LazyTable
+            assert fast == slow
+        if size[0] == 80:  # the reasons were cut: the quick path drew them
+            assert any("…" in segment.text for strip in fast for segment in strip)

@@ -113,3 +113,50 @@ async def test_coming_back_reloads_what_changed_meanwhile(sqlite_store, cfg):
                                due_on=TODAY + timedelta(21), case_id=case_id)
         await open_screen(app, pilot, "4", "ActionsScreen")
         assert app.screen.query_one("#actions", DataTable).row_count == 2
+
+
+def seed_many(store, cfg, count):
+    """``count`` rows on each screen: perpetrator cases, each with an intervention, an
+    action and an overdue risk review."""
+    from jagtui.store import risk
+
+    with store.write() as session:
+        for n in range(count):
+            person = people.add_person(session, f"Person {n:03}", beat="62")
+            case = cases.open_case(session, case_type="perpetrator", title=f"Case {n:03}",
+                                   subgroup="JAG", lead_agency="POLICE",
+                                   opened_on=TODAY - timedelta(90))
+            cases.link_party(session, case.id, "perpetrator", person_id=person.id, primary=True)
+            interventions.record_intervention(
+                session, case_id=case.id, step="LETTER", steps=[s.key for s in cfg.ladder],
+                issuing_agency="POLICE", issued_on=TODAY - timedelta(60),
+                review_on=TODAY + timedelta(30), person_id=person.id)
+            actions.add_action(session, ref=f"A{n:03}", text=f"Action {n:03}", owner="PC Example",
+                               owner_agency="POLICE", due_on=TODAY + timedelta(n), case_id=case.id)
+            risk.record_assessment(session, cfg.risk, case_id=case.id,
+                                   assessed_on=TODAY - timedelta(40), assessor="PC Example",
+                                   answers={"ongoing": 1}, review_due=TODAY - timedelta(12))
+
+
+@pytest.mark.parametrize(("key", "name", "title", "table", "column"), SCREENS,
+                         ids=[screen[1] for screen in SCREENS])
+async def test_a_long_list_makes_the_rows_in_view_and_end_reaches_the_last(
+        store, cfg, key, name, title, table, column):
+    """The lists make the cells of the rows in view, not of every row (the stock table
+    measured all 15,000 cells of the county's flags before the first frame): what is
+    drawn still reaches the last row, and the panel below follows it."""
+    from jagtui.screens.lazy_table import LazyTable
+
+    seed_many(store, cfg, 70)
+    app = JagApp(store, cfg, today=lambda: TODAY)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await open_screen(app, pilot, key, name)
+        screen = app.screen
+        lines = screen.query_one(table, LazyTable)
+        assert len(screen.rows) == 70
+        assert lines.row_count < 70 and len(lines._cells) <= 2 * 24  # a page or two made
+        await pilot.press("end")
+        await settle(app, pilot)
+        assert lines.cursor_row == 69 and lines.row_count == 70
+        assert screen.selected is screen.rows[-1] or screen.selected == screen.rows[-1]
+        assert len(lines._cells) < 70  # the rows passed over were never drawn

@@ -20,6 +20,7 @@ from jagtui.display import cell, initials, literal
 from jagtui.rules.actions import is_overdue
 from jagtui.rules.dates import fmt_date
 from jagtui.screens.footer import KeysFooter
+from jagtui.screens.lazy_table import LazyTable
 from jagtui.screens.list_screen import ListScreen
 from jagtui.screens.privacy import redact
 from jagtui.store.actions import ActionRow, NamedParty, action_rows, case_party_names
@@ -86,7 +87,8 @@ class ActionsScreen(ListScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Input(placeholder="Search: ref, action, owner, agency, case", id="actions-search")
-        yield DataTable(id="actions", cursor_type="row", zebra_stripes=True)
+        yield LazyTable(self.action_cells, lambda row: str(row.action.id), id="actions",
+                        cursor_type="row", zebra_stripes=True)
         yield Static("", id="actions-detail", markup=False)
         yield Static("", id="actions-status", markup=False)
         yield KeysFooter()
@@ -138,8 +140,7 @@ class ActionsScreen(ListScreen):
     def fill(self, keep: int | None = None, top: bool = False) -> None:
         """Show the rows, keeping the highlight on action ``keep`` (default: the
         highlighted one), or with ``top`` on the first row."""
-        table = self.query_one(DataTable)
-        private = self.app.private
+        table = self.query_one(LazyTable)
         today = self.app.today()
         if top:
             keep = None
@@ -148,29 +149,12 @@ class ActionsScreen(ListScreen):
         cursor = 0 if top else table.cursor_row
         self.rows.sort(key=SORTS[self.sort][1])
         table.clear(columns=True)
+        table.forget_cells()
         narrow = self.size.width < 120
         for label, key, small, large in COLUMNS:
             table.add_column(label, key=key, width=small if narrow else large)
-        for row in self.rows:
-            action = row.action
-            overdue = is_overdue(action.due_on, action.status, today)
-            done = action.status != "open"
-            style = "dim" if done else ""
-            due = Text(fmt_date(action.due_on) or "-", style="bold red" if overdue else style)
-            if overdue:
-                due.append("!", style="bold red")
-            update = row.latest_update
-            update_text = self.masked(row, update.text) if update else "-"
-            table.add_row(
-                cell(action.ref, style), cell(self.masked(row, action.text), style),
-                cell(owner_shown(row, private), style), due,
-                cell(row.case_reference or "-", style),
-                cell(f"{action.status}: {update_text}" if done else update_text, "dim"),
-                key=str(action.id),
-            )
-        ids = [row.action.id for row in self.rows]
-        if ids:
-            table.move_cursor(row=ids.index(keep) if keep in ids else min(max(cursor, 0), len(ids) - 1))
+        # The table makes (and masks) the cells of the rows in view only.
+        table.show_items(self.rows, highlight=None if keep is None else str(keep), row=cursor)
         overdue = sum(1 for row in self.rows if is_overdue(row.action.due_on, row.action.status, today))
         which = "actions" if self.show_done else "open actions"
         searched = " matching the search" if self.search_text.strip() else ""
@@ -179,9 +163,27 @@ class ActionsScreen(ListScreen):
             f" · t {'hides' if self.show_done else 'shows'} completed"))
         self.fill_detail()
 
+    def action_cells(self, row: ActionRow) -> list[Text]:
+        """An action's cells, made when its row comes into view."""
+        action = row.action
+        overdue = is_overdue(action.due_on, action.status, self.app.today())
+        done = action.status != "open"
+        style = "dim" if done else ""
+        due = Text(fmt_date(action.due_on) or "-", style="bold red" if overdue else style)
+        if overdue:
+            due.append("!", style="bold red")
+        update = row.latest_update
+        update_text = self.masked(row, update.text) if update else "-"
+        return [
+            cell(action.ref, style), cell(self.masked(row, action.text), style),
+            cell(owner_shown(row, self.app.private), style), due,
+            cell(row.case_reference or "-", style),
+            cell(f"{action.status}: {update_text}" if done else update_text, "dim"),
+        ]
+
     @property
     def selected(self) -> ActionRow | None:
-        table = self.query_one(DataTable)
+        table = self.query_one(LazyTable)
         if not self.rows or table.row_count == 0:
             return None
         return self.rows[min(max(table.cursor_row, 0), len(self.rows) - 1)]

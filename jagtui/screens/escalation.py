@@ -19,13 +19,14 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Header, Static
 
 from jagtui.config import Config
-from jagtui.display import cell, literal, masked_subject
+from jagtui.display import cell, literal, visible
 from jagtui.rules.dates import fmt_date
 from jagtui.rules.ladder import LadderState, expiring, ladder_state, lapsed
 from jagtui.screens.case_list import short_date
 from jagtui.screens.footer import KeysFooter
+from jagtui.screens.lazy_table import LazyTable
 from jagtui.screens.list_screen import ListScreen, fit_widths
-from jagtui.screens.privacy import redact, where
+from jagtui.screens.privacy import case_subject, redact
 from jagtui.store.actions import NamedParty, case_party_names
 from jagtui.store.errors import StoreError
 from jagtui.store.interventions import (
@@ -113,11 +114,6 @@ def standing(case: EscalationCase, cfg: Config, today: date) -> Standing:
     )
 
 
-def case_subject(case: EscalationCase, private: bool) -> str:
-    """People as initials, places as their locality (or beat) in privacy mode."""
-    return masked_subject(case.subject, case.subject_is_person, where(case.locality, case.beat), private)
-
-
 def ladder_line(cfg: Config, state: LadderState) -> Text:
     """``ADVICE › LETTER › [ABC] › CPW ...``: the current step reversed, the proposal underlined."""
     line = Text("Ladder: ")
@@ -159,7 +155,8 @@ class EscalationScreen(ListScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield DataTable(id="esc-cases", cursor_type="row", zebra_stripes=True)
+        yield LazyTable(self.case_cells, lambda item: str(item.case.case_id), id="esc-cases",
+                        cursor_type="row", zebra_stripes=True)
         yield Static("", id="esc-ladder", markup=False)
         yield Static("", id="esc-note", markup=False)
         yield DataTable(id="esc-history", cursor_type="row")
@@ -199,42 +196,51 @@ class EscalationScreen(ListScreen):
     def wide(self) -> bool:
         return self.size.width >= WIDE
 
-    def case_cells(self, item: Standing) -> list[Text]:
+    def case_texts(self, item: Standing) -> list[str]:
+        """What each column shows for a case, as plain text (what the widths are set from)."""
         case, state, wide = item.case, item.state, self.wide
-        cells = [
-            cell(case.reference), cell(self.subject(case)), item.alert,
-            Text(state.current.key if state.current else "-", style="bold"),
-            Text(state.suggested.key if state.suggested else "-"),
-            Text(fmt_date(item.next_review) if wide else short_date(item.next_review, self.app.today())),
+        texts = [
+            visible(case.reference), visible(self.subject(case)), item.alert.plain,
+            state.current.key if state.current else "-",
+            state.suggested.key if state.suggested else "-",
+            fmt_date(item.next_review) if wide else short_date(item.next_review, self.app.today()),
         ]
         if wide:
             breaches = sum(len(row.breaches) for row in case.interventions)
             latest = max(case.interventions, key=lambda row: (row.issued_on, row.id), default=None)
-            cells += [Text(str(breaches) if breaches else "-", style="red" if breaches else "dim"),
-                      cell(f"{latest.step} {fmt_date(latest.issued_on)} ({latest.issuing_agency})"
-                           if latest else "-"),
-                      cell(case.lead_agency), cell(case.beat or "-"), Text(case.case_type)]
+            texts += [str(breaches) if breaches else "-",
+                      visible(f"{latest.step} {fmt_date(latest.issued_on)} ({latest.issuing_agency})"
+                              if latest else "-"),
+                      visible(case.lead_agency), visible(case.beat or "-"), case.case_type]
+        return texts
+
+    def case_cells(self, item: Standing) -> list[Text]:
+        """A case's cells, made when its row comes into view."""
+        texts = self.case_texts(item)
+        cells = [cell(texts[0]), cell(texts[1]), item.alert, Text(texts[3], style="bold"),
+                 Text(texts[4]), Text(texts[5])]
+        if len(texts) > 6:
+            breaches = texts[6] != "-"
+            cells += [Text(texts[6], style="red" if breaches else "dim"), cell(texts[7]),
+                      cell(texts[8]), cell(texts[9]), Text(texts[10])]
         return cells
 
     def fill(self, keep: int | None = None) -> None:
         """Show the cases, keeping the highlight on case ``keep`` (default: the highlighted one)."""
-        table = self.query_one("#esc-cases", DataTable)
+        table = self.query_one("#esc-cases", LazyTable)
         if keep is None and self.selected is not None:
             keep = self.selected.case.case_id
         columns = CASE_COLUMNS + (WIDE_CASE_COLUMNS if self.wide else ())
-        cells = [self.case_cells(item) for item in self.rows]
-        # Widths set from what is shown (names or initials), the subject cut to fit.
-        widths = fit_widths([label for label, _ in columns], cells, self.size.width - 2, flex=1,
-                            cap=40 if self.wide else 18)
+        # Widths set from what is shown (names or initials), the subject cut to fit; the
+        # table makes the cells of the rows in view only.
+        widths = fit_widths([label for label, _ in columns],
+                            [self.case_texts(item) for item in self.rows], self.size.width - 2,
+                            flex=1, cap=40 if self.wide else 18)
         table.clear(columns=True)
+        table.forget_cells()
         for (label, key), width in zip(columns, widths, strict=True):
             table.add_column(label, key=key, width=width)
-        for item, row in zip(self.rows, cells, strict=True):
-            table.add_row(*row, key=str(item.case.case_id))
-        if self.rows:
-            ids = [item.case.case_id for item in self.rows]
-            row = ids.index(keep) if keep in ids else 0
-            table.move_cursor(row=row)
+        table.show_items(self.rows, highlight=None if keep is None else str(keep))
         lapsed_count = sum(1 for item in self.rows if item.lapsed)
         due = sum(1 for item in self.rows if item.expiring)
         self.query_one("#esc-status", Static).update(Text(
@@ -244,7 +250,7 @@ class EscalationScreen(ListScreen):
 
     @property
     def selected(self) -> Standing | None:
-        table = self.query_one("#esc-cases", DataTable)
+        table = self.query_one("#esc-cases", LazyTable)
         if not self.rows or table.row_count == 0:
             return None
         row = min(max(table.cursor_row, 0), len(self.rows) - 1)

@@ -241,6 +241,7 @@ class LazyTable(DataTable, Generic[Item]):
         cell_style = row_style + component_style
         segments: list[Segment] = []
         for column, (cell, cell_width) in enumerate(zip(self._data[row_key].values(), widths)):
+            cell = _cut(cell, cell_width - 2 * padding)
             if _one_line(cell, cell_width - 2 * padding):
                 segments += self._cell_line(cell, cell_width, padding, cell_style, post_style,
                                             _cell_meta(row, column))
@@ -343,6 +344,18 @@ def _cell_width(cell: object, console) -> int:
     if plain.isprintable():  # one line (line breaks are not printable)
         return cell_len(plain)
     return max((cell_len(line) for line in plain.splitlines()), default=0)
+
+
+def _cut(cell: object, width: int) -> object:
+    """A one-line cell too wide for its column that Rich would cut with an ellipsis
+    (``display.cell``), cut the same way, so it is drawn on the quick path: a column of
+    long reasons no longer goes through Rich's layout cell by cell."""
+    if (isinstance(cell, Text) and cell.no_wrap and cell.overflow == "ellipsis"
+            and cell.justify in (None, "default") and cell.plain.isprintable()
+            and cell.cell_len > width > 0):
+        cell = cell.copy()
+        cell.truncate(width, overflow="ellipsis")
+    return cell
 
 
 def _one_line(cell: object, width: int) -> bool:

@@ -25,7 +25,7 @@ from textual.worker import get_current_worker
 from jagtui.store.errors import StoreError
 
 
-def fit_widths(labels: Sequence[str], rows: Sequence[Sequence[Text]], available: int,
+def fit_widths(labels: Sequence[str], rows: Sequence[Sequence[Text | str]], available: int,
                flex: int, cap: int | None = None, minimum: int = 8) -> list[int]:
     """Every column's width, set rather than left to DataTable: each as wide as its
     label and widest cell, column ``flex`` (at most ``cap``) given what the others
@@ -34,12 +34,21 @@ def fit_widths(labels: Sequence[str], rows: Sequence[Sequence[Text]], available:
     DataTable measures auto-width columns on idle and keeps lines drawn before then:
     a refill at a resize left references showing as "JA…" at the labels' widths.
     """
-    widths = [max([cell_len(label), *(cell_len(row[n].plain) for row in rows)])
+    widths = [max([cell_len(label), *(cell_len(row[n] if isinstance(row[n], str) else row[n].plain)
+                                      for row in rows)])
               for n, label in enumerate(labels)]
     room = available - 2 * len(labels) - sum(w for n, w in enumerate(widths) if n != flex)
     widest = widths[flex] if cap is None else min(widths[flex], cap)
     widths[flex] = max(min(widest, room), min(minimum, widest))
     return widths
+
+
+def current_css(screen: Screen) -> None:
+    """Mark a new screen as styled with the app's current CSS, which it is: its widgets
+    take the stylesheet as they mount. Textual starts a screen's CSS count at -1, so
+    opening a screen as a new mode re-parsed every stylesheet twice and restyled every
+    widget of the screens already open (~100 ms of the Flags screen's first open)."""
+    screen._css_update_count = screen.app._css_update_count
 
 
 class ListScreen(Screen):
@@ -49,6 +58,7 @@ class ListScreen(Screen):
 
     def __init__(self) -> None:
         super().__init__()
+        current_css(self)
         self.rows: list = []
         self._private: bool | None = None  # the privacy mode the rows were last drawn in
 
