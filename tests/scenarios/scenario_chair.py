@@ -1,8 +1,8 @@
 """The chair at the keyboard: a driver whose methods press keys and wait for screens,
 so each scenario reads as the chair's path through the meeting.
 
-Only keys reach the app (``pilot.press``, or text fed through Textual's own terminal
-parser for pastes); the driver reads widgets solely to decide which key to press
+Only keys reach the app (``pilot.press``, or text fed through the app's paste guard and
+Textual's own terminal parser for pastes, as the app's driver reads a terminal); the driver reads widgets solely to decide which key to press
 next (e.g. how many ``Down`` presses reach a row) and to say where it got stuck.
 """
 
@@ -21,6 +21,7 @@ from textual.widgets import DataTable, OptionList, Select, SelectionList, Static
 from jagtui.app import JagApp
 from jagtui.export.document import render_markdown
 from jagtui.export.minutes import build_minutes
+from jagtui.screens.pasting import PasteGuard
 
 KEY_NAMES = {" ": "space"}
 TIMEOUT = 30.0
@@ -149,10 +150,10 @@ class Chair:
         await self.feed_terminal(f"\x1b[200~{text}\x1b[201~")
 
     async def feed_terminal(self, data: str) -> None:
-        """Bytes as they arrive from the terminal (keys, escapes), parsed as the real
-        driver parses them, then sent to the app in order."""
+        """Bytes as they arrive from the terminal (keys, escapes), parsed as the app's
+        driver (``PasteSafeDriver``) parses them, then sent to the app in order."""
         parser = XTermParser()
-        events_in = list(parser.feed(data)) + list(parser.feed(""))
+        events_in = list(parser.feed(PasteGuard()(data))) + list(parser.feed(""))
         for event in events_in:
             event.set_sender(self.app)
             self.app._driver.send_message(event)

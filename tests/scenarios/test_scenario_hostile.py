@@ -139,7 +139,9 @@ async def test_hostile_text_keeps_its_order_and_never_reaches_the_documents_raw(
                     line = next(r["Action"] for r in rows if "Call" in r["Action"])
                     assert _in_order(line, "Call", "now", "reversed"), line
                 elif what == "minutes":
-                    assert _in_order(text, "alpha", "RED", "omega", "evil", "end"), "order"
+                    # In the note's own line: "end" also occurs in "Attendance" above it.
+                    line = next((ln for ln in text.splitlines() if "alpha" in ln), "")
+                    assert _in_order(line, "alpha", "RED", "omega", "evil", "end"), line
     if written.get("minutes"):
         minutes = next(p for p in written["minutes"] if p.suffix == ".md").read_text(encoding="utf-8")
         assert VICTIM in minutes and PERPETRATOR in minutes and PHONES[0] in minutes
