@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 from textual._context import active_app  # the running app, as Textual's own widgets find it
 
-from jagtui.display import initials
+from jagtui.display import initials, masked_subject
 from jagtui.export.redact import keep_phrases
 from jagtui.redaction.engine import Redactor
 from jagtui.redaction.lexicon import Lexicon, Place, Subject
@@ -30,6 +30,12 @@ _KEEP = 32
 def where(locality: str, beat: str) -> str:
     """A place as the room may see it: its locality, else its beat."""
     return locality or (f"Beat {beat}" if beat else "(location)")
+
+
+def case_subject(case, private: bool) -> str:
+    """A case's subject (``subject``, ``subject_is_person``, ``locality``, ``beat``):
+    people as initials, places as their locality (or beat) in privacy mode."""
+    return masked_subject(case.subject, case.subject_is_person, where(case.locality, case.beat), private)
 
 
 def party_name(party: Party, private: bool) -> str:

@@ -25,6 +25,7 @@ from jagtui.display import initials, literal
 from jagtui.rules.dates import fmt_date
 from jagtui.rules.ladder import default_review_on
 from jagtui.screens.forms.base import FORMS_CSS, FormScreen, field
+from jagtui.screens.privacy import case_subject
 from jagtui.screens.widgets import DateField
 from jagtui.store import interventions
 from jagtui.store.interventions import EscalationCase, InterventionRow, Recipient
@@ -56,8 +57,6 @@ class _OnCase(FormScreen[T]):
         return Static(self._context_text(), id="form-context", classes="form-context")
 
     def _context_text(self):
-        from jagtui.screens.escalation import case_subject
-
         return literal(f"{self.case.reference}: {case_subject(self.case, self.app.private)}{self.about()}")
 
     def refresh_privacy(self) -> None:
