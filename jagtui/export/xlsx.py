@@ -27,6 +27,7 @@ from jagtui.export.cells import clean, formula_like, sheet_text
 # Style ids (the order of cellXfs in _STYLES).
 HEADER, TEXT, TEXT_QUOTED, DATE, NUMBER, PERCENT = 1, 2, 3, 4, 5, 6
 FILLS = {"red": 7, "amber": 8, "green": 9, "blue": 10, "grey": 11}
+CENTRED = 12  # "n/a" among numbers
 
 
 @dataclass(frozen=True)
@@ -186,7 +187,7 @@ def _other_cell(add, text_cell, ref: str, value, per: int) -> int:
         add(f'<c r="{ref}" s="{DATE}"><v>{day.toordinal() - _EPOCH}</v></c>')
     elif isinstance(value, Percent):
         if value.value is None:
-            return text_cell(ref, "n/a", per)
+            return text_cell(ref, "n/a", per, CENTRED)
         add(f'<c r="{ref}" s="{PERCENT}"><v>{value.value!r}</v></c>')
     elif isinstance(value, int | float):
         add(f'<c r="{ref}" s="{NUMBER}"><v>{value!r}</v></c>')
@@ -222,7 +223,8 @@ def _styles() -> str:
              + "".join(f'<fill><patternFill patternType="solid"><fgColor rgb="FF{c}"/>'
                        f'<bgColor indexed="64"/></patternFill></fill>' for c in fill_colours))
     top_wrap = '<alignment vertical="top" wrapText="1"/>'
-    top = '<alignment vertical="top"/>'
+    # Dates and numbers centred: right-aligned they run into the next column's text.
+    top = '<alignment horizontal="center" vertical="top"/>'
 
     def xf(font=0, fill=0, numfmt=0, align=top_wrap, extra=""):
         applied = (f' applyFont="1"' if font else "") + (' applyFill="1"' if fill else "") + (
@@ -240,6 +242,7 @@ def _styles() -> str:
         xf(numfmt=165, align=top),  # PERCENT
         xf(font=1, fill=3), xf(font=1, fill=4), xf(font=1, fill=5), xf(font=1, fill=6),
         xf(fill=7),  # grey
+        xf(align='<alignment horizontal="center" vertical="top" wrapText="1"/>'),  # CENTRED
     ]
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
