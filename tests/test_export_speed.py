@@ -13,9 +13,11 @@ import subprocess
 import sys
 import time
 from datetime import date, timedelta
+from pathlib import Path
 
 from export_fixture import build_meeting
 
+ROOT = Path(__file__).resolve().parents[1]
 ROWS = [(f"191126 Item {n % 12}", f"JAG-26-{n:04d}",
          "Visit the household with the housing officer and report back " * (1 + n % 3),
          "PC Owen Tate", "Leicestershire Police", date(2026, 11, 1) + timedelta(days=n % 60),
@@ -58,6 +60,6 @@ heavy = sorted(m for m in ("openpyxl", "numpy", "pandas", "docx") if m in sys.mo
 print(",".join(heavy))
 """
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          timeout=120, env={**os.environ, "PYTHONPATH": os.getcwd()})
+                          timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "", done.stdout
