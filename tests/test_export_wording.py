@@ -46,6 +46,11 @@ def test_minutes_wording(store, cfg, tmp_path, utc):
                         .values(created_at=BEGAN - timedelta(minutes=5)))
         session.execute(update(Attendance).where(Attendance.id == late.id)
                         .values(created_at=BEGAN + timedelta(minutes=63)))
+        # Typed up from paper the next day: not a late arrival.
+        with still_draft(session, meeting.id):
+            typed = meetings.add_attendee(session, meeting.id, "Hazel Later", "OPCC")
+        session.execute(update(Attendance).where(Attendance.id == typed.id)
+                        .values(created_at=BEGAN + timedelta(days=1)))
         done = actions.add_action(session, ref=action_ref(TODAY, 4), text="Fit a door chain",
                                   owner="Tim McCabe", meeting_id=built.previous_id)
         actions.add_update(session, done.id, TODAY, "Complete", status="complete",
@@ -59,6 +64,7 @@ def test_minutes_wording(store, cfg, tmp_path, utc):
     assert "(Acknowledged by the meeting at 10.02am.)" in md
     assert "Gordon Feavyour - Loughborough BID (arrived at 11.05am)" in md
     assert "Tim McCabe - Charnwood Borough Council  \n" in md  # on time: nothing added
+    assert "Hazel Later - OPCC  \n" in md
     assert "| Complete (22 Nov 2026) |" in md and "Complete.<br>Complete" not in md
     assert "Location of concern: Wanlip, LE4 4ZZ" in md and "LE4 4ZZ, Wanlip" not in md
     assert "at 10am, Council Offices" in md  # the next meeting

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import Row, func, or_, select, union
 from sqlmodel import Session
@@ -178,11 +178,15 @@ def _naive_utc(at: datetime | None) -> datetime | None:
 def _attendance(session: Session, meeting: Meeting) -> dict[str, tuple[Attendee, ...]]:
     found: dict[str, list[Attendee]] = defaultdict(list)
     began = _naive_utc(meeting.confidentiality_ack_at)
+    # Added while the meeting ran: arrived late. Rows written after it (typed up from
+    # paper, imported, the demo) say nothing about when anyone came in.
+    until = _naive_utc(meeting.ended_at) or (began + timedelta(hours=12) if began else None)
     for kind, name, organisation, added in session.execute(
         select(Attendance.kind, Attendance.name, Attendance.organisation, Attendance.created_at)
         .where(Attendance.meeting_id == meeting.id).order_by(Attendance.id)
     ):
-        late = kind == "present" and began is not None and _naive_utc(added) > began
+        late = (kind == "present" and began is not None
+                and began < _naive_utc(added) <= until)
         found[kind].append(Attendee(name, organisation, added if late else None))
     return {kind: tuple(people) for kind, people in found.items()}
 
