@@ -21,7 +21,8 @@ from sqlalchemy import insert
 from sqlmodel import Session
 
 from jagtui.config import Config
-from jagtui.demo import FIRST_NAMES, STREET_STEMS, STREET_SUFFIXES, SURNAMES, ensure_empty
+from jagtui.demo import ensure_empty
+from jagtui.demo.data import FIRST_NAMES, STREET_STEMS, STREET_SUFFIXES, SURNAMES
 from jagtui.rules.dates import action_ref
 from jagtui.store import audit
 from jagtui.store.db import Store

@@ -40,12 +40,10 @@ def import_graph() -> dict[str, dict[str, int]]:
             else:
                 continue
             for target in targets:
-                # `import a.b.c` runs a/__init__ and a/b/__init__ too.
-                parts = target.split(".")
-                for end in range(1, len(parts) + 1):
-                    reached = ".".join(parts[:end])
-                    if reached in modules and reached != name:
-                        found.setdefault(reached, node.lineno)
+                # The module named, not the packages above it: Python runs their __init__
+                # first, but a package's face handing on its modules' names is no loop.
+                if target in modules and target != name:
+                    found.setdefault(target, node.lineno)
         graph[name] = found
     return graph
 
