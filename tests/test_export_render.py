@@ -169,6 +169,25 @@ def test_text_is_readable_and_never_drawn_over_other_text(rendered, name):
             assert max(x1 for _, _, x1, _, _ in page["boxes"]) <= page["width"] - 55
 
 
+def _on_one_line(pages, ref: str) -> bool:
+    """Some occurrence of ``ref`` is drawn on one line (its words at one height)."""
+    tokens = ref.split()
+    for page in pages:
+        boxes = page["boxes"]
+        for n in range(len(boxes) - len(tokens) + 1):
+            run = boxes[n:n + len(tokens)]
+            if [b[4] for b in run] == tokens and max(b[1] for b in run) - min(b[1] for b in run) < 1:
+                return True
+    return False
+
+
+@pytest.mark.parametrize("name", ["minutes", "redacted"])
+def test_word_action_refs_are_never_broken_across_lines(rendered, name):
+    pdfs, refs = rendered
+    broken = sorted({ref for ref in refs[name] if not _on_one_line(pdfs[name]["pages"], ref)})
+    assert not broken, (name, broken[:5])
+
+
 @pytest.mark.parametrize("name", ["meeting log", "action log"])
 def test_every_spreadsheet_page_has_the_whole_header_row(rendered, name):
     """Fitted to the width: each page shows the header from the first column to the last."""

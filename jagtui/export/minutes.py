@@ -35,7 +35,7 @@ _ROMAN = (("m", 1000), ("cm", 900), ("d", 500), ("cd", 400), ("c", 100), ("xc", 
           ("xl", 40), ("x", 10), ("ix", 9), ("v", 5), ("iv", 4), ("i", 1))
 ACTION_COLUMNS = ("Ref", "Action", "Who", "Complete by", "Status / update")
 # Centimetres: together the 17.0 cm between A4's 2 cm margins.
-ACTION_WIDTHS = (2.9, 5.4, 2.8, 2.2, 3.7)
+ACTION_WIDTHS = (3.1, 5.2, 2.8, 2.2, 3.7)
 
 
 def long_date(d: date) -> str:
