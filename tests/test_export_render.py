@@ -181,8 +181,8 @@ def _on_one_line(pages, ref: str) -> bool:
     return False
 
 
-@pytest.mark.parametrize("name", ["minutes", "redacted"])
-def test_word_action_refs_are_never_broken_across_lines(rendered, name):
+@pytest.mark.parametrize("name", ["minutes", "redacted", "meeting log", "action log"])
+def test_action_refs_are_never_broken_across_lines(rendered, name):
     pdfs, refs = rendered
     broken = sorted({ref for ref in refs[name] if not _on_one_line(pdfs[name]["pages"], ref)})
     assert not broken, (name, broken[:5])
