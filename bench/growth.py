@@ -20,7 +20,7 @@ HERE = Path(__file__).resolve().parent
 
 
 def main(sizes: list[int]) -> None:
-    from jagtui.case_listing import search_rows
+    from jagtui.store.case_listing import search_rows
     from jagtui.config import DEFAULTS_PATH, load_config
     from jagtui.demo_scale import build_scale
     from jagtui.store.casefile import case_file

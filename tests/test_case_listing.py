@@ -8,11 +8,11 @@ from datetime import date
 import pytest
 from rich.text import Text
 
-from jagtui.case_listing import (DEFAULT_SORT, SORTS, CaseFilter, filter_rows, search_rows,
-                                 sort_rows, sort_words)
 from jagtui.screens.case_list import short_date
 from jagtui.screens.privacy import party_address, party_name, redact
 from jagtui.store import cases, people
+from jagtui.store.case_listing import (DEFAULT_SORT, SORTS, CaseFilter, filter_rows, search_rows,
+                                       sort_rows, sort_words)
 from jagtui.store.case_search import case_search_texts
 from jagtui.store.caselist import case_rows
 from jagtui.store.casefile import Party

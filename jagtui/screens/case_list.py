@@ -14,13 +14,13 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Header, Input, Static
 
-from jagtui.case_listing import (DEFAULT_SORT, CaseFilter, filter_rows, search_rows, sort_rows,
-                                 sort_words)
 from jagtui.display import RAG_STYLES, RISK_STYLES, flag_badges, literal, masked_subject
 from jagtui.rules.dates import fmt_date
 from jagtui.screens.footer import KeysFooter
 from jagtui.screens.lazy_table import LazyTable
 from jagtui.screens.palette import binding_commands
+from jagtui.store.case_listing import (DEFAULT_SORT, CaseFilter, filter_rows, search_rows,
+                                       sort_rows, sort_words)
 from jagtui.store.case_search import case_search_texts
 from jagtui.store.caselist import CaseRow, case_rows
 from jagtui.store.casework import record_search

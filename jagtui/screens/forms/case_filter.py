@@ -11,12 +11,12 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from jagtui.case_listing import SORTS, STATUSES, CaseFilter
 from jagtui.display import FLAG_BADGES
 from jagtui.rules.risk import LEVELS
 from jagtui.screens.footer import KeysFooter
 from jagtui.screens.forms.base import FORMS_CSS, FormScreen, field
 from jagtui.screens.forms.new_party import beat_options
+from jagtui.store.case_listing import SORTS, STATUSES, CaseFilter
 
 
 def _value(select: Select) -> str:
