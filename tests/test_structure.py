@@ -109,3 +109,15 @@ def test_no_import_cycles_in_jagtui():
         for component in cycles
     ]
     assert not cycles, "Import cycles:\n" + "\n\n".join(described)
+
+
+MAX_LINES = 600
+
+
+def test_no_module_is_over_600_lines():
+    # A module past this does more than one thing: split it by responsibility.
+    # Migrations are records of the schema's history, not modules anyone grows.
+    long = {str(path.relative_to(PACKAGE.parent)): lines
+            for path in PACKAGE.rglob("*.py") if "migrations" not in path.parts
+            if (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
+    assert not long, f"Modules over {MAX_LINES} lines: {long}"
