@@ -329,17 +329,16 @@ def load_config(path: str | Path | None = None) -> Config:
 
 
 def write_user_config(path: Path | None = None, force: bool = False) -> Path:
-    """Write a full, editable copy of the defaults for this user (tomli-w)."""
-    import tomli_w
-
+    """Write a full, editable copy of the defaults for this user: the shipped file
+    itself, so every comment explaining a value (and what is not official) stays."""
     target = path or user_config_path()
     if target.exists() and not force:
         raise ConfigError(f"{target}: already exists (use --force to overwrite)")
-    data = _read_toml(DEFAULTS_PATH)
+    shipped = DEFAULTS_PATH.read_text(encoding="utf-8")
     target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     header = (
-        "# jagtui configuration, written by `jagtui config init`.\n"
+        "# jagtui configuration, written by `jagtui config init` from the shipped defaults.\n"
         "# Edit any value; delete a key to fall back to the shipped default.\n\n"
     )
-    target.write_text(header + tomli_w.dumps(data, multiline_strings=True), encoding="utf-8")
+    target.write_text(header + shipped, encoding="utf-8")
     return target

@@ -83,6 +83,24 @@ def test_config_init_writes_a_full_copy_that_loads(tmp_path):
         write_user_config(target)
 
 
+def test_config_init_writes_the_shipped_file_with_its_comments(tmp_path):
+    # What the user runs; the copy is the shipped file, every comment where it was.
+    target = tmp_path / "config.toml"
+    done = subprocess.run([sys.executable, "-m", "jagtui.cli", "config", "init", "--path", str(target)],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    shipped = DEFAULTS_PATH.read_text(encoding="utf-8")
+    written = target.read_text(encoding="utf-8")
+    comments = [line.strip() for line in shipped.splitlines() if line.strip().startswith("#")]
+    kept = [line.strip() for line in written.splitlines() if line.strip().startswith("#")]
+    assert len(comments) > 40
+    assert [line for line in kept if line in comments] == comments
+    assert "not official CCHI figures" in written
+    assert written.endswith(shipped)  # below a line saying where it came from
+    assert tomllib.loads(written) == tomllib.loads(shipped)
+    assert load_config(target) == load_config(DEFAULTS_PATH).model_copy(update={"source": str(target)})
+
+
 def test_cli_reports_a_broken_config_in_one_line(tmp_path):
     path = tmp_path / "bad.toml"
     path.write_text("[meetings]\ncadence_weeks = 'x'\n")
