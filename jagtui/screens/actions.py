@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Header, Input, Static
 from jagtui.display import cell, initials, literal
 from jagtui.rules.actions import is_overdue
 from jagtui.rules.dates import fmt_date
+from jagtui.screens.action_search import masked_search
 from jagtui.screens.footer import KeysFooter
 from jagtui.screens.lazy_table import LazyTable
 from jagtui.screens.list_screen import ListScreen
@@ -86,7 +87,8 @@ class ActionsScreen(ListScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder="Search: ref, action, owner, agency, case", id="actions-search")
+        yield Input(placeholder="Search: ref, action, owner, agency, case" if self.app.can("see_names")
+                    else "Search: ref, action, agency, case", id="actions-search")
         yield LazyTable(self.action_cells, lambda row: str(row.action.id), id="actions",
                         cursor_type="row", zebra_stripes=True)
         yield Static("", id="actions-detail", markup=False)
@@ -107,9 +109,12 @@ class ActionsScreen(ListScreen):
     def reader(self) -> Callable[[Session], Loaded]:
         """The actions for the search and the completed toggle as they are now."""
         search, status = self.search_text, None if self.show_done else "open"
+        store, cfg, names_shown = self.app.store, self.app.cfg, self.app.can("see_names")
 
         def read(session: Session) -> Loaded:
-            rows = action_rows(session, status=status, search=search)
+            # A role without names searches what it is shown: never a name (action_search).
+            rows = (action_rows(session, status=status, search=search) if names_shown
+                    else masked_search(session, store, cfg, status=status, search=search))
             names = case_party_names(session, {r.action.case_id for r in rows if r.action.case_id})
             return rows, names, (search, status)
 

@@ -141,3 +141,29 @@ def case_roles(session: Session, case_ids: Iterable[int]) -> list[tuple[int, str
         select(CaseParty.case_id, CaseParty.role, CaseParty.person_id)
         .where(CaseParty.case_id.in_(ids), CaseParty.person_id.is_not(None))
         .order_by(CaseParty.case_id, CaseParty.primary.desc(), CaseParty.id))]
+
+
+def case_subjects(session: Session, case_ids: Iterable[int]) -> tuple[
+        list[tuple[int, str, Subject]], list[Place]]:
+    """The people (case id, role, subject) and places on these cases, with their ids, so a
+    redactor knows them even before the index of everyone held has caught up with them."""
+    ids = list(case_ids)
+    if not ids:
+        return [], []
+    rows = session.connection().execute(
+        select(CaseParty.case_id, CaseParty.role, Person.id, Person.name, Person.date_of_birth,
+               Person.address, Person.postcode, Person.beat, Person.phone,
+               Person.vulnerabilities, Location.id, Location.name, Location.address,
+               Location.postcode, Location.beat, Location.locality)
+        .outerjoin(Person, Person.id == CaseParty.person_id)
+        .outerjoin(Location, Location.id == CaseParty.location_id)
+        .where(CaseParty.case_id.in_(ids)))
+    parties, places = [], {}
+    for case_id, role, pid, name, dob, address, postcode, beat, phone, vulnerable, *place in rows:
+        if pid is not None:
+            parties.append((case_id, role, Subject(pid, name or "", dob, address or "",
+                                                   postcode or "", beat or "", phone or "",
+                                                   vulnerable or "")))
+        elif place[0] is not None:
+            places[place[0]] = Place(place[0], *(value or "" for value in place[1:]))
+    return parties, list(places.values())
