@@ -3,7 +3,7 @@
     .venv/bin/python bench/exports.py [--db PATH] [--cases 10000] [--repeat 3]
 
 With ``--db`` it uses that database (e.g. one built once by ``jagtui demo --scale
-large --db /tmp/county.db``); otherwise it builds one with ``jagtui.demo_scale``
+large --db /tmp/county.db``); otherwise it builds one with ``jagtui.demo.scale``
 under ``bench/.data`` (reused next time). It times, as medians of ``--repeat``
 runs: the full and the redacted minutes (Markdown and Word) of the latest meeting,
 that meeting's action log, the whole action log (``--all``, CSV and Excel) and
@@ -33,7 +33,7 @@ def _database(args, cfg) -> str:
         return f"sqlite:///{Path(args.db).resolve()}"
     path = HERE / ".data" / f"exports-{args.cases}.db"
     if not path.exists():
-        from jagtui.demo_scale import build_scale
+        from jagtui.demo.scale import build_scale
         from jagtui.store.db import create_store
 
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/growth.py 1000 10000 100000
 
-For each size: builds (once) an SQLite database with jagtui.demo_scale, then
+For each size: builds (once) an SQLite database with jagtui.demo.scale, then
 times the case list (all open cases with harm and flags), reading the list's
 search texts (once per load) and one search keystroke over them, the flag board
 and one case file; medians of three runs.
@@ -22,7 +22,7 @@ HERE = Path(__file__).resolve().parent
 def main(sizes: list[int]) -> None:
     from jagtui.store.case_listing import search_rows
     from jagtui.config import DEFAULTS_PATH, load_config
-    from jagtui.demo_scale import build_scale
+    from jagtui.demo.scale import build_scale
     from jagtui.store.casefile import case_file
     from jagtui.store.case_search import case_search_texts
     from jagtui.store.caselist import case_rows

@@ -3,7 +3,7 @@
     .venv/bin/python bench/run.py [--cases 10000] [--repeat 5] [--backend sqlite,postgresql]
 
 Builds (once, then reuses) a database per backend and size with
-``jagtui.demo_scale``, measures, prints a table and writes it as JSON
+``jagtui.demo.scale``, measures, prints a table and writes it as JSON
 (``bench/results.json`` unless ``--out``). Timings are medians / percentiles
 of repeated runs of the same functions the app calls; start-up is a fresh
 interpreter each time, against a bare Textual app started the same way.
@@ -66,7 +66,7 @@ def drop_pg(cases: int) -> None:
 
 
 def database(backend: str, cases: int, cfg) -> str:
-    from jagtui.demo_scale import build_scale
+    from jagtui.demo.scale import build_scale
     from jagtui.store.db import create_store
 
     if backend == "sqlite":

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from jagtui.demo_scale import build_scale
+from jagtui.demo.scale import build_scale
 from jagtui.store.caselist import case_rows
 from jagtui.store.errors import StoreError
 from jagtui.store.models import Incident, IncidentParty, Person

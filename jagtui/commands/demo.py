@@ -37,7 +37,7 @@ def demo(args, cfg) -> int:
     store = create_store(url, login(), busy_timeout_ms=cfg.database.busy_timeout_ms)
     try:
         if args.scale == "large":
-            from jagtui.demo_scale import build_scale
+            from jagtui.demo.scale import build_scale
 
             summary = build_scale(store, cfg, date.today(), cases=args.cases, seed=args.seed)
         else:

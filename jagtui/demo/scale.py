@@ -6,7 +6,7 @@ actions and 150 meetings, with the skew real data has: a few repeat victims
 and hot locations hold many incidents (Pareto-weighted choice). Rows go in with
 bulk INSERTs in one transaction (no per-row ORM work, no per-row audit), then
 one audit entry records the build. Names and places are the invented ones of
-``jagtui.demo``; nothing here is real.
+``jagtui.demo.data``; nothing here is real.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from sqlalchemy import insert
 from sqlmodel import Session
 
 from jagtui.config import Config
-from jagtui.demo import ensure_empty
+from jagtui.demo.build import ensure_empty
 from jagtui.demo.data import FIRST_NAMES, STREET_STEMS, STREET_SUFFIXES, SURNAMES
 from jagtui.rules.dates import action_ref
 from jagtui.store import audit
