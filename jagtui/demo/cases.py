@@ -17,6 +17,7 @@ from jagtui.store.cases import open_case
 from jagtui.store.models import PARTY_ROLES, CaseParty, Location, Person
 
 def plan_cases(world: World) -> None:
+    """Every case's story, before anything is written: perpetrators, victims, places."""
     _perpetrator_specs(world, 14)
     _victim_specs(world, 36)
     _location_specs(world, 10)
@@ -365,6 +366,7 @@ def _others(world: World) -> None:
 
 
 def open_cases(world: World) -> None:
+    """The cases in the order they were opened, each with its people and places."""
     order = sorted(range(len(world.specs)), key=lambda i: (world.specs[i].opened_on, i))
     parties = []
     for i in order:

@@ -40,6 +40,7 @@ def _answers(world: World, spec: Spec, target: str, assessed_on: date) -> dict[s
 
 
 def risk_assessments(world: World) -> None:
+    """Victim cases' risk assessments, scored to their RAG (two not recorded yet)."""
     rng, today, risk_cfg = world.rng, world.today, world.cfg.risk
     victims = [s for s in world.specs if s.case_type == "victim"]
     overrides = 0
@@ -99,6 +100,7 @@ def risk_assessments(world: World) -> None:
 
 
 def interventions(world: World) -> None:
+    """Each perpetrator's escalation history, with its breaches and outcomes."""
     rng = world.rng
     steps = [s.key for s in world.cfg.ladder]
     for spec in world.specs:

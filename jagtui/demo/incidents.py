@@ -11,6 +11,7 @@ from jagtui.demo.world import IncidentSpec, Spec, World
 from jagtui.store.models import Incident, IncidentParty, Location, Person
 
 def make_incidents(world: World) -> None:
+    """Each case's incidents, then the borough's background to a round total."""
     for spec in world.specs:
         if spec.case_type == "victim":
             _victim_incidents(world, spec)
@@ -180,6 +181,7 @@ def _background(world: World, count: int) -> None:
 
 
 def write_incidents(world: World) -> None:
+    """Every incident in date order, referenced as its source numbers them."""
     rng = world.rng
     world.incidents.sort(key=lambda i: (i.on, i.order))
     counters = {"sentinel": 48000 + rng.randint(0, 900), "housing": 15000 + rng.randint(0, 300),

@@ -41,6 +41,7 @@ def _attendance(world: World, meeting_id: int, chair: Officer) -> list[str]:
 
 
 def hold_meetings(world: World) -> None:
+    """The past meetings in date order, actions carried from one to the next."""
     pending: list[Action] = []
     previous = None
     held = [(day, world.main_group) for day in world.main_dates]

@@ -14,6 +14,7 @@ from jagtui.store.models import PLAN_STATUSES
 from jagtui.store.plan import add_objective, add_plan_action, add_priority, set_update
 
 def write_plan(world: World) -> None:
+    """The CSP plan with the last three quarters' updates (this one's partly in)."""
     rng, today = world.rng, world.today
     quarters = [financial_quarter(months_before(today, 6)), financial_quarter(months_before(today, 3)),
                 financial_quarter(today)]
