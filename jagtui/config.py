@@ -168,6 +168,14 @@ class ImportPerson(_Section):
     postcode: str = ""
 
 
+class ImportSettings(_Section):
+    """``[import]``: what an import may open (see jagtui.importer.sandbox)."""
+
+    max_mb: int = Field(default=50, ge=1, le=1024)
+    # Extracts are read only from inside these folders; empty means any folder.
+    folders: list[str] = Field(default_factory=list)
+
+
 class ImportMapping(_Section):
     """How one partner's extract maps onto incidents. Values name column headers
     (matched ignoring case and extra spaces); "" means the extract has no such column."""
@@ -216,6 +224,8 @@ class Config(_Section):
     flags: Flags
     ladder: list[LadderStep] = Field(min_length=2)
     imports: dict[str, ImportMapping] = Field(default_factory=dict)
+    # ``[import]`` in the file ("import" is a Python keyword).
+    import_settings: ImportSettings = Field(default_factory=ImportSettings, alias="import")
     source: str = Field(default="", exclude=True)
 
     @model_validator(mode="after")

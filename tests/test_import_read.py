@@ -56,11 +56,11 @@ def test_utf16_with_a_mark_is_read(tmp_path):
     assert extract.frame.loc[2, 0] == "R1"
 
 
-def test_a_few_nul_bytes_are_removed_and_reported_by_line(tmp_path):
+def test_a_few_nul_bytes_stay_in_their_cells_for_the_check_to_report(tmp_path):
     data = f"{HEADER}\nR1,01/10/2026,No\x00ise\n".encode()
     extract = read_extract(_write(tmp_path, data))
-    assert extract.frame.loc[2, 2] == "Noise"
-    assert extract.notes == ["Removed 1 NUL byte (line 2): the file may be damaged, check those rows"]
+    assert extract.frame.loc[2, 2] == "No\x00ise"  # never changed silently
+    assert extract.readable and not extract.notes
 
 
 def test_a_binary_file_is_refused(tmp_path):

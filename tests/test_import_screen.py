@@ -192,3 +192,55 @@ async def test_digits_go_to_other_screens_until_the_path_box_is_opened(store, cf
         await pilot.press("y")
         await settle(app, pilot)
     assert incident_count(store) == 5
+
+
+def _audited_imports(store) -> list[dict]:
+    from jagtui.store.models import AuditEntry
+
+    with store.read() as session:
+        return [e.detail for e in session.scalars(
+            select(AuditEntry).where(AuditEntry.operation == "import").order_by(AuditEntry.id))]
+
+
+async def test_a_device_typed_on_the_screen_is_refused_and_every_check_is_audited(store, cfg, tmp_path):
+    """Typed with keys: /dev/zero is refused at once (not read into memory), a file with a
+    mapping that does not fit shows none of its content, and each check is audited."""
+    secret = tmp_path / "app.toml"
+    secret.write_text('password = "hunter2"\n')
+    app = JagApp(store, cfg, today=lambda: TODAY)
+    app.change_poll_seconds = 0
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("7")
+        await settle(app, pilot)
+        await pilot.press("p", *"/dev/zero", "enter")
+        await settle(app, pilot)
+        assert column(app, "#import-problems", "problem") == [
+            "/dev/zero is a device: only a regular CSV or .xlsx file can be imported"]
+        assert "This file cannot be imported as it stands" in summary(app)
+        path = app.screen.query_one("#import-path", Input)
+        await pilot.press("p", "end", *["backspace"] * len(path.value), *str(secret), "enter")
+        await settle(app, pilot)
+        shown = summary(app) + " ".join(column(app, "#import-problems", "problem"))
+        assert "hunter2" not in shown and "password" not in shown
+        await pilot.press("p", "end", *["backspace"] * len(path.value), *str(STORM), "enter")
+        await settle(app, pilot)
+        assert "6 rows: 6 would be created" in summary(app)
+    audited = _audited_imports(store)
+    assert [(a["path"], a["outcome"].split(":")[0]) for a in audited] == [
+        ("/dev/zero", "refused"), (str(secret), "not imported"), (str(STORM), "dry run")]
+    assert audited[2]["size"] == STORM.stat().st_size
+    assert incident_count(store) == 0
+
+
+def test_paths_complete_only_inside_the_allowed_folders(tmp_path):
+    (tmp_path / "extracts").mkdir()
+    (tmp_path / "extracts" / "storm-q3.csv").write_text("x")
+    (tmp_path / "private").mkdir()
+    (tmp_path / "private" / "passwords.csv").write_text("x")
+    allowed = (f"{tmp_path}/extracts",)
+    base = str(tmp_path)
+    assert complete_path(f"{base}/extracts/", allowed) == f"{base}/extracts/storm-q3.csv"
+    assert complete_path(f"{base}/private/", allowed) is None  # nothing listed outside
+    assert complete_path(f"{base}/pri", allowed) is None
+    assert complete_path(f"{base}/ex", allowed) == f"{base}/extracts/"  # the way in

@@ -106,9 +106,13 @@ def resolve(mapping: ImportMapping, extract: Extract) -> tuple[Columns | None, l
         places = present.get(header_key(header))
         if not places:
             if required:
+                # Not the file's own headers: until a mapping fits, the file may be
+                # anything readable (a config with a password), so none of it is echoed.
+                count = sum(1 for h in extract.headers if h)
                 problems.append(Problem(None, header, f"The file has no {header!r} column, which "
-                                        f"the mapping needs (its columns: "
-                                        f"{', '.join(repr(h) for h in extract.headers if h)})"))
+                                        f"the mapping needs (it has {count} column header"
+                                        f"{'s' if count != 1 else ''}): is this the right file "
+                                        "and mapping?"))
             else:
                 notes.append(f"The file has no {header!r} column: that field is left blank")
             return None
@@ -134,12 +138,12 @@ def resolve(mapping: ImportMapping, extract: Extract) -> tuple[Columns | None, l
         people.append(PersonColumns(slot, person.role, name, person.name,
                                     find(person.date_of_birth, False), person.date_of_birth,
                                     find(person.address, False), find(person.postcode, False)))
-    for key, places in present.items():
+    if problems:
+        return None, problems, notes
+    for key, places in present.items():  # the mapping fits: the file's headers may be named
         if len(places) > 1 and key not in used:
             notes.append(f"{_columns(places)} are headed {extract.headers[places[0]]!r} (not "
                          "imported, so no harm done)")
-    if problems:
-        return None, problems, notes
     return Columns(positions, headers, tuple(people)), problems, notes
 
 

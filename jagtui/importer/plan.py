@@ -183,7 +183,7 @@ class _Planner:
             found = []
             for person in incident.people:
                 identity = person.identity
-                pid = _already_linked(person, linked)
+                pid = _already_linked(person, linked) if linked else None
                 if pid is not None:
                     resolved.setdefault(identity, pid)
                     found.append((pid, person))

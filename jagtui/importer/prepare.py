@@ -10,6 +10,7 @@ from jagtui.config import Config, ImportMapping
 from jagtui.importer.mapping import Columns, MappingError, choose, resolve
 from jagtui.importer.read import Extract, read_extract
 from jagtui.importer.report import ImportReport, Problem
+from jagtui.importer.sandbox import Limits
 from jagtui.importer.validate import Checked, check
 
 
@@ -28,7 +29,7 @@ class Prepared:
 def prepare(path: str | Path, cfg: Config, today: date, mapping_name: str = "") -> Prepared:
     """Read ``path`` with the named mapping (or the one its headers fit) and check every row."""
     sheet = cfg.imports[mapping_name].sheet if mapping_name in cfg.imports else ""
-    extract = read_extract(path, sheet)
+    extract = read_extract(path, sheet, Limits.from_config(cfg.import_settings))
     report = ImportReport(file_name=extract.name, sha256=extract.sha256, rows=extract.row_count,
                           notes=list(extract.notes))
     if extract.encoding and extract.kind == "csv":

@@ -4,7 +4,10 @@ Whatever arrives — a byte-order mark, Windows-1252 text, NUL bytes, a file cut
 short, duplicate headers, an empty file — becomes a readable table plus notes,
 or a :class:`Problem` that says what is wrong, never a traceback. Every cell is
 text ("" when empty) so nothing is guessed here: mapping and validation decide
-what a value means. pandas is imported here, only when a file is read.
+what a value means (a NUL or other control character in a cell is kept, for
+validation to report by row and column). The file itself is opened by
+``jagtui.importer.sandbox``: a regular file, within the size cap and allowed
+folders, or a refusal. pandas is imported here, only when a file is read.
 """
 
 from __future__ import annotations
@@ -18,11 +21,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jagtui.importer.report import Problem
+from jagtui.importer.sandbox import Limits, Refused, read_file
 
 if TYPE_CHECKING:
     from pandas import DataFrame
 
-MAX_BYTES = 256 * 1024 * 1024
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 _ZIP = b"PK\x03\x04"
@@ -32,6 +35,9 @@ _DELIMITERS = (",", ";", "\t", "|")
 # not a damaged CSV.
 _NUL_SHARE = 0.01
 _NUL_FEW = 10
+# A workbook is a zip: refuse one whose sheets unpack to more than this many times
+# the size cap (a "zip bomb" would otherwise fill the memory).
+_XLSX_UNPACKED_RATIO = 10
 
 
 @dataclass
@@ -41,6 +47,8 @@ class Extract:
 
     path: Path
     sha256: str = ""
+    size: int | None = None  # bytes read (or the size of a file refused for it)
+    refused: bool = False  # not opened at all: not a regular file, too big, elsewhere
     kind: str = ""
     encoding: str = ""
     headers: list[str] = field(default_factory=list)
@@ -66,15 +74,17 @@ class Extract:
         return self
 
 
-def read_extract(path: str | Path, sheet: str = "") -> Extract:
-    """Read ``path``; problems are reported on the result, never raised."""
+def read_extract(path: str | Path, sheet: str = "", limits: Limits | None = None) -> Extract:
+    """Read ``path`` within ``limits``; problems are reported on the result, never raised."""
+    limits = limits or Limits()
     extract = Extract(Path(path).expanduser())
     try:
-        data = _read_bytes(extract.path)
-    except OSError as exc:
-        return extract.fail(f"Cannot read {extract.path}: {exc.strerror or exc}")
-    except ValueError as exc:
+        opened = read_file(extract.path, limits)
+    except Refused as exc:
+        extract.refused, extract.size = True, exc.size
         return extract.fail(str(exc))
+    data = opened.data
+    extract.size = opened.size
     extract.sha256 = hashlib.sha256(data).hexdigest()
     if not data.strip():
         return extract.fail("The file is empty")
@@ -84,25 +94,13 @@ def read_extract(path: str | Path, sheet: str = "") -> Extract:
                             "import that")
     if data.startswith(_ZIP) or suffix in XLSX_SUFFIXES:
         extract.kind = "xlsx"
-        _read_xlsx(extract, data, sheet)
+        _read_xlsx(extract, data, sheet, limits)
     else:
         extract.kind = "csv"
         _read_csv(extract, data)
     if extract.frame is not None:
         _take_headers(extract)
     return extract
-
-
-def _read_bytes(path: Path) -> bytes:
-    if path.is_dir():
-        raise ValueError(f"{path} is a folder: choose a CSV or .xlsx file")
-    if not path.exists():
-        raise ValueError(f"No file at {path}")
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        raise ValueError(f"{path.name} is {size // 2**20} MB: split it into files under "
-                         f"{MAX_BYTES // 2**20} MB")
-    return path.read_bytes()
 
 
 # --- CSV -------------------------------------------------------------------------------------
@@ -140,23 +138,15 @@ def to_utf8(data: bytes) -> tuple[bytes, str, str]:
     raise AssertionError("Latin-1 decodes any bytes")
 
 
-def _strip_nuls(extract: Extract, data: bytes) -> bytes | None:
+def _binary(extract: Extract, data: bytes) -> bool:
+    """Many NUL bytes: binary data, refused. A few stay in their cells, where validation
+    reports each by row and column (removing them would change the row silently)."""
     count = data.count(b"\x00")
-    if not count:
-        return data
     if count > _NUL_FEW and count > len(data) * _NUL_SHARE:
         extract.fail(f"The file holds binary data ({count} NUL bytes), not CSV text: open it in "
                      "the spreadsheet and save it as CSV UTF-8 or .xlsx")
-        return None
-    lines, start = [], 0
-    while len(lines) < 5 and (found := data.find(b"\x00", start)) >= 0:
-        lines.append(data.count(b"\n", 0, found) + 1)
-        start = found + 1
-    where = ", ".join(str(n) for n in dict.fromkeys(lines))
-    extract.notes.append(f"Removed {count} NUL byte{'s' if count > 1 else ''} (line {where}"
-                         f"{' ...' if count > len(lines) else ''}): the file may be damaged, "
-                         "check those rows")
-    return data.replace(b"\x00", b"")
+        return True
+    return False
 
 
 def sniff_delimiter(first_line: str) -> str:
@@ -165,13 +155,14 @@ def sniff_delimiter(first_line: str) -> str:
 
 
 def _read_csv(extract: Extract, data: bytes) -> None:
+    import csv
+
     import pandas as pd
 
     data, extract.encoding, note = to_utf8(data)
     if note:
         extract.notes.append(note)
-    data = _strip_nuls(extract, data)
-    if data is None:
+    if _binary(extract, data):
         return
     if not data.strip():
         extract.fail("The file is empty")
@@ -190,7 +181,12 @@ def _read_csv(extract: Extract, data: bytes) -> None:
                          "A quoted value never ends: the file looks cut short")
             return
         # Some rows have more values than the header: read them all, report them per row.
-        frame = _read_ragged(extract, data, sep, options)
+        try:
+            frame = _read_ragged(extract, data, sep, options)
+        except (csv.Error, pd.errors.ParserError):
+            extract.fail("Cannot read the file as CSV: a value runs on for over 128 KB (an "
+                         "unbalanced quote mark?) or the rows do not line up")
+            return
     if frame.isna().any().any():
         frame = frame.fillna("")
     _check_last_row(extract, data, sep, frame)
@@ -230,7 +226,10 @@ def _check_last_row(extract: Extract, data: bytes, sep: str, frame: DataFrame) -
     import csv
 
     last_line = data.rsplit(b"\n", 1)[-1].decode("utf-8", errors="replace")
-    values = next(csv.reader([last_line], delimiter=sep), [])
+    try:
+        values = next(csv.reader([last_line], delimiter=sep), [])
+    except csv.Error:  # a last line too long to be a row: cut short all the same
+        values = []
     expected = len(frame.columns)
     if len(values) < expected:
         extract.problems.append(Problem(
@@ -260,12 +259,28 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _read_xlsx(extract: Extract, data: bytes, sheet: str) -> None:
+def _unpacked_size(data: bytes) -> int | None:
+    """What the workbook's parts unpack to (as the zip declares; reading stops there)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as book:
+            return sum(info.file_size for info in book.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None  # pandas says it is damaged, below
+
+
+def _read_xlsx(extract: Extract, data: bytes, sheet: str, limits: Limits) -> None:
     import zipfile
 
     import pandas as pd
 
     extract.encoding = "xlsx"
+    unpacked = _unpacked_size(data)
+    if unpacked is not None and unpacked > limits.max_bytes * _XLSX_UNPACKED_RATIO:
+        extract.fail(f"The workbook unpacks to {unpacked / 2**20:.0f} MB, more than jagtui reads "
+                     f"({limits.max_mb * _XLSX_UNPACKED_RATIO} MB): save it as CSV, or split it")
+        return
     try:
         frame = pd.read_excel(io.BytesIO(data), sheet_name=sheet or 0, header=None, dtype=object,
                               engine="openpyxl")
@@ -276,8 +291,9 @@ def _read_xlsx(extract: Extract, data: bytes, sheet: str) -> None:
     except (ValueError, KeyError) as exc:
         if sheet and "not found" in str(exc):
             extract.fail(f"The workbook has no sheet named {sheet!r}")
-        else:
-            extract.fail(f"Cannot read the workbook: {str(exc).splitlines()[0] if str(exc) else exc}")
+        else:  # the library's words may quote the workbook: say only what kind of fault
+            extract.fail(f"Cannot read the workbook ({type(exc).__name__}): it may be damaged "
+                         "or protected; open it and save it again as .xlsx")
         return
     except Exception as exc:  # openpyxl raises many kinds for a broken workbook
         extract.fail(f"Cannot read the workbook ({type(exc).__name__}): it may be damaged "

@@ -15,6 +15,12 @@ from jagtui.rules.dates import fmt_date
 SHOWN_VALUE = 40
 
 
+def visible(text: str) -> str:
+    """Text from a file as it may be printed: control characters and bidi overrides as
+    escapes (a file name or reference cannot move the terminal)."""
+    return text if text.isprintable() else repr(text)[1:-1]
+
+
 def shown(value: object) -> str:
     """A cell value short enough for one report line, quoted so blanks are visible."""
     text = "" if value is None else str(value)
@@ -198,7 +204,7 @@ def decision_text(match: PossibleMatch) -> str:
 
 def heading(report: ImportReport) -> list[str]:
     """What was read and how: file, mapping, checksum and notes."""
-    lines = [f"Import of {report.file_name}"]
+    lines = [f"Import of {visible(report.file_name)}"]
     if report.mapping:
         lines.append(f"Mapping: {report.mapping} ({report.mapping_title}), source {report.source}")
     if report.sha256:
@@ -228,10 +234,10 @@ def render_text(report: ImportReport, limit: int = 50) -> str:
 
     section("Problems", [[f"{p.where}: {p.message}"] for p in report.problems])
     if report.readable:
-        section("Updates", [[f"row {u.row} ({u.ref}): " + "; ".join(
+        section("Updates", [[f"row {u.row} ({visible(u.ref)}): " + "; ".join(
             f"{c.name} {shown(c.before)} -> {shown(c.after)}" for c in u.changes)]
             for u in report.updates])
-        section("Skipped", [[f"row {s.row} ({s.ref or 'no reference'}): {s.reason}"]
+        section("Skipped", [[f"row {s.row} ({visible(s.ref) or 'no reference'}): {s.reason}"]
                             for s in report.skipped])
         section("Possible matches", [[
             f"[{m.key}] {m.role} {person_text(m.name, m.date_of_birth, m.address)} "

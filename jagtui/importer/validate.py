@@ -2,11 +2,14 @@
 
 A whole column is checked at a time; each problem names the spreadsheet row (the
 header is row 1) and the column, so the user can find and fix it. Rows without
-problems become :class:`IncomingIncident` values for matching.
+problems become :class:`IncomingIncident` values for matching. A cell holding a
+control character (NUL, ESC, ...) or a text-direction override is a problem of
+its own: stored, it could move a terminal or make text read other than it is.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -24,6 +27,33 @@ if TYPE_CHECKING:
 
 # Column limits of the store (models.py): refused here with the row number, not at write time.
 MAX_REF, MAX_NAME = 64, 200
+# C0 controls but tab, line feed and carriage return (white space, tidied to one space,
+# or kept as line breaks in a description), DEL, C1 controls, and the bidi embeddings,
+# overrides and isolates.
+_CONTROL = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+CONTROL = re.compile(f"[{_CONTROL}]")
+# In a description a carriage return is kept only as part of a line break.
+CONTROL_IN_TEXT = re.compile(f"[{_CONTROL}]|\r(?!\n)")
+_NAMES = {0x00: "NUL", 0x07: "BEL", 0x08: "backspace", 0x0D: "carriage return", 0x1B: "ESC",
+          0x7F: "DEL", 0x9B: "CSI", 0x202A: "left-to-right embedding",
+          0x202B: "right-to-left embedding", 0x202C: "pop directional formatting",
+          0x202D: "left-to-right override", 0x202E: "right-to-left override",
+          0x2066: "left-to-right isolate", 0x2067: "right-to-left isolate",
+          0x2068: "first strong isolate", 0x2069: "pop directional isolate"}
+
+
+def control_problem(found: list[str]) -> str:
+    """What is wrong with a cell holding these characters, in words (never the cell)."""
+    codes = list(dict.fromkeys(found))
+    named = ", ".join(f"U+{ord(c):04X}" + (f" ({_NAMES[ord(c)]})" if ord(c) in _NAMES else "")
+                      for c in codes[:3]) + (" ..." if len(codes) > 3 else "")
+    bidi = all(0x202A <= ord(c) <= 0x2069 for c in codes)
+    what = "a text-direction control" if bidi else "a control character"
+    if len(codes) > 1:
+        what = "text-direction controls" if bidi else "control characters"
+    tail = (" (a NUL byte: the file may be damaged)" if "\x00" in codes else "")
+    return (f"holds {what} {named}{tail}: remove {'them' if len(codes) > 1 else 'it'} from "
+            "the file (such characters could change what a screen shows: never imported)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +110,26 @@ class _Checker:
         for row in rows:
             text = message(row) if callable(message) else message
             self.problems.append(Problem(int(row), column, text))
+
+    def controls(self) -> None:
+        """Each mapped cell with a control character or a bidi override, by row and column."""
+        positions = {p: self.head[f] for f, p in self.columns.positions.items() if p is not None}
+        for person in self.columns.people:
+            named = self.mapping.people[person.slot]  # the mapping's header, not the file's
+            for position, header in ((person.name, named.name),
+                                     (person.date_of_birth, named.date_of_birth),
+                                     (person.address, named.address),
+                                     (person.postcode, named.postcode)):
+                if position is not None:
+                    positions.setdefault(position, header)
+        text_at = self.columns["description"]
+        for position, column in positions.items():
+            pattern = CONTROL_IN_TEXT if position == text_at else CONTROL
+            values = self.frame[position].tolist()
+            for row, value in zip(self.frame.index, values):
+                # isprintable() is the fast test (C); most cells pass it untouched.
+                if not value.isprintable() and (found := pattern.findall(value)):
+                    self.problems.append(Problem(int(row), column, control_problem(found)))
 
     def where(self, mask) -> Index:
         """The live rows for which ``mask`` (a Series over all rows) is true."""
@@ -168,6 +218,7 @@ class _Checker:
     # -- the whole file ------------------------------------------------------------------
 
     def check(self) -> Checked:
+        self.controls()
         refs = self.references()
         occurred = self.occurred()
         categories = self.categories()
@@ -178,8 +229,9 @@ class _Checker:
             hate = self.text(self.columns["hate"]).str.casefold().isin(truthy)
         descriptions = None
         if self.columns["description"] is not None:
-            # Line breaks in a description are kept; only the outer spaces go.
-            descriptions = self.frame[self.columns["description"]].astype(str).str.strip()
+            # Line breaks in a description are kept (as \n); only the outer spaces go.
+            descriptions = (self.frame[self.columns["description"]].astype(str)
+                            .str.replace("\r\n", "\n", regex=False).str.strip())
         people = [self.person(person) for person in self.columns.people]
         self.problems.sort(key=lambda p: p.row or 0)
         invalid: dict[int, tuple[str, str]] = {}

@@ -22,7 +22,7 @@ from textual.suggester import Suggester
 from textual.widgets import DataTable, Header, Input, ProgressBar, Select, Static
 
 from jagtui.display import cell, initials
-from jagtui.importer.report import ImportReport, PossibleMatch
+from jagtui.importer.report import ImportReport, PossibleMatch, visible
 from jagtui.rules.dates import fmt_date
 from jagtui.screens.footer import KeysFooter
 
@@ -36,12 +36,23 @@ MATCH_COLUMNS = (("Key", "key", None), ("Decision", "decision", 17), ("Role", "r
 SHOWN_PROBLEMS = 500
 
 
-def complete_path(value: str) -> str | None:
-    """``value`` completed to the first folder or extract it could name, else None."""
+def _inside(folder: Path, allowed: tuple[str, ...]) -> bool:
+    real = Path(os.path.realpath(folder))
+    roots = [Path(os.path.realpath(os.path.expanduser(a))) for a in allowed]
+    return any(real == root or root in real.parents for root in roots)
+
+
+def complete_path(value: str, allowed: tuple[str, ...] = ()) -> str | None:
+    """``value`` completed to the first folder or extract it could name, else None. With
+    ``allowed`` folders (``[import] folders``) only inside them, or to one of them."""
     if not value:
         return None
     typed = Path(os.path.expanduser(value))
     folder, stem = (typed, "") if value.endswith(os.sep) else (typed.parent, typed.name)
+    if allowed and not _inside(folder, allowed):
+        # Outside the allowed folders nothing is listed: only the way into one.
+        return next((a.rstrip(os.sep) + os.sep for a in allowed
+                     if a.startswith(value) and a.rstrip(os.sep) != value.rstrip(os.sep)), None)
     try:
         names = sorted(os.listdir(folder))
     except OSError:
@@ -60,18 +71,20 @@ def complete_path(value: str) -> str | None:
 class PathSuggester(Suggester):
     """Suggests the rest of a file or folder name as you type (→ accepts it)."""
 
-    def __init__(self) -> None:
+    def __init__(self, allowed: tuple[str, ...] = ()) -> None:
         super().__init__(use_cache=False, case_sensitive=True)
+        self.allowed = allowed
 
     async def get_suggestion(self, value: str) -> str | None:
-        return complete_path(value)
+        return complete_path(value, self.allowed)
 
 
 def screen_summary(report: ImportReport, decided: int) -> list[str]:
     """The report's heading and counts, short enough for 80x24, with what to press next."""
     how = [n.removeprefix("Read as ") for n in report.notes if n.startswith("Read as ")]
     first = " · ".join(part for part in (
-        report.file_name, f"{report.mapping} ({report.mapping_title})" if report.mapping else "",
+        visible(report.file_name),
+        f"{report.mapping} ({report.mapping_title})" if report.mapping else "",
         *how) if part)
     lines = [first] + [f"Note: {note}" for note in report.notes
                        if not note.startswith(("Read as ", "Mapping '"))]
@@ -136,7 +149,8 @@ class ImportScreen(Screen):
         yield Header()
         with Horizontal(id="import-pick"):
             yield Input(placeholder="Path to a .csv or .xlsx extract (→ completes a name)",
-                        id="import-path", suggester=PathSuggester(), compact=True)
+                        id="import-path", compact=True,
+                        suggester=PathSuggester(tuple(cfg.import_settings.folders)))
             yield Select([("Mapping: detect from the headers", DETECT)] + [
                 (f"{m.title} ({name})", name) for name, m in cfg.imports.items()],
                 value=DETECT, allow_blank=False, id="import-mapping", compact=True)
@@ -259,11 +273,11 @@ class ImportScreen(Screen):
         from jagtui.screens.forms.base import ConfirmScreen
 
         rows = f"{report.created} new and {len(report.updates)} updated incidents"
-        question = f"Import {rows} from {report.file_name}?"
+        question = f"Import {rows} from {visible(report.file_name)}?"
         if report.problems:
             bad = len(report.invalid_rows)
             question = (f"{bad} row{'s have' if bad != 1 else ' has'} problems and will be "
-                        f"skipped.\nImport the other rows ({rows}) from {report.file_name}?")
+                        f"skipped.\nImport the other rows ({rows}) from {visible(report.file_name)}?")
         undecided = sum(1 for m in report.possible_matches if m.key not in self.decisions)
         if undecided:
             question += (f"\n\n{undecided} possible match{'es are' if undecided != 1 else ' is'} "
@@ -297,9 +311,10 @@ class ImportScreen(Screen):
         self.stop()
         self.show(report)
         if report.applied:
-            self.notify(f"Imported {report.file_name}: {report.created} new, "
+            self.notify(f"Imported {visible(report.file_name)}: {report.created} new, "
                         f"{len(report.updates)} updated, {report.unchanged} unchanged. "
-                        "Cases and flags now include them.", title="Imported", timeout=8)
+                        "Cases and flags now include them.", title="Imported", timeout=8,
+                        markup=False)
         else:
             self.notify(report.outcome(), severity="warning")
 
@@ -322,7 +337,8 @@ class ImportScreen(Screen):
     def failed(self, what: str, error: Exception) -> None:
         self.stop()
         line = (str(error).strip().splitlines() or [type(error).__name__])[0]
-        self.notify(f"{what}: {line}", title="Import", severity="error", timeout=10)
+        self.notify(f"{what}: {visible(line)}", title="Import", severity="error", timeout=10,
+                    markup=False)
 
     def show(self, report: ImportReport) -> None:
         self.report = report
