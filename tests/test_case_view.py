@@ -459,9 +459,12 @@ async def test_a_footer_rebuild_queued_before_the_case_closed_does_nothing(sqlit
     seed(sqlite_store, cfg)
     app = make_app(sqlite_store, cfg)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await open_first_case(app, pilot)
+        await open_first_case(app, pilot)  # the kept case screen is open: this one is not kept
+        screen = CaseScreen(app.screen.case_id)
+        await app.push_screen(screen)
+        await settle(app, pilot)
         footer = screen.query_one(KeysFooter)
-        await pilot.press("escape")
+        await pilot.press("escape", "escape")
         await settle(app, pilot)
         assert isinstance(app.screen, CaseListScreen) and not footer.is_attached
         await footer.recompose()  # as Textual runs a rebuild queued by the last focus change
@@ -477,3 +480,65 @@ async def test_a_case_that_no_longer_exists_says_so_and_goes_back(sqlite_store, 
         assert isinstance(app.screen, CaseListScreen)
         assert any("424242" in str(note.message) for note in app._notifications)
     assert audit_rows(sqlite_store, "view") == []
+
+
+# -- one case screen, kept and refilled --------------------------------------------------
+
+def people_names(screen) -> list[str]:
+    table = screen.query_one("#people-table", DataTable)
+    return [str(table.get_cell_at((row, 1))) for row in range(table.row_count)]
+
+
+async def test_the_next_case_opens_in_the_same_screen_emptied_then_refilled(store, cfg):
+    """Opening a case reuses the case screen kept from the last one (built and styled
+    once): it shows the new case from its People tab, nothing of the last one, and
+    each opening is audited as a view of its own case."""
+    ids = seed(store, cfg)
+    app = make_app(store, cfg)
+    async with app.run_test(size=(100, 30)) as pilot:
+        first = await open_first_case(app, pilot)
+        assert first.case_id == ids.case_id and "Ann Example" in people_names(first)
+        await pilot.press("i")  # leave it on another tab, further down
+        await settle(app, pilot)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        table = app.screen.query_one("#cases", DataTable)
+        row = next(n for n, key in enumerate(table.rows) if key.value == str(ids.other_case_id))
+        table.move_cursor(row=row)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        second = app.screen
+        assert second is first and second.case_id == ids.other_case_id
+        assert "Noise, Hall Road" in header(app) and "Ann Example" not in header(app)
+        assert "Ann Example" not in people_names(second)
+        assert second.active_tab == "people" and second.focused.id == "people-table"
+        # While the next case loads, the screen shows none of the last one.
+        second.reopen(ids.case_id)
+        assert header(app) == "Loading case…" and people_names(second) == []
+        assert all(t.row_count == 0 for t in second.query(DataTable))
+        await settle(app, pilot)
+        assert "Ann Example" in people_names(second)
+    views = audit_rows(store, "view")
+    assert [v.record_id for v in views] == [ids.case_id, ids.other_case_id, ids.case_id]
+
+
+async def test_a_case_open_on_another_screen_is_left_there_and_a_new_one_opens(store, cfg):
+    """Each top-level screen keeps its own stack: a case left open under Cases stays as it
+    was when another case is opened from Actions."""
+    ids = seed(store, cfg)
+    app = make_app(store, cfg)
+    async with app.run_test(size=(100, 30)) as pilot:
+        kept = await open_first_case(app, pilot)
+        await pilot.press("4")  # Actions, the case still open under Cases
+        await settle(app, pilot)
+        await pilot.press("enter")  # its first action's case
+        await settle(app, pilot)
+        other = app.screen
+        assert isinstance(other, CaseScreen) and other is not kept
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "ActionsScreen"
+        await pilot.press("1")
+        await settle(app, pilot)
+        assert app.screen is kept and kept.case_id == ids.case_id
+        assert "Ann Example" in people_names(kept)

@@ -259,3 +259,29 @@ async def test_i_on_a_victim_case_asks_who_receives_it_never_the_victim(store, c
     with store.read() as session:
         given = [i.person_id for i, _breaches in interventions.for_case(session, case_id)]
     assert given == [perp_id, perp_id] and victim_id not in given
+
+
+async def test_privacy_on_masks_the_notes_at_once_and_then_with_the_cases_names(store, cfg):
+    """The names that mask notes are read only in privacy mode: turned on, the notes
+    never show a name, first held back, then masked."""
+    case_id, _victim_id, perp_id = seed_victim_case(store, cfg)
+    with store.write() as session:
+        interventions.record_intervention(
+            session, case_id=case_id, step="LETTER", steps=[s.key for s in cfg.ladder],
+            issuing_agency="POLICE", issued_on=TODAY - timedelta(10), person_id=perp_id,
+            notes="Pete Perp warned at home")
+    app = JagApp(store, cfg, today=lambda: TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_screen(app, pilot)
+        assert app.screen.names is None  # not read: nothing is masked
+        assert "Pete Perp warned at home" in text_of(app, "#esc-detail")
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert "Pete" not in text_of(app, "#esc-detail")
+        await settle(app, pilot)
+        assert app.screen.names is not None
+        detail = text_of(app, "#esc-detail")
+        assert "Pete" not in detail and "warned at home" in detail
+        history = app.screen.query_one("#esc-history", DataTable)
+        notes = [str(history.get_cell_at((row, 6))) for row in range(history.row_count)]
+        assert not any("Pete" in note for note in notes)

@@ -256,9 +256,9 @@ class ActionsScreen(ListScreen):
         if row.action.case_id is None:
             self.app.notify("This action is not linked to a case", severity="warning")
             return
-        from jagtui.screens.case_view import CaseScreen
+        from jagtui.screens.case_view import open_case
 
-        self.app.push_screen(CaseScreen(row.action.case_id))
+        open_case(self.app, row.action.case_id)
 
     def _open_row(self, verb: str) -> ActionRow | None:
         row = self.selected

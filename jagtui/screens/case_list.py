@@ -296,20 +296,20 @@ class CaseListScreen(Screen):
         if case_id is None:
             self.app.notify("No case to open: press n to open a new one", severity="warning")
             return
-        from jagtui.screens.case_view import CaseScreen
+        from jagtui.screens.case_view import open_case
 
-        self.app.push_screen(CaseScreen(case_id))
+        open_case(self.app, case_id)
 
     def action_new_case(self) -> None:
         if not self.app.allowed("edit"):
             return
-        from jagtui.screens.case_view import CaseScreen
+        from jagtui.screens.case_view import open_case
         from jagtui.screens.forms.case_form import CaseForm
 
         def opened(case_id: int | None) -> None:
             if case_id:
                 self.cursor_key = str(case_id)
-                self.app.push_screen(CaseScreen(case_id))
+                open_case(self.app, case_id)
 
         self.app.push_screen(CaseForm(), opened)
 

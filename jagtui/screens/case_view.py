@@ -83,6 +83,36 @@ def pane_content(pane: str) -> list[Widget]:
     return [VerticalScroll(Static("", id="history-body"), id="history-scroll")]
 
 
+KEPT = "case-view"  # the name the kept case screen is installed under
+
+
+def open_case(app, case_id: int) -> None:
+    """Show case ``case_id``: in the case screen kept from the last case, refilled (its
+    widgets already built and styled: building a 7-tab screen was most of the time to
+    open a case), or in a new one if that is still open somewhere (another screen's stack)."""
+    kept = app.get_screen(KEPT) if app.is_screen_installed(KEPT) else None
+    if kept is not None and not _on_a_stack(app, kept):
+        kept.reopen(case_id)
+        app.push_screen(kept)
+        return
+    screen = CaseScreen(case_id)
+    if kept is None:
+        app.install_screen(screen, KEPT)  # installed: kept mounted when it is closed
+    app.push_screen(screen)
+
+
+def _on_a_stack(app, screen: Screen) -> bool:
+    """Whether the screen is open in any mode (each top-level screen is a mode, with its
+    own stack: a case opened from Flags stays open there while the user goes to Cases)."""
+    for mode in {app.current_mode, app.DEFAULT_MODE, *app.MODES}:
+        try:
+            if screen in app.get_screen_stack(mode):
+                return True
+        except KeyError:  # a mode not opened yet
+            continue
+    return False
+
+
 class CaseScreen(Screen):
     """The case view. ``case_id`` is the case's database id."""
 
@@ -120,6 +150,27 @@ class CaseScreen(Screen):
         self._viewed = False
         self._key_context = (True, False)  # the People tab: "a" links, "e" edits the case
         self._built = [TAB_IDS[0]]  # the tabs shown so far: the others have no widgets yet
+
+    def reopen(self, case_id: int) -> None:
+        """Show another case in this (kept, mounted) screen: emptied first, so nothing of
+        the last case shows while this one loads, on its People tab, its view audited."""
+        self.case_id = case_id
+        self.file = None
+        self._viewed = False
+        self.sub_title = ""
+        self.query_one("#case-header", Static).update("Loading case…")
+        for table in self.query(DataTable):
+            table.clear()
+            table.move_cursor(row=0, column=0, animate=False)
+        for text in self.query("#case-tabs Static").results(Static):
+            text.update("")
+        for spark in self.query(Sparkline):
+            spark.data = []
+        for scroll in self.query("#case-tabs VerticalScroll"):
+            scroll.scroll_home(animate=False)
+        self.query_one(TabbedContent).active = TAB_IDS[0]
+        self.query_one("#people-table", DataTable).focus()
+        self.load()
 
     # -- layout ----------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date
 
 from rich.text import Text
@@ -40,11 +41,12 @@ WIDE_CASE_COLUMNS = (("Breaches", "breaches"), ("Latest intervention", "latest")
 HISTORY_COLUMNS = (("Step", "step"), ("Agency", "agency"), ("Issued", "issued"),
                    ("Review", "review"), ("Outcome", "outcome"), ("Breaches", "breaches"),
                    ("Notes", "notes"))
+ALERT_STYLES = {"LAPSED": "bold red", "BREACH": "bold red", "DUE SOON": "yellow"}
 OUTCOME_STYLES = {"active": "bold", "breached": "bold red", "complied": "green", "expired": "dim"}
 # At this width and wider, the case list shows the wide columns and whole dates.
 WIDE = 120
 # What one load reads: where each case stands, and each case's people and places (for masking).
-Loaded = tuple[list["Standing"], dict[int, list[NamedParty]]]
+Loaded = tuple[list["Standing"], dict[int, list[NamedParty]] | None]
 
 
 @dataclass(frozen=True)
@@ -68,15 +70,30 @@ class Standing:
 
     @property
     def alert(self) -> Text:
-        if self.lapsed:
-            return Text("LAPSED", style="bold red")
-        if self.breached:
-            return Text("BREACH", style="bold red")
-        if self.expiring:
-            return Text("DUE SOON", style="yellow")
-        return Text("")
+        word = self.plain["alert"]
+        return Text(word, style=ALERT_STYLES.get(word, ""))
 
-    @property
+    @cached_property
+    def plain(self) -> dict[str, str]:
+        """The list's columns as plain text, those that depend on neither privacy mode
+        nor the width: worked out once, in the worker that reads the board."""
+        case, state = self.case, self.state
+        alert = ("LAPSED" if self.lapsed else "BREACH" if self.breached
+                 else "DUE SOON" if self.expiring else "")
+        breaches = sum(len(row.breaches) for row in case.interventions)
+        latest = max(case.interventions, key=lambda row: (row.issued_on, row.id), default=None)
+        return {
+            "ref": visible(case.reference), "alert": alert,
+            "step": state.current.key if state.current else "-",
+            "next": state.suggested.key if state.suggested else "-",
+            "breaches": str(breaches) if breaches else "-",
+            "latest": visible(f"{latest.step} {fmt_date(latest.issued_on)} ({latest.issuing_agency})"
+                              if latest else "-"),
+            "lead": visible(case.lead_agency), "beat": visible(case.beat or "-"),
+            "type": case.case_type, "review": fmt_date(self.next_review),
+        }
+
+    @cached_property
     def next_review(self) -> date | None:
         due = [row.review_on for row in self.case.interventions
                if row.outcome == "active" and row.review_on is not None]
@@ -151,7 +168,7 @@ class EscalationScreen(ListScreen):
     def __init__(self) -> None:
         super().__init__()
         self._propose_for: int | None = None
-        self.names: dict[int, list[NamedParty]] = {}
+        self.names: dict[int, list[NamedParty]] | None = None  # read in privacy mode only
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -170,10 +187,18 @@ class EscalationScreen(ListScreen):
         """Every perpetrator case with where it stands, the ones needing attention first."""
         cfg, today = self.app.cfg, self.app.today()
 
+        private = self.app.private
+
         def read(session: Session) -> Loaded:
             board = escalation_cases(session)
             found = sorted((standing(case, cfg, today) for case in board), key=Standing.attention)
-            return found, case_party_names(session, [case.case_id for case in board])
+            for item in found:
+                item.plain  # noqa: B018 - worked out here, off the UI thread
+            # The names mask notes in privacy mode only: read then, and only for cases
+            # with notes (reading every board case's people took ~0.3 s at county scale).
+            noted = [case.case_id for case in board
+                     if any(row.notes.strip() for row in case.interventions)]
+            return found, (case_party_names(session, noted) if private else None)
 
         return read
 
@@ -189,34 +214,35 @@ class EscalationScreen(ListScreen):
         return case_subject(case, self.app.private)
 
     def masked(self, case: EscalationCase, text: str) -> str:
-        """Free text with the case's names and addresses masked in privacy mode."""
-        return redact(text, self.names.get(case.case_id, []), self.app.private)
+        """Free text with the case's names and addresses masked in privacy mode (nothing
+        shown while privacy mode's names are still being read)."""
+        if self.app.private and self.names is None:
+            return "…" if text.strip() else text
+        return redact(text, (self.names or {}).get(case.case_id, []), self.app.private)
+
+    def refresh_privacy(self) -> None:
+        if self.app.private and self.names is None:
+            self.load()  # the names that mask the notes, read only in privacy mode
+        super().refresh_privacy()
 
     @property
     def wide(self) -> bool:
         return self.size.width >= WIDE
 
-    def case_texts(self, item: Standing) -> list[str]:
+    def case_texts(self, item: Standing, wide: bool) -> list[str]:
         """What each column shows for a case, as plain text (what the widths are set from)."""
-        case, state, wide = item.case, item.state, self.wide
-        texts = [
-            visible(case.reference), visible(self.subject(case)), item.alert.plain,
-            state.current.key if state.current else "-",
-            state.suggested.key if state.suggested else "-",
-            fmt_date(item.next_review) if wide else short_date(item.next_review, self.app.today()),
-        ]
+        plain = item.plain
+        review = item.next_review
+        texts = [plain["ref"], visible(self.subject(item.case)), plain["alert"], plain["step"],
+                 plain["next"], plain["review"] if wide else short_date(review, self.app.today())]
         if wide:
-            breaches = sum(len(row.breaches) for row in case.interventions)
-            latest = max(case.interventions, key=lambda row: (row.issued_on, row.id), default=None)
-            texts += [str(breaches) if breaches else "-",
-                      visible(f"{latest.step} {fmt_date(latest.issued_on)} ({latest.issuing_agency})"
-                              if latest else "-"),
-                      visible(case.lead_agency), visible(case.beat or "-"), case.case_type]
+            texts += [plain["breaches"], plain["latest"], plain["lead"], plain["beat"],
+                      plain["type"]]
         return texts
 
     def case_cells(self, item: Standing) -> list[Text]:
         """A case's cells, made when its row comes into view."""
-        texts = self.case_texts(item)
+        texts = self.case_texts(item, self.wide)
         cells = [cell(texts[0]), cell(texts[1]), item.alert, Text(texts[3], style="bold"),
                  Text(texts[4]), Text(texts[5])]
         if len(texts) > 6:
@@ -233,9 +259,10 @@ class EscalationScreen(ListScreen):
         columns = CASE_COLUMNS + (WIDE_CASE_COLUMNS if self.wide else ())
         # Widths set from what is shown (names or initials), the subject cut to fit; the
         # table makes the cells of the rows in view only.
+        wide = self.wide
         widths = fit_widths([label for label, _ in columns],
-                            [self.case_texts(item) for item in self.rows], self.size.width - 2,
-                            flex=1, cap=40 if self.wide else 18)
+                            [self.case_texts(item, wide) for item in self.rows], self.size.width - 2,
+                            flex=1, cap=40 if wide else 18)
         table.clear(columns=True)
         table.forget_cells()
         for (label, key), width in zip(columns, widths, strict=True):
@@ -447,6 +474,6 @@ class EscalationScreen(ListScreen):
         item = self.selected
         if item is None:
             return
-        from jagtui.screens.case_view import CaseScreen
+        from jagtui.screens.case_view import open_case
 
-        self.app.push_screen(CaseScreen(item.case.case_id))
+        open_case(self.app, item.case.case_id)

@@ -205,9 +205,9 @@ class FlagsScreen(ListScreen):
         if line is None:
             return
         if line.case_id is not None:  # open, or closed: the room reads why it closed
-            from jagtui.screens.case_view import CaseScreen
+            from jagtui.screens.case_view import open_case
 
-            self.app.push_screen(CaseScreen(line.case_id))
+            open_case(self.app, line.case_id)
             return
         if not self.app.allowed("edit"):
             return
@@ -265,6 +265,6 @@ class FlagsScreen(ListScreen):
         if case_id is None:
             return
         self.load()
-        from jagtui.screens.case_view import CaseScreen
+        from jagtui.screens.case_view import open_case
 
-        self.app.push_screen(CaseScreen(case_id))
+        open_case(self.app, case_id)
