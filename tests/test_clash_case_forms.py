@@ -160,7 +160,7 @@ async def test_incident_form(pair, cfg, choice):
         panel = await panel_shows(app, pilot, ("Description", "Alice's words", "Bob's words"))
         place = next(row for row in clash_rows(panel) if row[0] == "Location")
         assert other_place.name in place[1] and "Quorn Co-op  Quorn" in place[2]  # as the field
-        assert [row[0] for row in clash_rows(panel)] == ["Description", "Location"]
+        assert [row[0] for row in clash_rows(panel)] == ["Location", "Description"]  # form order
         await pilot.press("m" if choice == "mine" else "t")
         await settle(app, pilot)
         if choice == "theirs":

@@ -224,9 +224,16 @@ class ClashHandling:
         return visible(value)
 
     def clash_rows(self, clash: Conflict) -> list[ClashRow]:
+        """One row per clashing field, in the order the form shows them."""
+        order = [widget.id for widget in self.query("*") if widget.id]
+
+        def place(key: str) -> int:
+            wanted = self.CLASH_FIELDS.get(key, key)
+            return order.index(wanted) if wanted in order else len(order)
+
+        keys = sorted((key for key in self.clashing if key not in self.CLASH_HIDDEN), key=place)
         return [ClashRow(self.clash_label(key), self.clash_value(key, clash.yours.get(key)),
-                         self.clash_value(key, clash.theirs.get(key)))
-                for key in self.clashing if key not in self.CLASH_HIDDEN]
+                         self.clash_value(key, clash.theirs.get(key))) for key in keys]
 
     def clashed(self, clash: Conflict) -> None:
         """The save was refused: keep the form as typed, say so, and show the panel."""
@@ -241,7 +248,7 @@ class ClashHandling:
             self.action_save()
             return
         status = Text("Not saved: ", style="bold red")
-        status.append_text(literal(f"changed by {who(clash)} while you edited it", "bold red"))
+        status.append_text(literal(f"changed by {who(clash)}", "bold red"))
         self.query_one("#form-status", Static).update(status)
         self.app.bell()
         self.app.push_screen(ClashScreen(clash, self.clash_rows(clash)), self.clash_answered)
@@ -264,12 +271,11 @@ class ClashHandling:
             self.take_theirs(clash)
             self.show_problems()
             self.query_one("#form-status", Static).update(Text.assemble(
-                "Their values taken; ", ("ctrl+s", "bold"), " saves the rest of what you typed"))
+                "Theirs taken; ", ("ctrl+s", "bold"), " saves the rest you typed"))
             return
         self._overwrite = "edited"
         self.query_one("#form-status", Static).update(Text.assemble(
-            "Their values are in the record now; ", ("ctrl+s", "bold"),
-            " saves the form as it stands over them"))
+            ("ctrl+s", "bold"), " saves the form as it stands, over theirs"))
 
     def take_theirs(self, clash: Conflict) -> None:
         """The clashing fields take the other user's values."""
