@@ -542,3 +542,19 @@ async def test_a_case_open_on_another_screen_is_left_there_and_a_new_one_opens(s
         await settle(app, pilot)
         assert app.screen is kept and kept.case_id == ids.case_id
         assert "Ann Example" in people_names(kept)
+
+
+async def test_the_screens_opened_from_the_list_are_imported_once_it_is_shown(
+        sqlite_store, cfg, monkeypatch):
+    from jagtui.screens import case_list
+
+    imported = []
+    monkeypatch.setattr(case_list, "import_module", imported.append)
+    seed(sqlite_store, cfg)
+    app = make_app(sqlite_store, cfg)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert imported == list(case_list.OPENED_NEXT)
+        await pilot.press("f5")  # a reload does not import them again
+        await settle(app, pilot)
+        assert imported == list(case_list.OPENED_NEXT)

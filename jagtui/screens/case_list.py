@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 from datetime import date
+from importlib import import_module
 
 from rich.text import Text
 from textual import on, work
@@ -54,6 +55,18 @@ def settle_heap() -> None:
     gc.freeze()
 
 
+# The screens a chair opens from the list, imported once it is on screen (see warm_imports).
+OPENED_NEXT = ("jagtui.screens.case_view", "jagtui.screens.flags", "jagtui.screens.escalation",
+               "jagtui.screens.actions")
+
+
+def warm_imports() -> None:
+    """Import the screens opened from here, in a thread while the chair reads the list:
+    their modules (with the redaction engine) took ~50-100 ms of the first open of each."""
+    for name in OPENED_NEXT:
+        import_module(name)
+
+
 def short_date(d: date | None, today: date) -> str:
     """'3 Dec', or '3 Dec 27' outside this year: a date in six characters or so."""
     if d is None:
@@ -98,6 +111,7 @@ class CaseListScreen(Screen):
         self._overdue: set[int] = set()          # those whose risk review is overdue
         self._cells_look: tuple = ()
         self._audited = ""
+        self._warmed = False  # the next screens' modules imported (warm_imports)
         self._audit_pending = ""
 
     def compose(self) -> ComposeResult:
@@ -166,6 +180,9 @@ class CaseListScreen(Screen):
         refiltered = self._sorted is not None and case_filter != self._sorted_filter
         self._sorted, self._sorted_filter = base, case_filter
         self.resort(top=refiltered)
+        if not self._warmed:
+            self._warmed = True
+            self.run_worker(warm_imports, thread=True, group="warm-imports", exit_on_error=False)
         self.call_after_refresh(settle_heap)  # once the list is on screen
 
     def resort(self, top: bool = False) -> None:
