@@ -202,17 +202,18 @@ class _Planner:
                 found.append((identity, person))
             rows.append(found)
         self._decide(pending, resolved)
+        new_people = self.plan.new_people
         for found in rows:  # identities become ids (or stay identities of new people), in place
             for n, (ref, person) in enumerate(found):
-                if isinstance(ref, tuple):
+                if ref.__class__ is tuple:
                     ref = resolved[ref]
-                if isinstance(ref, tuple) and ref not in self.plan.new_people:
-                    self.plan.new_people[ref] = NewPerson(
-                        person.name, person.date_of_birth, person.address,
-                        formatted_postcode(person.postcode))
-                elif isinstance(ref, int):
+                    found[n] = (ref, person)
+                if ref.__class__ is tuple:
+                    if ref not in new_people:
+                        new_people[ref] = NewPerson(person.name, person.date_of_birth,
+                                                    person.address, formatted_postcode(person.postcode))
+                elif ref is not None:
                     self._fill_person(ref, person)
-                found[n] = (ref, person)
         return rows
 
     def _decide(self, pending: dict[tuple, _Pending], resolved: dict) -> None:
@@ -290,7 +291,10 @@ class _Planner:
         report = self.plan.report
         for incident, people in zip(self.incoming, people_by_row):
             location, beat = self.location_of(incident)
-            links = list(dict.fromkeys((ref, p.role) for ref, p in people if ref is not None))
+            links = []  # each (person, role) once, in order (a row names at most a few)
+            for ref, person in people:
+                if ref is not None and (ref, person.role) not in links:
+                    links.append((ref, person.role))
             record = self.existing.get(incident.ref)
             if record is None:
                 self.plan.creates.append(Create(incident, location, beat, links))
