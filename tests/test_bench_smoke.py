@@ -22,7 +22,11 @@ def test_benchmark_runs_end_to_end_on_both_databases(tmp_path, pg_database):
     results = json.loads(out.read_text())
     for backend in ("sqlite", "postgresql"):
         measured = results["backends"][backend]
-        for key in ("startup ratio", "keystroke p95", "case view", "flags", "harm all open",
-                    "minutes export", "plan export", "peak memory MiB"):
+        for key in ("startup ratio", "keystroke p95", "case view", "case view first",
+                    "flags screen", "escalation screen", "actions screen", "flag board store call",
+                    "harm all open", "minutes export", "plan export", "action log export",
+                    "export command", "export command actions", "export command plan",
+                    "startup peak memory MiB", "session peak memory MiB"):
             assert measured[key] > 0, (backend, key)
+        assert measured["keystrokes timed"] >= 20  # a p95 of more than a handful
     assert "| keystroke p95 |" in done.stdout
