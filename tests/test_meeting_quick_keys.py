@@ -465,3 +465,29 @@ async def test_an_amendment_to_final_minutes_is_saved_from_its_form(running, cfg
     with store.read() as session:
         assert [a.text for a in meeting_run.amendments(session, meeting_id)] == [
             "Item 5: the owner is PC Hale"]
+
+
+@pytest.mark.parametrize("key, typed", [("u", "Two shops visited"), ("f", "")])
+async def test_an_action_completed_by_someone_else_meanwhile_is_a_clash_not_reopened(
+        running, cfg, key, typed):
+    """The chair's u (update) or f (carry forward) on an action a partner completed from
+    their own desk while the form was open: shown as a clash, the action stays complete."""
+    from jagtui.screens.forms.clash import ClashScreen
+
+    store, meeting_id, ids = running
+    app = _app(store, cfg)
+    async with app.run_test(size=(80, 24)) as pilot:
+        runner = await open_runner(app, pilot, meeting_id)
+        await on_action(app, pilot, runner, ids.open_action)
+        await press(app, pilot, key)
+        with store.write() as session:  # the partner, between the chair's keys
+            actions.add_update(session, ids.open_action, TODAY, "Done at the desk", status="complete")
+        if typed:
+            await pilot.press(*typed)
+        await press(app, pilot, "ctrl+s")
+        assert isinstance(app.screen, ClashScreen)
+    with store.read() as session:
+        assert session.get(Action, ids.open_action).status == "complete"
+        assert session.scalars(select(ActionUpdate).where(
+            ActionUpdate.action_id == ids.open_action,
+            ActionUpdate.meeting_id == meeting_id)).all() == []

@@ -36,23 +36,31 @@ def _reviewing(session: Session, meeting_id: int, action_id: int) -> Action:
     return action
 
 
-def review_update(session: Session, meeting_id: int, action_id: int, text: str) -> ActionUpdate:
-    """The owner's update; the action stays open."""
+def review_update(session: Session, meeting_id: int, action_id: int, text: str, *,
+                  expected_version: int | None = None) -> ActionUpdate:
+    """The owner's update; the action stays open.
+
+    ``expected_version`` (the action as the chair read it): an action someone else
+    completed since is a clash, not silently reopened (``actions.add_update``).
+    """
     _reviewing(session, meeting_id, action_id)
     on = changeable_meeting(session, meeting_id).held_on
-    return actions.add_update(session, action_id, on, text, status="open", meeting_id=meeting_id)
+    return actions.add_update(session, action_id, on, text, status="open", meeting_id=meeting_id,
+                              expected_version=expected_version)
 
 
-def review_complete(session: Session, meeting_id: int, action_id: int, text: str = "") -> ActionUpdate:
+def review_complete(session: Session, meeting_id: int, action_id: int, text: str = "", *,
+                    expected_version: int | None = None) -> ActionUpdate:
     """The action is done: ``Complete.`` as the seeds minute it, or the update given."""
     _reviewing(session, meeting_id, action_id)
     on = changeable_meeting(session, meeting_id).held_on
     return actions.add_update(session, action_id, on, text.strip() or "Complete.",
-                              status="complete", meeting_id=meeting_id)
+                              status="complete", meeting_id=meeting_id,
+                              expected_version=expected_version)
 
 
 def carry_forward(session: Session, meeting_id: int, action_id: int, due_on: date,
-                  text: str = "") -> ActionUpdate:
+                  text: str = "", *, expected_version: int | None = None) -> ActionUpdate:
     """Still open: a ``Carried forward`` update and the new complete-by date."""
     action = _reviewing(session, meeting_id, action_id)
     meeting = changeable_meeting(session, meeting_id)
@@ -60,7 +68,7 @@ def carry_forward(session: Session, meeting_id: int, action_id: int, due_on: dat
         raise Invalid(f"The new date ({fmt_date(due_on)}) is before this meeting")
     words = f"{CARRIED} to {fmt_date(due_on)}" + (f": {text.strip()}" if text.strip() else ".")
     update = actions.add_update(session, action_id, meeting.held_on, words, status="open",
-                                meeting_id=meeting_id)
+                                meeting_id=meeting_id, expected_version=expected_version)
     action.due_on = due_on
     session.flush()
     return update

@@ -69,12 +69,16 @@ class MeetingReviewForm(ChairOnly, ActionUpdateForm):
         # Read on the UI thread; the write runs in the form's worker.
         text = self.query_one("#update", Input).value.strip()
         meeting_id, action_id, complete = self.meeting_id, self.row.action.id, self.complete
+        # Someone who completed (or reopened) the action since the chair read it: a clash.
+        version = self.against(self.row.action.version)
 
         def write(session) -> str:
             if complete:
-                meeting_entries.review_complete(session, meeting_id, action_id, text)
+                meeting_entries.review_complete(session, meeting_id, action_id, text,
+                                                expected_version=version)
                 return "complete"
-            meeting_entries.review_update(session, meeting_id, action_id, text)
+            meeting_entries.review_update(session, meeting_id, action_id, text,
+                                          expected_version=version)
             return "open"
 
         return write
@@ -115,9 +119,11 @@ class CarryForwardForm(ChairOnly, FormScreen[date]):
     def saver(self):
         due, note = self.query_one("#due", DateField).date, self.query_one("#note", Input).value
         meeting_id, action_id = self.meeting.id, self.row.action.id
+        version = self.against(self.row.action.version)
 
         def write(session) -> date:
-            meeting_entries.carry_forward(session, meeting_id, action_id, due, note)
+            meeting_entries.carry_forward(session, meeting_id, action_id, due, note,
+                                          expected_version=version)
             return due
 
         return write
