@@ -27,6 +27,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from jagtui.store import audit
+from jagtui.store.errors import StoreError
 from jagtui.store.hooks import check_text
 from jagtui.store.models import AuditEntry, Incident, IncidentParty, Location, Person
 from jagtui.store.text_search import unicode_lower
@@ -317,9 +318,13 @@ def insert_batches(connection: Connection, batches: Iterable[Batch], login: str,
         names = _quoted(connection, columns)
         if connection.dialect.name == "postgresql":
             cursor = connection.connection.dbapi_connection.cursor()
-            with cursor.copy(f"COPY {batch.table} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+            try:
+                with cursor.copy(f"COPY {batch.table} ({names}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            except connection.dialect.loaded_dbapi.Error as exc:
+                # The driver's own error (COPY bypasses SQLAlchemy): one line, as a refusal.
+                raise StoreError((str(exc).strip().splitlines() or [type(exc).__name__])[0]) from None
         else:
             marks = ", ".join("?" * len(columns))
             connection.exec_driver_sql(f"INSERT INTO {batch.table} ({names}) VALUES ({marks})", rows)
