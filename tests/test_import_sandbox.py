@@ -11,7 +11,6 @@ import threading
 import time
 from datetime import date
 
-import pytest
 from sqlalchemy import func, select
 
 from import_data import STORM, TODAY
@@ -241,3 +240,15 @@ def test_a_runaway_value_is_a_problem_not_a_traceback(tmp_path):
     path.write_bytes(STORM.read_bytes() + b"x" * (200 * 1024))
     extract = read_extract(path)
     assert extract.problems and extract.problems[-1].message.startswith("has only")
+
+
+def test_a_workbook_that_unpacks_far_beyond_the_cap_is_refused(tmp_path):
+    import zipfile
+
+    bomb = tmp_path / "extract.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as book:
+        book.writestr("xl/worksheets/sheet1.xml", b"\0" * (20 * 2**20))
+    assert bomb.stat().st_size < 2**20
+    extract = read_extract(bomb, limits=Limits(max_bytes=2**20))
+    assert _problems(extract) == ["The workbook unpacks to 20 MB, more than jagtui reads (10 MB): "
+                                  "save it as CSV, or split it"]
