@@ -79,3 +79,17 @@ def test_an_unrelated_save_meanwhile_does_not_make_the_import_plan_again(store, 
     report = run_import(store, cfg, prepare(STORM, cfg, TODAY))
     assert report.applied and report.created == 6 and len(plans) == 1
     assert len(_incidents(store)) == 6
+
+
+def test_checking_a_file_does_not_make_everyones_lists_reload_but_importing_does(store, cfg):
+    from jagtui.store.changes import latest_change
+
+    with store.read() as session:
+        before = latest_change(session)
+    run_import(store, cfg, prepare(STORM, cfg, TODAY), dry_run=True)  # audited, changes nothing
+    run_import(store, cfg, prepare("/dev/zero", cfg, TODAY))
+    with store.read() as session:
+        assert latest_change(session) == before
+    assert run_import(store, cfg, prepare(STORM, cfg, TODAY)).applied
+    with store.read() as session:
+        assert latest_change(session) > before

@@ -15,8 +15,9 @@ from sqlmodel import Session
 
 from jagtui.store.models import AuditEntry
 
-# Audit operations that record reading, not changing.
-READ_OPERATIONS = ("view", "search", "export", "open", "login")
+# Audit operations that record reading, not changing. ``import`` is a file opened
+# (checked, refused or imported): the rows an import writes have ``create`` rows.
+READ_OPERATIONS = ("view", "search", "export", "open", "login", "import")
 
 
 def latest_change(session: Session) -> int:
