@@ -195,7 +195,8 @@ class _Checker:
             localities = derive_localities(named, locations, self.cfg)
         beats = localities.str.casefold().map(self.cfg.locality_beat).astype(object).fillna("")
         if self.columns["beat"] is not None:
-            given = self.text(self.columns["beat"]).map(beat_code)
+            raw = self.text(self.columns["beat"])
+            given = raw.map({text: beat_code(text) for text in raw.unique()})  # once per value
             known = {b.code for b in self.cfg.beats}
             self.add(self.where((given != "") & ~given.isin(known)), self.head["beat"],
                      lambda row: f"unknown beat {shown(given[row])}: the beats are "
