@@ -1,5 +1,6 @@
 #!/bin/sh
-# jagtui on a server: partners log in over SSH and get the app, never a shell.
+# jagtui on a server: partners log in over SSH and get the app, never a shell,
+# and never hold file rights to the data: the app runs as a service account.
 #
 #   sudo deploy/setup.sh install            install or upgrade; safe to run again
 #   sudo deploy/setup.sh add-user LOGIN --key FILE [--name NAME] [--role ROLE] [--agency KEY]
@@ -8,17 +9,21 @@
 #                                           move to PostgreSQL: an owner role runs migrations, jagtui
 #                                           connects as an app role that may only read and append the audit trail
 #
-# No systemd needed. POSIX sh. Every step checks before it changes anything,
-# so running it twice changes nothing the second time. See deploy/README.md.
+# No systemd needed. POSIX sh; needs OpenSSH and sudo. Every step checks before
+# it changes anything, so running it twice changes nothing the second time.
+# See deploy/README.md.
 #
 # Layout (each overridable by the environment variable named):
-#   JAGTUI_PREFIX  /opt/jagtui                the install: a Python venv
-#   JAGTUI_ETC     /etc/jagtui                config.toml (root:jagtui-data 0640)
-#   JAGTUI_DATA    /var/lib/jagtui            the shared database (root:jagtui-data 2770, file 0660)
-#   JAGTUI_BIN     /usr/local/bin             jagtui-session (the ForceCommand) and jagtui
+#   JAGTUI_PREFIX  /opt/jagtui                the install: a Python venv, and libexec/ (what sudo runs)
+#   JAGTUI_ETC     /etc/jagtui                config.toml (the service account's, 0600)
+#   JAGTUI_DATA    /var/lib/jagtui            the database and exports (the service account's, 0700; files 0600)
+#   JAGTUI_BIN     /usr/local/bin             jagtui-session (the ForceCommand) and jagtui (for admins)
 #   JAGTUI_SSHD_DIR, JAGTUI_SSHD_CONFIG       where the sshd snippet goes, and the config that includes it
-#   JAGTUI_GROUP   jagtui                     who gets the app over SSH (the Match Group)
-#   JAGTUI_DATA_GROUP jagtui-data             who may open the shared database
+#   JAGTUI_SUDOERS /etc/sudoers.d/jagtui      the sudo rules: the app, and nothing else, as the service account
+#   JAGTUI_SERVICE_USER jagtui-svc            the account jagtui runs as: the only one that can open the data
+#   JAGTUI_GROUP   jagtui                     partners: get the app over SSH (the Match Group)
+#   JAGTUI_ADMIN_GROUP jagtui-admin           shell administrators: may run jagtui commands
+#   JAGTUI_DATA_GROUP jagtui-data             the group older versions shared the database with: partners are taken out
 #   JAGTUI_PYTHON  python3                    the Python (3.11+) to build the venv with
 #   JAGTUI_SOURCE  this checkout              what to install
 #   JAGTUI_PG_OWNER jagtui_owner              PostgreSQL role that owns the tables and runs migrations
@@ -34,15 +39,28 @@ BIN=${JAGTUI_BIN:-/usr/local/bin}
 SSHD_DIR=${JAGTUI_SSHD_DIR:-/etc/ssh/sshd_config.d}
 SSHD_CONFIG=${JAGTUI_SSHD_CONFIG:-/etc/ssh/sshd_config}
 SSHD_PIDFILE=${JAGTUI_SSHD_PIDFILE:-/run/sshd.pid}
+SUDOERS=${JAGTUI_SUDOERS:-/etc/sudoers.d/jagtui}
+SERVICE=${JAGTUI_SERVICE_USER:-jagtui-svc}
 APP_GROUP=${JAGTUI_GROUP:-jagtui}
-DATA_GROUP=${JAGTUI_DATA_GROUP:-jagtui-data}
+ADMIN_GROUP=${JAGTUI_ADMIN_GROUP:-jagtui-admin}
+OLD_DATA_GROUP=${JAGTUI_DATA_GROUP:-jagtui-data}
 PYTHON=${JAGTUI_PYTHON:-python3}
 SOURCE=${JAGTUI_SOURCE:-$(dirname "$here")}
 SSHD=$(command -v sshd || echo /usr/sbin/sshd)
 
 APP="$PREFIX/venv/bin/jagtui"
+# What sudo runs as the service account: the app for a partner (no arguments), and
+# jagtui commands for administrators. Root-owned, in a folder only root can write.
+LIBEXEC="$PREFIX/libexec"
+APP_CMD="$LIBEXEC/jagtui-app"
+ADMIN_CMD="$LIBEXEC/jagtui-admin"
 CONFIG="$ETC/config.toml"
 DATABASE="$DATA/jagtui.db"
+EXPORTS="$DATA/exports"
+# What the app is started with (sudo's env_reset, then these): nothing a partner sets
+# reaches it but the terminal's type and language, and where the connection is from
+# (sshd's SSH_CONNECTION, for the audit trail's "where from": descriptive only).
+ENV_KEEP="TERM LANG LC_* SSH_CONNECTION"
 # PostgreSQL only: the owner's URL and the app role, for migrations (root 0600).
 PG_ENV="$ETC/postgres.env"
 PG_OWNER=${JAGTUI_PG_OWNER:-jagtui_owner}
@@ -51,8 +69,9 @@ PG_APP=${JAGTUI_PG_APP:-jagtui_app}
 say() { printf 'jagtui setup: %s\n' "$*"; }
 die() { printf 'jagtui setup: %s\n' "$*" >&2; exit 1; }
 
-# jagtui as the administrator running this script, on the server's database.
-as_admin() { JAGTUI_CONFIG="$CONFIG" "$APP" "$@"; }
+# jagtui as the administrator running this script (root, as sudo reports it), run as the
+# service account, so everything it creates in the data folder is that account's.
+as_admin() { sudo -n -u "$SERVICE" -- "$ADMIN_CMD" "$@"; }
 
 need_root() {
     [ "$(id -u)" -eq 0 ] || die "run as root (sudo $0 $*)"
@@ -64,6 +83,32 @@ ensure_group() {
     fi
     groupadd --system "$1"
     say "created group $1"
+}
+
+need_sudo() {
+    command -v sudo >/dev/null && command -v visudo >/dev/null \
+        || die "sudo is needed (jagtui runs as $SERVICE through it): apt-get install sudo"
+}
+
+ensure_service_account() {
+    # No password ('!'), no shell, no keys: only the sudo rules below can start anything as it.
+    if ! id "$SERVICE" >/dev/null 2>&1; then
+        useradd --system --user-group --home-dir "$DATA" --no-create-home \
+            --shell /usr/sbin/nologin --comment "jagtui service account" "$SERVICE"
+        say "created service account $SERVICE"
+    fi
+    usermod -p '!' "$SERVICE"
+}
+
+retire_data_group() {
+    # Older versions put every partner in a group that could open the database file.
+    getent group "$OLD_DATA_GROUP" >/dev/null || return 0
+    for member in $(getent group "$OLD_DATA_GROUP" | cut -d: -f4 | tr ',' ' '); do
+        if id -nG "$member" 2>/dev/null | tr ' ' '\n' | grep -qxF "$APP_GROUP"; then
+            gpasswd -d "$member" "$OLD_DATA_GROUP" >/dev/null
+            say "took partner $member out of $OLD_DATA_GROUP"
+        fi
+    done
 }
 
 install_app() {
@@ -87,42 +132,100 @@ install_app() {
     say "installed $("$APP" --version)"
 }
 
+write_libexec() {
+    mkdir -p "$LIBEXEC"
+    cat >"$APP_CMD.new" <<EOF
+#!/bin/sh
+# Run by sudo as $SERVICE for a partner's SSH login (jagtui-session): the app, and
+# no arguments (the sudoers rule allows none). sudo has reset the environment and
+# says who logged in (SUDO_USER), which jagtui trusts in this account only.
+umask 077
+cd /
+JAGTUI_CONFIG=$CONFIG
+JAGTUI_SERVICE_ACCOUNT=$SERVICE
+export JAGTUI_CONFIG JAGTUI_SERVICE_ACCOUNT
+exec $APP
+EOF
+    cat >"$ADMIN_CMD.new" <<EOF
+#!/bin/sh
+# Run by sudo as $SERVICE for root and the $ADMIN_GROUP group: jagtui commands, as
+# the login sudo reports (SUDO_USER), which must be a jagtui admin for most of them.
+umask 077
+JAGTUI_CONFIG=$CONFIG
+JAGTUI_SERVICE_ACCOUNT=$SERVICE
+export JAGTUI_CONFIG JAGTUI_SERVICE_ACCOUNT
+exec $APP "\$@"
+EOF
+    for file in "$APP_CMD" "$ADMIN_CMD"; do
+        chown root:root "$file.new"
+        chmod 0755 "$file.new"
+        mv "$file.new" "$file"
+    done
+    chown root:root "$LIBEXEC"
+    chmod 0755 "$LIBEXEC"
+}
+
+write_sudoers() {
+    mkdir -p "$(dirname "$SUDOERS")"
+    cat >"$SUDOERS.new" <<EOF
+# jagtui (written by deploy/setup.sh): the app runs as $SERVICE, the only account that
+# can open its data. Partners may start exactly the app (no arguments); root and
+# $ADMIN_GROUP may run jagtui commands. sudo resets the environment and keeps only:
+Defaults!$APP_CMD env_reset, env_keep = "$ENV_KEEP", !use_pty
+Defaults!$ADMIN_CMD env_reset, env_keep = "$ENV_KEEP", !use_pty
+%$APP_GROUP ALL = ($SERVICE) NOPASSWD: $APP_CMD ""
+%$ADMIN_GROUP ALL = ($SERVICE) NOPASSWD: $ADMIN_CMD
+root ALL = ($SERVICE) NOPASSWD: $ADMIN_CMD
+EOF
+    chmod 0440 "$SUDOERS.new"
+    if ! visudo -cqf "$SUDOERS.new"; then
+        rm -f "$SUDOERS.new"
+        die "visudo rejected the sudo rules; $SUDOERS left as it was"
+    fi
+    mv "$SUDOERS.new" "$SUDOERS"
+}
+
 write_config() {
     mkdir -p "$ETC"
+    chmod 0755 "$ETC"
     if [ ! -f "$CONFIG" ]; then
         cat >"$CONFIG" <<EOF
 # jagtui on this server. Only what differs from the shipped defaults is needed:
 # \`jagtui config init --path FILE\` writes every setting, to copy from.
 [database]
-# The shared SQLite file, or postgresql+psycopg://jagtui@localhost/jagtui
+# The SQLite file, or postgresql+psycopg://jagtui_app:PASSWORD@127.0.0.1/jagtui
 url = "$DATABASE"
+
+[exports]
+directory = "$EXPORTS"
 EOF
         say "wrote $CONFIG"
     fi
-    chown root:"$DATA_GROUP" "$CONFIG"
-    chmod 0640 "$CONFIG"
+    # The service account's alone: it may hold a database password.
+    chown "$SERVICE:$SERVICE" "$CONFIG"
+    chmod 0600 "$CONFIG"
 }
 
 make_data_folder() {
-    # setgid: files made inside belong to the data group; 2770: nobody else gets in.
+    # The service account's alone (an older layout's setgid group folder is taken back).
     mkdir -p "$DATA"
-    chown root:"$DATA_GROUP" "$DATA"
-    chmod 2770 "$DATA"
+    chown -R "$SERVICE:$SERVICE" "$DATA"
+    chmod 0700 "$DATA"
+    chmod g-s "$DATA"
+    chmod -R go-rwx "$DATA"
 }
 
 make_database() {
     if [ -f "$PG_ENV" ]; then
         # PostgreSQL: migrate as the owner, then grant the app role what it needs and no more.
+        # Run as root, not through sudo: the owner's password stays out of sudo's log, and
+        # the service account never sees it. Nothing is written on this machine.
         . "$PG_ENV"
-        as_admin db upgrade --db "$OWNER_URL" --app-role "$APP_ROLE"
+        JAGTUI_CONFIG="$CONFIG" "$APP" db upgrade --db "$OWNER_URL" --app-role "$APP_ROLE"
         as_admin db status
     else
-        # jagtui makes a database in a setgid folder 0660 (its -wal and -shm follow).
+        # Made by the service account: 0600 in its 0700 folder (its -wal and -shm follow).
         as_admin db upgrade
-    fi
-    if [ -f "$DATABASE" ]; then
-        chgrp "$DATA_GROUP" "$DATABASE"
-        chmod 0660 "$DATABASE"
     fi
     # The first jagtui user must be an admin: root, so this script can add the rest.
     if ! as_admin users list >/dev/null 2>&1; then
@@ -135,23 +238,20 @@ write_session_command() {
     cat >"$BIN/jagtui-session" <<EOF
 #!/bin/sh
 # sshd's ForceCommand for the $APP_GROUP group: the app and nothing else; any
-# command the client asked for (\$SSH_ORIGINAL_COMMAND) is ignored.
-umask 077
+# command the client asked for (\$SSH_ORIGINAL_COMMAND) is ignored. The app runs
+# as $SERVICE through sudo (the partner holds no rights to its files), with the
+# environment reset to the terminal's type and language.
 if [ ! -t 0 ] || [ ! -t 1 ]; then
     echo "jagtui needs an interactive terminal: connect with ssh -t" >&2
     exit 1
 fi
-JAGTUI_CONFIG=$CONFIG
-export JAGTUI_CONFIG
-exec $APP
+exec sudo -n -u $SERVICE -- $APP_CMD
 EOF
     chmod 0755 "$BIN/jagtui-session"
-    # Admins type \`jagtui ...\` and get the server's config.
+    # Admins (root, or the $ADMIN_GROUP group) type \`jagtui ...\`: run as the service account.
     cat >"$BIN/jagtui" <<EOF
 #!/bin/sh
-JAGTUI_CONFIG=\${JAGTUI_CONFIG:-$CONFIG}
-export JAGTUI_CONFIG
-exec $APP "\$@"
+exec sudo -n -u $SERVICE -- $ADMIN_CMD "\$@"
 EOF
     chmod 0755 "$BIN/jagtui"
 }
@@ -186,9 +286,14 @@ install_sshd_snippet() {
 
 cmd_install() {
     need_root install
+    need_sudo
     ensure_group "$APP_GROUP"
-    ensure_group "$DATA_GROUP"
+    ensure_group "$ADMIN_GROUP"
+    ensure_service_account
+    retire_data_group
     install_app
+    write_libexec
+    write_sudoers
     write_config
     make_data_folder
     make_database
@@ -222,7 +327,8 @@ cmd_add_user() {
     fi
     # Key-only: no password can ever work ('*'), and '*' is not "locked", which sshd would refuse.
     usermod -p '*' "$login"
-    usermod -a -G "$APP_GROUP,$DATA_GROUP" "$login"
+    # The app group only: the app runs as $SERVICE, so the partner needs no rights to its files.
+    usermod -a -G "$APP_GROUP" "$login"
     home=$(getent passwd "$login" | cut -d: -f6)
     chmod 0700 "$home"
     if [ -n "$key" ]; then
@@ -249,7 +355,8 @@ cmd_add_admin() {
     need_root add-admin
     [ $# -eq 1 ] || die "usage: $0 add-admin LOGIN (an existing account with a shell)"
     id "$1" >/dev/null 2>&1 || die "no account $1"
-    usermod -a -G "$DATA_GROUP" "$1"
+    # sudo lets the group run jagtui commands as $SERVICE; jagtui knows them by their login.
+    usermod -a -G "$ADMIN_GROUP" "$1"
     if ! as_admin users list 2>/dev/null | cut -f1 | grep -qxF "$1"; then
         as_admin users add "$1" --role admin
     fi
@@ -304,7 +411,7 @@ cmd_postgres() {
         "APP_ROLE='$PG_APP'" "APP_PW='$app_pw'" >"$PG_ENV")
     chown root:root "$PG_ENV"
     chmod 0600 "$PG_ENV"
-    # The app connects as the app role; the config (0640 root:data group) holds its password.
+    # The app connects as the app role; the config (the service account's, 0600) holds its password.
     sed -i "s|^url = .*|url = \"$app_url\"|" "$CONFIG"
     grep -qF "url = \"$app_url\"" "$CONFIG" || die "could not set the database url in $CONFIG"
     make_database
@@ -316,5 +423,5 @@ case "${1:-}" in
     postgres) shift; cmd_postgres "$@" ;;
     add-user) shift; cmd_add_user "$@" ;;
     add-admin) shift; cmd_add_admin "$@" ;;
-    *) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    *) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

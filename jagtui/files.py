@@ -5,10 +5,11 @@ its ``-wal``/``-shm`` files (SQLite gives them the database file's mode),
 exports, backups and logs are 0600 and new folders 0700 whatever umask the
 user's shell had.
 
-One exception is deliberate: a shared server keeps one SQLite file for several
-partners' logins in a setgid folder owned by a common group (``deploy/setup.sh``
-makes it ``2770``, the file ``0660``). A setgid folder is that sign of intent, so
-there the group may read and write; nobody else ever may.
+One exception is deliberate: a server may keep one SQLite file for several
+logins in a setgid folder owned by a common group (``2770``, the file ``0660``;
+the layout older versions of ``deploy/setup.sh`` made, which now runs the app as
+one service account instead, everything ``0600``). A setgid folder is that sign
+of intent, so there the group may read and write; nobody else ever may.
 """
 
 from __future__ import annotations

@@ -130,3 +130,59 @@ def test_the_app_opens_with_the_users_role_and_name_and_audits_the_login(
         ("vic", {"role": "viewer", "connected_from": "ssh 203.0.113.9"}),
         ("vic", {"role": "viewer", "connected_from": "local"}),
     ]
+
+
+def _two_accounts():
+    """Two real non-root accounts: the service account's stand-in and a partner's."""
+    import pwd
+
+    found = [entry for entry in pwd.getpwall() if entry.pw_uid != 0]
+    return found[0], found[1]
+
+
+def test_sudo_user_is_trusted_only_in_the_service_account_started_by_sudo():
+    from jagtui.identity import SERVICE_ACCOUNT, sudo_login
+
+    service, partner = _two_accounts()
+    uid = service.pw_uid
+    sudo = {SERVICE_ACCOUNT: service.pw_name, "SUDO_USER": partner.pw_name,
+            "SUDO_UID": str(partner.pw_uid)}
+    assert sudo_login(service.pw_name, uid, uid, sudo) == partner.pw_name
+    assert sudo_login(service.pw_name, uid, uid, {**sudo, "SUDO_USER": "root",
+                                                   "SUDO_UID": "0"}) == "root"
+    for why, own, real, effective, env in (
+        ("not marked as the service account", service.pw_name, uid, uid,
+         {k: v for k, v in sudo.items() if k != SERVICE_ACCOUNT}),
+        ("marked as another account", partner.pw_name, partner.pw_uid, partner.pw_uid,
+         {**sudo, "SUDO_USER": service.pw_name, "SUDO_UID": str(uid)}),
+        ("root is never the service account", "root", 0, 0, {**sudo, SERVICE_ACCOUNT: "root"}),
+        ("a setuid process", service.pw_name, partner.pw_uid, uid, sudo),
+        ("SUDO_UID not the login's", service.pw_name, uid, uid, {**sudo, "SUDO_UID": "0"}),
+        ("SUDO_UID missing", service.pw_name, uid, uid, {**sudo, "SUDO_UID": ""}),
+        ("an unknown login", service.pw_name, uid, uid, {**sudo, "SUDO_USER": "no-such-login"}),
+        ("the service account itself", service.pw_name, uid, uid,
+         {**sudo, "SUDO_USER": service.pw_name, "SUDO_UID": str(uid)}),
+    ):
+        assert sudo_login(own, real, effective, env) is None, why
+
+
+def test_a_forged_sudo_user_outside_the_service_account_changes_nothing(empty_db):
+    """Claiming to be the service account as well does not help a process that is not it."""
+    from jagtui.identity import SERVICE_ACCOUNT
+
+    assert jagtui("users", "add", ME, "--name", "First Admin", "--db", empty_db).returncode == 0
+    env = dict(os.environ, SUDO_USER="daemon", SUDO_UID="1", **{SERVICE_ACCOUNT: "daemon"})
+    done = jagtui("users", "list", "--db", empty_db, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\t")[0] == ME
+
+
+def test_where_from_is_an_address_or_nothing(monkeypatch):
+    from jagtui.identity import connected_from
+
+    monkeypatch.setenv("SSH_CONNECTION", "203.0.113.9 51234 10.0.0.1 22")
+    assert connected_from() == "ssh 203.0.113.9"
+    monkeypatch.setenv("SSH_CONNECTION", "\x1b]0;pwned\x07 1 2 3")
+    assert connected_from() == "ssh (address not given)"
+    monkeypatch.delenv("SSH_CONNECTION")
+    assert connected_from() == "local"
