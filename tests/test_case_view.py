@@ -512,6 +512,9 @@ async def test_the_next_case_opens_in_the_same_screen_emptied_then_refilled(stor
         assert "Noise, Hall Road" in header(app) and "Ann Example" not in header(app)
         assert "Ann Example" not in people_names(second)
         assert second.active_tab == "people" and second.focused.id == "people-table"
+        # The tab row still names every tab (the emptying is of the panes only).
+        labels = [str(tab.content) for tab in second.query("#case-tabs Tab")]
+        assert len(labels) == 7 and all(label.strip() for label in labels), labels
         # While the next case loads, the screen shows none of the last one.
         second.reopen(ids.case_id)
         assert header(app) == "Loading case…" and people_names(second) == []

@@ -162,7 +162,8 @@ class CaseScreen(Screen):
         for table in self.query(DataTable):
             table.clear()
             table.move_cursor(row=0, column=0, animate=False)
-        for text in self.query("#case-tabs Static").results(Static):
+        # Only the panes' text: the tab labels are Statics too (Textual's Tab).
+        for text in self.query("#case-tabs TabPane Static").results(Static):
             text.update("")
         for spark in self.query(Sparkline):
             spark.data = []
