@@ -561,3 +561,22 @@ async def test_the_screens_opened_from_the_list_are_imported_once_it_is_shown(
         await pilot.press("f5")  # a reload does not import them again
         await settle(app, pilot)
         assert imported == list(case_list.OPENED_NEXT)
+
+
+async def test_a_gone_case_in_the_kept_screen_says_so_and_the_next_case_still_opens(
+        sqlite_store, cfg):
+    from jagtui.screens.case_view import open_case
+
+    ids = seed(sqlite_store, cfg)
+    app = make_app(sqlite_store, cfg)
+    async with app.run_test(size=(80, 24)) as pilot:
+        kept = await open_first_case(app, pilot)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        open_case(app, 424242)
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseListScreen)
+        assert any("424242" in str(note.message) for note in app._notifications)
+        open_case(app, ids.other_case_id)
+        await settle(app, pilot)
+        assert app.screen is kept and "Noise, Hall Road" in header(app)
