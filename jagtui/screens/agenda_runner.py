@@ -242,8 +242,6 @@ class AgendaRunnerScreen(EntryKeys, Screen):
     @work(thread=True, exclusive=True, group="run-item")
     def open_item(self, item: MeetingItem, audit: bool = True) -> None:
         app = self.app
-        if audit:
-            self.keep_place(item)
         try:
             if audit and item.case_id is not None:
                 with app.store.write() as session:
@@ -253,14 +251,17 @@ class AgendaRunnerScreen(EntryKeys, Screen):
         except Exception as error:  # the item cannot open: say why, stay on the agenda
             app.call_from_thread(app.notify, str(error).splitlines()[0], severity="error")
             return
-        if not get_current_worker().is_cancelled:
+        if not get_current_worker().is_cancelled:  # else a later item was entered: it is the place
             app.call_from_thread(self.show_item, shown)
+            if audit:
+                self.keep_place(item)
 
     def keep_place(self, item: MeetingItem) -> None:
         """Entering an item keeps it as the meeting's place, so a dropped connection
-        resumes exactly here (in this worker thread, before the item is read)."""
+        resumes exactly here (in the item's worker, once it is shown; a database held
+        by another user's save is not waited for long)."""
         try:
-            with self.app.store.write() as session:
+            with self.app.store.write(wait_ms=1000) as session:
                 meeting_place.keep_place(session, self.meeting_id, item.id)
         except StoreError:
             pass  # only a convenience: the meeting resumes where its latest record is
