@@ -46,6 +46,11 @@ class JagApp(TerminalSafe, Screenshots, Failsafe, Lifecycle, DraftKeeping, App):
         # Priority: the room may change while a form is open, and no text box uses ctrl+t.
         Binding("ctrl+t", "privacy", "Privacy", id="privacy", priority=True,
                 tooltip="Shared-screen privacy: names become initials, addresses localities"),
+        # Priority: Tab moves the cursor as the app reads the key, so letters typed right
+        # after it (a burst over SSH) go to the next field, not the one just left; as an
+        # ordinary binding it acts only once the key has bubbled up from the old field.
+        Binding("tab", "app.focus_next", "Next field", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", "Previous field", show=False, priority=True),
     ]
 
     private: reactive[bool] = reactive(False)

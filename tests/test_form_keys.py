@@ -136,3 +136,28 @@ async def test_focus_is_obvious_in_256_colours(store, cfg):
             await settle(app, pilot)
             after = _seen(target)
             assert _distance(before, after) > 60, (widget.id, before, after)
+
+
+async def test_letters_typed_in_a_burst_after_tab_go_to_the_next_field(store, cfg):
+    """Over SSH a quick typist's keys arrive together: 'x', Tab, 'y' put 'y' in the field
+    after, as typed slowly would (Tab acts as the app reads it, not after bubbling)."""
+    from textual import events
+
+    seed(store, cfg)
+    app = _app(store, cfg)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("4")
+        await settle(app, pilot)
+        await pilot.press("a")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, ActionForm) and form.focused.id == "text"
+        after = form.focus_chain[form.focus_chain.index(form.focused) + 1].id
+        # All in the app's queue before any is handled, as a terminal delivers a burst.
+        for key, char in (("r", "r"), ("x", "x"), ("tab", "\t"), ("y", "y"), ("z", "z")):
+            app.post_message(events.Key(key, char))
+        await settle(app, pilot)
+        values = {w.id: w.value for w in form.query(Input) if w.id}
+        assert values["text"] == "rx"
+        assert values[after] == "yz"

@@ -90,7 +90,7 @@ async def test_help_lists_the_screens_own_keys_first(store, cfg):
         listed = console.export_text()
     first_own = listed.find("Open a new case")
     assert 0 <= first_own
-    for generic in ("Copy", "Focus Next", "Cursor up", "Quit"):
+    for generic in ("Copy", "Next field", "Cursor up", "Quit"):
         assert first_own < listed.find(generic), generic
     assert listed.find("Cases") < listed.find("In the list") < listed.find("Everywhere") \
         < listed.find("Also")
