@@ -127,12 +127,13 @@ async def test_a_long_list_builds_rows_as_the_cursor_reaches_them(sqlite_store, 
         await pilot.press("end", "up")
         chosen = screen.rows[148]
         assert screen.highlighted_id() == chosen.id
-        # A search finds it; clearing the search puts the cursor back on it, far down.
+        # A search finds it; clearing the search is a change of the list like any other
+        # (issue 11, defect 4): the whole list again, from its first row.
         await pilot.press("slash", *chosen.reference.lower())
         assert [row.id for row in screen.rows] == [chosen.id] and table.row_count == 1
         await pilot.press("escape")
-        assert len(screen.rows) == 150 and table.cursor_row == 148
-        assert screen.highlighted_id() == chosen.id
+        assert len(screen.rows) == 150 and table.cursor_row == 0
+        assert screen.highlighted_id() == screen.rows[0].id
 
 
 async def test_a_search_ignores_case_in_any_alphabet(sqlite_store, cfg):
