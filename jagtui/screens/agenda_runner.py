@@ -13,6 +13,7 @@ typing stops and on leaving the item. The keys' forms are opened by
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 
 from rich.text import Text
@@ -135,6 +136,8 @@ class AgendaRunnerScreen(EntryKeys, Screen):
                 tooltip="Add someone arriving late, or an apology received"),
         Binding("E", "end", "End", key_display="E", id="run-end",
                 tooltip="Summary of what changed, then the minutes become final"),
+        Binding("tab", "focus_next", "Next pane", show=False, id="run-pane",
+                tooltip="To the next pane: on the case summary PgDn / PgUp scroll it"),
         Binding("escape", "back", "Leave", key_display="Esc", id="run-leave", show=False,
                 tooltip="Leave, after asking; the meeting stays open to resume"),
     ]
@@ -200,6 +203,9 @@ class AgendaRunnerScreen(EntryKeys, Screen):
         current_id = self.item.id if self.item is not None else None
         listing = self.query_one("#agenda", OptionList)
         following = listing.highlighted in (None, self.index)
+        if self.view is not None:  # the action log keeps the order it was first shown in
+            view = replace(view, review=meeting_run.in_review_order(
+                view.review, [row.action.id for row in self.view.review]))
         self.view = view
         ids = [item.id for item in view.items]
         if current_id in ids:

@@ -193,7 +193,7 @@ def _intervention_line(line, file: CaseFile, private: bool) -> Text:
 
 def case_summary(file: CaseFile, cfg: Config, private: bool, show_refs: bool = False) -> Text:
     """The facts the meeting decides on, what it acts on first (on screen at 80x24):
-    RAG, risk and harm; the ladder; the interventions; the open actions; then the
+    RAG, risk and harm; the ladder; the interventions, newest first; the open actions; then the
     flags (incident refs as a count unless ``show_refs``), the subject and the lead."""
     case = file.case
     out = Text("RAG ")
@@ -214,7 +214,7 @@ def case_summary(file: CaseFile, cfg: Config, private: bool, show_refs: bool = F
     out.append_text(literal(file.ladder.note))
     if file.interventions:
         out.append(f"\nInterventions ({len(file.interventions)})", style="bold")
-        for line in file.interventions:
+        for line in reversed(file.interventions):  # newest first: the one in force, just recorded
             out.append("\n")
             out.append_text(_intervention_line(line, file, private))
     still_open = [row for row in file.actions if row.action.status == "open"]

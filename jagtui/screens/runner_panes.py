@@ -13,6 +13,7 @@ from datetime import date
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import DataTable, Static
@@ -57,6 +58,40 @@ def short_owner(name: str, width: int) -> str:
     return name[: width - 1] + "…"
 
 
+class SummaryScroll(VerticalScroll):
+    """The item's text (a case summary can run past 80x24): Tab reaches it, PgDn / PgUp
+    scroll it, and the footer says so while it has the focus."""
+
+    BINDINGS = [
+        Binding("pagedown", "page_down", "More", key_display="PgDn", id="summary-down",
+                tooltip="Scroll the case summary down"),
+        Binding("pageup", "page_up", "Up", key_display="PgUp", id="summary-up",
+                tooltip="Scroll the case summary up"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        # Docked, so it stays on the pane's last row while there is more below.
+        yield Static("▼ more below: Tab to here, then PgDn", id="info-more", markup=False)
+
+    def on_mount(self) -> None:
+        self.watch(self, "scroll_y", self.show_more, init=False)
+        self.watch(self, "virtual_size", self.show_more, init=False)
+
+    def on_resize(self) -> None:
+        self.show_more()
+
+    def on_focus(self) -> None:
+        self.show_more()
+
+    def on_blur(self) -> None:
+        self.show_more()
+
+    def show_more(self, *_changed) -> None:
+        more = self.query_one("#info-more", Static)
+        more.display = self.max_scroll_y > 0 and self.scroll_y < self.max_scroll_y
+        more.update("▼ more below: PgDn" if self.has_focus else "▼ more below: Tab to here, then PgDn")
+
+
 class ItemInfo(Vertical):
     """The item's facts: the action-log table or a text, scrolled as one."""
 
@@ -72,7 +107,7 @@ class ItemInfo(Vertical):
 
     def compose(self) -> ComposeResult:
         yield DataTable(id="review", cursor_type="row", zebra_stripes=True)
-        with VerticalScroll(id="info-scroll"):
+        with SummaryScroll(id="info-scroll"):
             yield Static("Loading…", id="item-info", markup=False)
 
     def on_mount(self) -> None:
@@ -135,14 +170,17 @@ class ItemInfo(Vertical):
     def fill_review(self, view: MeetingView, cfg: Config, today: date) -> None:
         table = self.table
         row_at = table.cursor_row
+        # The highlight stays on the same action (it was moved on after u / c / f).
+        keys = [str(row.action.id) for row in view.review]
+        was = (table.coordinate_to_cell_key((row_at, 0)).row_key.value
+               if table.row_count and table.is_valid_row_index(row_at) else None)
         table.clear()
         column = table.columns.get("owner")
         owner_width = column.width if column is not None else 11
-        for row in view.review:
-            table.add_row(*self.cells(row, view.reviewed(row), owner_width, today),
-                          key=str(row.action.id))
+        for row, key in zip(view.review, keys):
+            table.add_row(*self.cells(row, view.reviewed(row), owner_width, today), key=key)
         if view.review and row_at is not None:
-            table.move_cursor(row=min(row_at, len(view.review) - 1))
+            table.move_cursor(row=keys.index(was) if was in keys else min(row_at, len(keys) - 1))
         self.show_review_detail(view, cfg)
 
     def cells(self, row: ActionRow, here: bool, owner_width: int, today: date) -> list:

@@ -112,6 +112,15 @@ def start_meeting(
     return meeting
 
 
+def in_review_order(rows: Iterable[ActionRow], order: Iterable[int]) -> tuple[ActionRow, ...]:
+    """The action log in the order it was first shown (``order``, action ids), any
+    new ones after: a carried-forward action keeps its place instead of jumping to
+    its new date, so the chair's place in the table holds throughout the meeting."""
+    place = {action_id: n for n, action_id in enumerate(order)}
+    rows = list(rows)
+    return tuple(sorted(rows, key=lambda row: place.get(row.action.id, len(place))))
+
+
 def in_progress(session: Session) -> list[Meeting]:
     """Meetings started and not yet ended, latest first."""
     return list(session.scalars(select(Meeting).where(Meeting.status == "in progress")
