@@ -411,7 +411,7 @@ async def test_the_action_log_shows_owner_due_date_and_status_at_80_columns(runn
         rows = [line for line in screen_text(app).splitlines() if "Visit the" in line]
         await press(app, pilot, "c", "ctrl+s")
         done = [line for line in screen_text(app).splitlines() if "Visit the" in line]
-    assert "Dee Housing" in rows[0] and "19 Nov" in rows[0] and "open" in rows[0]
+    assert "D Housing" in rows[0] and "19 Nov" in rows[0] and "late" in rows[0]  # overdue
     assert "✓done" in done[0]
 
 

@@ -110,3 +110,28 @@ async def test_the_case_summary_lists_the_newest_first_and_scrolls_with_keys(run
         assert "▼ more below" not in screen_text(app)               # at the end: nothing hidden
         footer = screen_text(app).splitlines()[-1]
     assert "PgDn More" in footer and "PgUp Up" in footer, footer
+
+
+async def _action_log_rows(app, pilot, runner) -> list[str]:
+    from test_meeting_quick_keys import to_item
+
+    await to_item(app, pilot, runner, lambda i: i.kind == "actions")
+    await settle(app, pilot)
+    return [line.split("▕", 1)[-1] for line in screen_text(app).splitlines()]
+
+
+async def test_the_action_log_gives_the_action_the_room_and_says_late(running, cfg):
+    store, meeting_id, ids = running
+    for size, words in (((80, 24), "Visit the shop o"), ((160, 48), "Visit the shop owners o")):
+        app = _app(store, cfg)
+        async with app.run_test(size=size) as pilot:
+            runner = await open_runner(app, pilot, meeting_id)
+            rows = await _action_log_rows(app, pilot, runner)
+            overdue = next(line for line in rows if "Housing" in line and "Visit" in line)
+            undated = next(line for line in rows if "Share the" in line)
+            assert words in overdue, (size, overdue)
+            assert ("late" if size[0] == 80 else "overdue") in overdue, overdue
+            assert "open" in undated and "late" not in undated and "overdue" not in undated
+    with store.read() as session:  # the due date is what makes it late: 19 Nov, before the meeting
+        late = session.get(Action, ids.open_action)
+        assert (late.status, late.due_on < TODAY) == ("open", True)

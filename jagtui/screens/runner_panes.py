@@ -33,29 +33,36 @@ FULL_FROM = 56
 
 
 def review_columns(width: int) -> list[tuple[str, str, int]]:
+    """Owner (short forms), due date and status as narrow as they read; the action,
+    which the chair reads first, takes all the rest. Widths include the one space
+    that separates a column from the one before it (the table has no cell padding)."""
     full = width >= FULL_FROM
-    columns = [("Action", "action", 0), ("Owner", "owner", 16 if full else 11),
-               ("Due", "due", 11 if full else 6), ("Status" if full else "St", "status",
-                                                   10 if full else 5)]
+    columns = [("Action", "action", 0), ("Owner", "owner", 14 if full else 9),
+               ("Due", "due", 9 if full else 6), ("Status" if full else "St", "status",
+                                                  9 if full else 5)]
     if width >= WITH_REF_FROM:
         columns.insert(0, ("Ref", "ref", 14))
-    room = max(width, 40) - 2 * len(columns) - 1  # cell padding and the scrollbar
-    action = max(10, room - sum(w for *_rest, w in columns))
+    columns = [(label, key, w + 1 if w and n else w) for n, (label, key, w) in enumerate(columns)]
+    room = max(width, 40) - 1  # the scrollbar
+    action = max(10, room - sum(w for *_rest, w in columns) - (1 if columns[0][1] != "action" else 0))
     return [(label, key, w or action) for label, key, w in columns]
 
 
-SHORT_STATUS = {"open": "open", "complete": "done", "cancelled": "canc"}
+# Status words by width; an open action past its date reads as late.
+SHORT_STATUS = {"open": "open", "late": "late", "complete": "done", "cancelled": "canc"}
+FULL_STATUS = {"open": "open", "late": "overdue", "complete": "done", "cancelled": "cancelled"}
 
 
 def short_owner(name: str, width: int) -> str:
-    """'Insp. Rhea Chairwoman' -> 'R Chairwoman', else 'Chairwoman', when the name will not fit."""
+    """'Insp. Rhea Chairwoman' -> 'R Chairwoman', else 'Chairwoman', else 'Chairwom…',
+    when the name will not fit."""
     if len(name) <= width:
         return name
     words = [w for w in name.split() if not w.endswith(".")] or name.split()
     for shorter in (" ".join([*(w[0] for w in words[:-1]), words[-1]]), words[-1]):
         if len(shorter) <= width:
             return shorter
-    return name[: width - 1] + "…"
+    return words[-1][: width - 1] + "…"  # the surname is what the room knows them by
 
 
 class SummaryScroll(VerticalScroll):
@@ -106,7 +113,8 @@ class ItemInfo(Vertical):
         self._width = 0
 
     def compose(self) -> ComposeResult:
-        yield DataTable(id="review", cursor_type="row", zebra_stripes=True)
+        # No cell padding: one space between columns leaves the action more room.
+        yield DataTable(id="review", cursor_type="row", zebra_stripes=True, cell_padding=0)
         with SummaryScroll(id="info-scroll"):
             yield Static("Loading…", id="item-info", markup=False)
 
@@ -130,8 +138,8 @@ class ItemInfo(Vertical):
         self.with_ref = width >= WITH_REF_FROM
         table = self.table
         table.clear(columns=True)
-        for label, key, column_width in review_columns(width):
-            table.add_column(label, key=key, width=column_width)
+        for n, (label, key, column_width) in enumerate(review_columns(width)):
+            table.add_column(" " * bool(n) + label, key=key, width=column_width)
 
     # -- the item -----------------------------------------------------------------------
 
@@ -186,14 +194,19 @@ class ItemInfo(Vertical):
     def cells(self, row: ActionRow, here: bool, owner_width: int, today: date) -> list:
         action = row.action
         late = action.status == "open" and action.due_on is not None and action.due_on < today
-        due = Text(fmt_date(action.due_on) if self.wide else
-                   (action.due_on.strftime("%d %b") if action.due_on else "-"),
+        day = "%d %b %y" if self.wide else "%d %b"
+        due = Text(action.due_on.strftime(day) if action.due_on else "-",
                    style="bold red" if late else "")
-        status = action.status if self.wide else SHORT_STATUS.get(action.status, action.status[:4])
-        cells = [literal(action.text), literal(short_owner(action.owner, owner_width)), due,
+        word = "late" if late else action.status
+        status = (FULL_STATUS if self.wide else SHORT_STATUS).get(word, action.status[:4])
+        what = literal(action.text)
+        what.no_wrap, what.overflow = True, "ellipsis"  # one line, cut at the column's end
+        cells = [what, literal(short_owner(action.owner, owner_width - 1)), due,
                  Text(("✓" + " " * self.wide if here else "") + status,
-                      style="bold green" if here else "dim")]
-        return [literal(action.ref), *cells] if self.with_ref else cells
+                      style="bold green" if here else "bold red" if late else "dim")]
+        if self.with_ref:
+            cells.insert(0, literal(action.ref))
+        return [cell if n == 0 else Text.assemble(" ", cell) for n, cell in enumerate(cells)]
 
     def review_row(self, view: MeetingView) -> ActionRow | None:
         if not view.review:
