@@ -135,3 +135,38 @@ async def test_the_action_log_gives_the_action_the_room_and_says_late(running, c
     with store.read() as session:  # the due date is what makes it late: 19 Nov, before the meeting
         late = session.get(Action, ids.open_action)
         assert (late.status, late.due_on < TODAY) == ("open", True)
+
+
+async def test_x_warns_of_the_cases_open_actions_and_the_minute_says_they_remain(running, cfg):
+    from jagtui.store import agenda, meetings
+    from jagtui.store.models import Case
+    from test_meeting_quick_keys import to_item
+
+    store, meeting_id, ids = running
+    with store.write() as session:
+        actions.add_action(session, ref="111026 Item 4", text="Speak to the parents",
+                           owner="PC Hale", case_id=ids.due, due_on=TODAY + timedelta(days=7))
+        actions.add_action(session, ref="111026 Item 5", text="Letter to the landlord",
+                           owner="Dee Housing", case_id=ids.due)
+    app = _app(store, cfg)
+    async with app.run_test(size=(80, 24)) as pilot:
+        runner = await open_runner(app, pilot, meeting_id)
+        await to_item(app, pilot, runner, lambda i: i.case_id == ids.due)
+        await press(app, pilot, "x")
+        form = app.screen
+        shown = screen_text(app)
+        assert "2 open actions" in shown and "111026 Item 4" in shown and "111026 Item 5" in shown
+        assert "stay open" in shown
+        await pilot.press(*"No incidents for three months", "ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is runner, str(form.query_one("#form-status").content)
+    with store.read() as session:
+        case = session.get(Case, ids.due)
+        assert case.status == "closed"
+        assert [a.status for a in session.scalars(select(Action).where(Action.case_id == ids.due))] \
+            == ["open", "open"]
+        item = next(i for i in agenda.items(session, meeting_id) if i.case_id == ids.due)
+        minute = meetings.notes(session, [item.id])[item.id][-1]
+    assert minute.kind == "agreed"
+    assert minute.text.startswith("That the case be closed: No incidents for three months")
+    assert "2 open actions remain open: 111026 Item 4" in minute.text and "111026 Item 5" in minute.text

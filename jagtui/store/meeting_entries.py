@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import select
 from sqlmodel import Session
 
 from jagtui.config import Config
@@ -167,5 +168,22 @@ def close_case(session: Session, item_id: int, expected_version: int | None, rea
     if case.status == "closed":
         raise Invalid("The case is already closed")
     case = cases.close_case(session, item.case_id, expected_version, meeting.held_on, reason)
-    meetings.add_note(session, item.id, f"That the case be closed: {reason}", kind="agreed")
+    meetings.add_note(session, item.id, f"That the case be closed: {reason}"
+                      + still_open_words(open_actions(session, item.case_id)), kind="agreed")
     return case
+
+
+def open_actions(session: Session, case_id: int) -> list[Action]:
+    """The case's actions still open: closing the case leaves them open on the log."""
+    return list(session.scalars(select(Action).where(Action.case_id == case_id,
+                                                     Action.status == "open")
+                                .order_by(Action.id)))  # as raised; the same on both databases
+
+
+def still_open_words(open_rows: list[Action]) -> str:
+    """``. 2 open actions remain open: 111026 Item 4 (Speak to …, PC Hale); …`` for the minute."""
+    if not open_rows:
+        return ""
+    many = len(open_rows) != 1
+    listed = "; ".join(f"{a.ref} ({a.text}, {a.owner})" for a in open_rows)
+    return f". {len(open_rows)} open action{'s' * many} remain{'' if many else 's'} open: {listed}"

@@ -317,12 +317,23 @@ class ClosureForm(ChairOnly, FormScreen[bool]):
         self.case = file.case
         self.meeting = meeting
         self.draft_key = f"meeting:{meeting.id}:item:{item.id}:closure"
+        self.still_open = [row.action for row in file.actions if row.action.status == "open"]
 
     def fields(self) -> ComposeResult:
         yield _context((self.case.reference, "bold"),
                        (f"  closes on {fmt_date(self.meeting.held_on)}", ""))
+        if self.still_open:  # the chair closes knowing what is left on the action log
+            count = len(self.still_open)
+            warning = Text(f"{count} open action{'s' * (count != 1)} on this case stay open "
+                           "on the action log (complete or carry them there):", style="bold")
+            for action in self.still_open:
+                warning.append("\n  • ")
+                warning.append_text(literal(action.ref, "bold"))
+                warning.append_text(literal(f"  {action.text} – {action.owner}"))
+            yield Static(warning, id="still-open", classes="form-context")
         yield field("Reason", Input(id="reason", placeholder="e.g. no incidents for three months"),
-                    "Minuted as: AGREED that the case be closed")
+                    "Minuted as: AGREED that the case be closed"
+                    + (", with the actions left open" if self.still_open else ""))
 
     def problems(self) -> dict[str, str]:
         if not self.query_one("#reason", Input).value.strip():
