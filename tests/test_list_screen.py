@@ -160,3 +160,45 @@ async def test_a_long_list_makes_the_rows_in_view_and_end_reaches_the_last(
         assert lines.cursor_row == 69 and lines.row_count == 70
         assert screen.selected is screen.rows[-1] or screen.selected == screen.rows[-1]
         assert len(lines._cells) < 70  # the rows passed over were never drawn
+
+
+READS = {"FlagsScreen": ("jagtui.screens.flags", "flag_board"),
+         "EscalationScreen": ("jagtui.screens.escalation", "escalation_cases"),
+         "ActionsScreen": ("jagtui.screens.actions", "action_rows")}
+
+
+@pytest.mark.parametrize(("key", "name", "title", "table", "column"), SCREENS,
+                         ids=[screen[1] for screen in SCREENS])
+async def test_a_screen_opened_reads_its_rows_once(store, cfg, monkeypatch, key, name, title,
+                                                   table, column):
+    """Textual resumes a new screen as it opens (twice): that read the rows again beside
+    the load started on mount, doubling the work of the first open and cancelling it.
+    Coming back to the screen still reads them again."""
+    import importlib
+
+    from jagtui.screens import case_list
+
+    module, function = READS[name]
+    screen_module = importlib.import_module(module)
+    reads = {"list": 0, "screen": 0}
+
+    def counting(kind, original):
+        def read(*args, **kwargs):
+            reads[kind] += 1
+            return original(*args, **kwargs)
+        return read
+
+    monkeypatch.setattr(case_list, "case_rows", counting("list", case_list.case_rows))
+    monkeypatch.setattr(screen_module, function, counting("screen", getattr(screen_module, function)))
+    seed(store, cfg)
+    app = JagApp(store, cfg, today=lambda: TODAY)
+    app.change_poll_seconds = 0
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        assert reads == {"list": 1, "screen": 0}  # the case list, once at start-up
+        await open_screen(app, pilot, key, name)
+        assert reads["screen"] == 1
+        await pilot.press("1")
+        await settle(app, pilot)
+        await open_screen(app, pilot, key, name)  # back again: read again
+        assert reads["screen"] == 2 and reads["list"] == 2

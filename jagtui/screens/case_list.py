@@ -112,6 +112,7 @@ class CaseListScreen(Screen):
         self._cells_look: tuple = ()
         self._audited = ""
         self._warmed = False  # the next screens' modules imported (warm_imports)
+        self._first_read = False  # the first load (started on mount) has ended
         self._audit_pending = ""
 
     def compose(self) -> ComposeResult:
@@ -166,12 +167,17 @@ class CaseListScreen(Screen):
                     session, [row.id for row in base], names=app.can("see_names"),
                     localities=[place for beat in app.cfg.beats for place in beat.localities])
         except StoreError as error:
-            app.call_from_thread(app.notify, str(error), severity="error", markup=False)
+            app.call_from_thread(self._failed, str(error))
             return
         if not get_current_worker().is_cancelled:  # a newer load has started: drop these
             app.call_from_thread(self.loaded, base, texts, case_filter)
 
+    def _failed(self, message: str) -> None:
+        self._first_read = True
+        self.app.notify(message, severity="error", markup=False)
+
     def loaded(self, base: list[CaseRow], texts: dict[int, str], case_filter: CaseFilter) -> None:
+        self._first_read = True
         self.query_one(LazyTable).forget_cells()  # the same cases may hold new facts
         self._texts = texts
         self._badges = {row.id: len(flag_badges([f.code for f in row.flags])) for row in base}
@@ -277,6 +283,10 @@ class CaseListScreen(Screen):
             self.fill()
 
     def on_screen_resume(self) -> None:
+        # At start-up (Textual resumes a new screen too) the load started on mount reads
+        # the list: a second read beside it doubled the first load's work and cancelled it.
+        if not self._first_read:
+            return
         # Back from a case: it may have changed, and privacy may have been toggled there.
         self.fill()
         self.action_reload()

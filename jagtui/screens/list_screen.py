@@ -61,6 +61,7 @@ class ListScreen(Screen):
         current_css(self)
         self.rows: list = []
         self._private: bool | None = None  # the privacy mode the rows were last drawn in
+        self._first_read = False  # the first load (started on mount) has ended
 
     def on_mount(self) -> None:
         self.query_one(self.TABLE, DataTable).focus()
@@ -68,6 +69,10 @@ class ListScreen(Screen):
         self.load()
 
     def on_screen_resume(self) -> None:
+        # Opened just now (Textual resumes a new screen too, twice): the load started on
+        # mount reads what is there; a second read ran beside it and cancelled it.
+        if not self._first_read:
+            return
         # Back from a case or a form: what changed there can change this list.
         if self.app.private != self._private:
             self.refresh_privacy()
@@ -96,11 +101,18 @@ class ListScreen(Screen):
             with app.store.read() as session:
                 found = read(session)
         except StoreError as error:
-            app.call_from_thread(app.notify, str(error), title=self.TITLE, severity="error",
-                                 markup=False)
+            app.call_from_thread(self._failed, str(error))
             return
         if not get_current_worker().is_cancelled:  # a newer load has started: it wins
-            app.call_from_thread(self.show, found)
+            app.call_from_thread(self._arrived, found)
+
+    def _arrived(self, found: Any) -> None:
+        self._first_read = True
+        self.show(found)
+
+    def _failed(self, message: str) -> None:
+        self._first_read = True
+        self.app.notify(message, title=self.TITLE, severity="error", markup=False)
 
     def reader(self) -> Callable[[Session], Any]:
         """Read the screen's choices (on the UI thread) into a function that reads its
