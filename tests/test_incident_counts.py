@@ -109,26 +109,31 @@ def _check_case_list(session, cfg, today: date, **filters) -> int:
     return len(rows)
 
 
-def _open_case_of(session, column) -> dict[int, tuple[int, str]]:
+def _open_case_of(session, column) -> dict[int, tuple]:
+    """The case the board names: an open one (primary subject, then victim, then newest);
+    with none open, the one closed last (a case closed today is not 'no case yet')."""
     ranked = sorted(
         session.execute(
             select(column, Case.id, Case.reference, CaseParty.primary, CaseParty.role,
-                   Case.opened_on)
+                   Case.opened_on, Case.status, Case.closed_on)
             .join(Case, Case.id == CaseParty.case_id)
-            .where(Case.status == "open", column.is_not(None))
+            .where(column.is_not(None))
         ),
-        key=lambda r: (not r.primary, r.role != "victim", -r.opened_on.toordinal(), -r.id),
+        key=lambda r: (r.status != "open", not r.primary, r.role != "victim",
+                       -(r.closed_on.toordinal() if r.closed_on else 0),
+                       -r.opened_on.toordinal(), -r.id),
     )
-    found: dict[int, tuple[int, str]] = {}
-    for subject_id, case_id, reference, *_ in ranked:
-        found.setdefault(subject_id, (case_id, reference))
+    found: dict[int, tuple] = {}
+    for subject_id, case_id, reference, _primary, _role, _opened, status, closed_on in ranked:
+        found.setdefault(subject_id, (case_id, reference, status == "open", closed_on))
     return found
 
 
 def _line(flag, subject, is_person, locality, beat, case, person_id=None, location_id=None):
-    case_id, reference = case or (None, None)
+    case_id, reference, is_open, closed_on = case or (None, None, True, None)
     return FlagLine(flag.code, subject, is_person, locality, beat, flag.rule, flag.reason,
-                    flag.refs, flag.since, case_id, reference, person_id, location_id)
+                    flag.refs, flag.since, case_id, reference, person_id, location_id, is_open,
+                    closed_on)
 
 
 def _reference_board(session, cfg, today: date) -> list[FlagLine]:
@@ -186,7 +191,7 @@ def _reference_board(session, cfg, today: date) -> list[FlagLine]:
         lines.append(_line(
             flag, person.name if person else place.name if place else case.title,
             person is not None, "" if person or not place else place.locality,
-            case.beat or (place.beat if place else ""), (case.id, case.reference),
+            case.beat or (place.beat if place else ""), (case.id, case.reference, True, None),
             person_id=person.id if person else None, location_id=place.id if place else None,
         ))
     return lines
