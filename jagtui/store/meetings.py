@@ -12,8 +12,8 @@ from jagtui.store.models import (
     ATTENDANCE_KINDS, ITEM_KINDS, NOTE_KINDS, Attendance, ItemNote, Meeting, MeetingItem,
 )
 from jagtui.store.errors import Invalid
-from jagtui.store.records import edit, fetch, one_of, require
 from jagtui.store.numbering import next_item_number, next_note_number
+from jagtui.store.records import edit, fetch, one_of, require
 
 
 def create_meeting(session: Session, *, held_on: date, subgroup: str, chair: str = "",
