@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from jagtui.config import Config
 from jagtui.rules.dates import action_ref, fmt_date
+from jagtui.store.action_groups import belongs_to
 from jagtui.store.actions import ActionRow, action_rows
 from jagtui.store.caselist import CaseRow, case_rows, highest_risk_first
 from jagtui.store.errors import Invalid
@@ -60,18 +61,6 @@ def proposed_next_meeting(session: Session, cfg: Config, subgroup: str, held_on:
     """The next meeting after the one held on ``held_on``: the same "next meeting" as
     every date field (:func:`jagtui.store.meetings.next_meeting_on`)."""
     return next_meeting_on(session, cfg.meetings.cadence_weeks, held_on, subgroup)
-
-
-def belongs_to(cfg: Config, subgroup: str):
-    """An action belongs to the group whose meeting raised it, else its case's group;
-    an action with neither is the main group's (the first configured)."""
-    conditions = [
-        Meeting.subgroup == subgroup,
-        and_(Action.meeting_id.is_(None), Case.subgroup == subgroup),
-    ]
-    if subgroup == cfg.subgroups[0].key:
-        conditions.append(and_(Action.meeting_id.is_(None), Action.case_id.is_(None)))
-    return or_(*conditions)
 
 
 def review_actions(session: Session, cfg: Config, subgroup: str,

@@ -6,7 +6,7 @@ of every case the minutes mention (names, addresses, dates of birth), because
 the redacted export has to know exactly what to remove.
 
 The action log is the one the meeting saw: its own group's actions (as the
-agenda chose them, :func:`jagtui.store.agenda.belongs_to`) raised before the
+agenda chose them, :func:`jagtui.store.action_groups.belongs_to`) raised before the
 meeting that were still open when it started, each with the update given at
 the meeting (or, failing that, the latest update by the meeting day). Another
 group's actions never appear: they are not this group's to circulate.
@@ -22,7 +22,7 @@ from sqlalchemy import Row, func, or_, select, union
 from sqlmodel import Session
 
 from jagtui.config import Config
-from jagtui.store.agenda import belongs_to
+from jagtui.store.action_groups import belongs_to
 from jagtui.store.models import (
     Action, ActionUpdate, Amendment, Attendance, Case, CaseParty, ItemNote, Location, Meeting,
     MeetingItem, Person,
