@@ -321,6 +321,10 @@ class PlanPriority(Tracked, table=True):
     key: str = Field(max_length=16, unique=True)
     title: str = Field(max_length=300)
     period: str = Field(default="", max_length=16)
+    # Order on the plan (the editor's reorder); ties fall back to the key.
+    position: int = Field(default=0)
+    # Retired: kept, with its history, but out of progress reports (None: current).
+    retired_at: datetime | None = None
 
 
 class PlanObjective(Tracked, table=True):
@@ -331,6 +335,7 @@ class PlanObjective(Tracked, table=True):
     number: int
     title: str = _text()
     strategy: str = _text()
+    retired_at: datetime | None = None
 
 
 class PlanAction(Tracked, table=True):
@@ -341,9 +346,17 @@ class PlanAction(Tracked, table=True):
     number: int
     text: str = _text()
     lead: str = Field(default="", max_length=200)
+    # "Time Scales" as the plan words them ("Ongoing", "Quarterly"), plus the end date if any.
+    time_scales: str = Field(default="", max_length=200)
     ends_on: date | None = None
     resources: str = _text()
+    # The "Outcome/Measure" column, with the measure's baseline and target in words.
     measures: str = _text()
+    baseline: str = Field(default="", max_length=200)
+    target: str = Field(default="", max_length=200)
+    # The key of the counted measure (store/measures.py MEASURES) this action is tracked by.
+    measure_key: str = Field(default="", max_length=64)
+    retired_at: datetime | None = None
 
 
 class PlanUpdate(Tracked, table=True):
