@@ -153,6 +153,35 @@ class LadderStep(Keyed):
     review_months: int = Field(ge=0, le=120)
 
 
+class ReferralMeasure(Keyed):
+    """A plan measure counted from referrals: those made to ``services``, by quarter."""
+
+    services: list[str] = Field(min_length=1)
+
+
+class Referrals(_Section):
+    """``[referrals]``: the services referred to, the follow-up default, the counted measures."""
+
+    follow_up_days: int = Field(default=14, ge=1, le=365)
+    services: list[Keyed] = Field(default_factory=list)
+    measures: list[ReferralMeasure] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _known_services(self) -> Referrals:
+        _unique([s.key for s in self.services], "referrals.services key")
+        _unique([m.key for m in self.measures], "referrals.measures key")
+        known = {s.key for s in self.services}
+        for measure in self.measures:
+            unknown = [key for key in measure.services if key not in known]
+            if unknown:
+                raise ValueError(f"referrals.measures {measure.key!r}: no service with key "
+                                 f"{unknown[0]!r}")
+        return self
+
+    def service_name(self, key: str | None) -> str:
+        return next((s.name for s in self.services if s.key == key), key or "")
+
+
 # Day-first, as UK extracts write dates; tried in order, ISO always last.
 UK_DATE_FORMATS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%d/%m/%y %H:%M", "%d/%m/%y",
                    "%d-%m-%Y", "%d.%m.%Y", "%d %b %Y", "%d %B %Y", "%d-%b-%Y", "%d-%b-%y")
@@ -223,6 +252,7 @@ class Config(_Section):
     risk: Risk
     flags: Flags
     ladder: list[LadderStep] = Field(min_length=2)
+    referrals: Referrals = Field(default_factory=Referrals)
     imports: dict[str, ImportMapping] = Field(default_factory=dict)
     # ``[import]`` in the file ("import" is a Python keyword).
     import_settings: ImportSettings = Field(default_factory=ImportSettings, alias="import")
