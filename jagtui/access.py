@@ -6,6 +6,11 @@ the store does not know about roles, so every caller must ask.
 
 from __future__ import annotations
 
+# Every role, most powerful first; the users table's check constraint holds the same
+# (store.models.ROLES; a test keeps them equal). Here so a command's argument error
+# needs no database layer.
+ROLES = ("admin", "chair", "member", "viewer", "restricted")
+
 PERMISSIONS = {
     # see case lists and case files (restricted viewers see them masked)
     "view": {"admin", "chair", "member", "viewer", "restricted"},

@@ -9,7 +9,10 @@ row saying who tried what (``jagtui.refusals``).
 
 from __future__ import annotations
 
-from jagtui.config import Config
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the config (pydantic) is loaded after the arguments are read
+    from jagtui.config import Config
 
 
 class CliError(Exception):

@@ -7,8 +7,8 @@ and that user must be an admin.
 
 from __future__ import annotations
 
+from jagtui.access import ROLES
 from jagtui.commands.common import CliError, authorise, open_unchecked
-from jagtui.store.models import ROLES
 
 
 def register(sub, common) -> None:
