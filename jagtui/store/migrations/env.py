@@ -4,6 +4,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import jagtui.store.models  # noqa: F401  (registers the tables)
+import jagtui.store.referral_tables  # noqa: F401
 
 target_metadata = SQLModel.metadata
 
