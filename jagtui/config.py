@@ -149,6 +149,25 @@ class Flags(_Section):
     youth_under: int = Field(ge=1, le=30)
 
 
+class Timescale(_Section):
+    """A step's time limit in working days, and whose limit it is."""
+
+    days: int = Field(ge=0, le=260)
+    basis: Literal["statutory", "local"] = "local"
+
+
+class CaseReviews(_Section):
+    """``[case_reviews]``: ASB case reviews (the Community Trigger)."""
+
+    reference_prefix: str = Field(default="ASBR", min_length=1, max_length=8, pattern=r"^[A-Z]+$")
+    # A TOML file of bank holidays (see jagtui/rules/bank_holidays_england.toml); "" = England's.
+    bank_holidays: str = ""
+    decision: Timescale = Timescale(days=10)     # received -> threshold decided, applicant told
+    review: Timescale = Timescale(days=20)       # threshold met -> review meeting held
+    outcome: Timescale = Timescale(days=5)       # review meeting -> applicant told the outcome
+    escalation: Timescale = Timescale(days=20)   # escalation asked for -> its outcome
+
+
 class LadderStep(Keyed):
     review_months: int = Field(ge=0, le=120)
 
@@ -252,6 +271,7 @@ class Config(_Section):
     risk: Risk
     flags: Flags
     ladder: list[LadderStep] = Field(min_length=2)
+    case_reviews: CaseReviews = CaseReviews()
     referrals: Referrals = Field(default_factory=Referrals)
     imports: dict[str, ImportMapping] = Field(default_factory=dict)
     # ``[import]`` in the file ("import" is a Python keyword).
