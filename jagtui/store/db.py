@@ -32,7 +32,7 @@ from jagtui.store.text_search import SQLITE_LOWER, python_lower
 MIGRATIONS = Path(__file__).with_name("migrations")
 # The newest migration, so start-up can check the schema without importing Alembic;
 # tests/test_store.py pins it to Alembic's own head.
-HEAD_REVISION = "0005"
+HEAD_REVISION = "0006"
 DEFAULT_FILENAME = "jagtui.db"
 # A writer that finds the SQLite database locked retries in slices this long, so the
 # screen can say "waiting for another user's save…" while it waits (``Store.write``).
