@@ -21,7 +21,7 @@ from jagtui.config import Config
 from jagtui.rules.dates import fmt_date
 from jagtui.store.errors import Invalid, NotFound
 from jagtui.store.models import Case, CaseParty, MeetingItem, Person
-from jagtui.store.records import edit, fetch, one_of, require
+from jagtui.store.records import conflict, edit, fetch, one_of, require
 from jagtui.store.referral_tables import REFERRAL_STATUSES, Referral, ReferralStep
 
 # Where a referral can go from each status (closing is always possible until closed).
@@ -113,6 +113,11 @@ def change_referral(
     Version-checked: someone else's change since ``expected_version`` is a Conflict."""
     referral = fetch(session, Referral, referral_id, "referral", lock=True)
     one_of(status, REFERRAL_STATUSES, "Status")
+    if expected_version is not None and referral.version != expected_version:
+        # Someone moved it on since the user read it: their change and this one, side by side.
+        wanted = {"status": status, "outcome": outcome, "follow_up_on": follow_up_on}
+        raise conflict(referral, {key: value for key, value in wanted.items()
+                                  if value is not None and value != getattr(referral, key)})
     changes: dict = {}
     if status != referral.status:
         if status not in NEXT[referral.status]:
