@@ -30,6 +30,9 @@
 #   JAGTUI_PG_APP  jagtui_app                 PostgreSQL role jagtui connects as (owns nothing)
 #   JAGTUI_PG_ADMIN (unset)                   a superuser URL for psql; unset: psql as the postgres account
 set -eu
+# Whatever the administrator's umask (077 is common hardening), what partners run
+# (the session command, the venv) must be readable by them; the data is chmod-ed below.
+umask 022
 
 here=$(cd "$(dirname "$0")" && pwd)
 PREFIX=${JAGTUI_PREFIX:-/opt/jagtui}

@@ -12,11 +12,19 @@ import uuid
 
 import pytest
 
+from hypothesis import settings as hypothesis_settings
+
 from jagtui.config import load_config
 
 # Plain names live in testdb.py: a test importing them from "conftest" could get
 # tests/scenarios/conftest.py instead (both are imported as the module "conftest").
 from testdb import PG_URL, TODAY, reset_pg as _reset_pg  # noqa: F401
+
+# Property tests explore new examples on every local run (that is how they find
+# leaks); under CI the same examples run each time, so a landing is never a dice roll.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 
 @pytest.fixture(scope="session")

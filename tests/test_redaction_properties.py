@@ -107,7 +107,8 @@ def test_addresses_streets_and_postcodes_never_leak(found, on_case, data):
     out = _redactor([person, relative], on_case).text(sentence, 10)
     code = person.postcode
     assert _gone(out, stem, joined, code, code.replace(" ", "")), (sentence, out)
-    assert not re.search(rf"(?<!\d){number}(?!\d)", out), (sentence, out)  # the house number too
+    # The house number too, outside the redactor's own labels ("[address in Beat 63]").
+    assert not re.search(rf"(?<!\d){number}(?!\d)", re.sub(r"\[[^\]]*\]", "", out)), (sentence, out)
     if "Shelthorpe" not in written:  # localities stay (a whole address is one label)
         assert "Shelthorpe" in out or "Shelthorpe" not in sentence, (sentence, out)
 

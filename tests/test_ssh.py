@@ -106,10 +106,18 @@ def _wait_for_port(port: int, seconds: float = 20) -> None:
     raise AssertionError(f"sshd never listened on {port}")
 
 
+def _exec_dir() -> str:
+    """A folder for the install whose files may be executed: /tmp is often mounted noexec."""
+    for folder in ("/tmp", "/var/tmp", "/srv", "/opt"):
+        if os.path.isdir(folder) and not os.statvfs(folder).f_flag & os.ST_NOEXEC:
+            return folder
+    raise AssertionError("no folder allows executing files: /tmp, /var/tmp, /srv and /opt are noexec")
+
+
 @pytest.fixture(scope="module")
 def server():
     tag = secrets.token_hex(3)
-    base = Path(tempfile.mkdtemp(prefix="jagtui-ssh-", dir="/tmp"))
+    base = Path(tempfile.mkdtemp(prefix="jagtui-ssh-", dir=_exec_dir()))
     os.chmod(base, 0o755)
     ns = SimpleNamespace(base=base, user=f"jt{tag}", service=f"jts{tag}",
                          app_group=f"jagtui-t{tag}", admin_group=f"jagtuia-t{tag}",
