@@ -165,14 +165,14 @@ async def test_a_failing_worker_is_reported_and_the_next_load_works(store, cfg, 
     app = _app(store, cfg, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await _plan(app, pilot)
-        real = plan_screen.plan_lines
-        monkeypatch.setattr(plan_screen, "plan_lines", lambda session: _fault(InterfaceError))
+        real = plan_screen.plan_tree
+        monkeypatch.setattr(plan_screen, "plan_tree", lambda session, **_: _fault(InterfaceError))
         await pilot.press("f5")
         await settle(app, pilot)
         assert app.is_running and app.screen is screen
         assert any("database did not answer" in m for m in _said(app))
         _check_logged_without_personal_data(app, capsys)
-        monkeypatch.setattr(plan_screen, "plan_lines", real)
+        monkeypatch.setattr(plan_screen, "plan_tree", real)
         await pilot.press("f5", "u")
         await settle(app, pilot)
         await pilot.press(*"Reloaded", "ctrl+s")

@@ -74,6 +74,10 @@ class PlanRow:
     resources: str
     measures: str
     progress: dict[int, tuple[str, str]]  # quarter number of the reported year -> (status, text)
+    time_scales: str = ""
+    baseline: str = ""
+    target: str = ""
+    measure_key: str = ""
 
 
 @dataclass(frozen=True)
@@ -138,19 +142,16 @@ def quarter_heading(report: PlanReport, quarter: tuple[int, int]) -> str:
 
 def _collect(store, cfg: Config, selected: tuple[int, int], baseline: int | None,
              today: date) -> PlanReport:
-    from sqlalchemy import select
-
     from jagtui.store.measures import quarterly_measures
-    from jagtui.store.models import PlanPriority
-    from jagtui.store.plan import plan_lines
+    from jagtui.store.plan import current_priorities, plan_lines
 
     as_of = min(quarter_end(*selected), today)
     if as_of < quarter_start(*selected):
         raise ExportError(f"{label(*selected)} has not begun: nothing to report yet")
     with store.read() as session:
         lines = plan_lines(session)
-        priorities = [(p.key, p.title) for p in
-                      session.scalars(select(PlanPriority).order_by(PlanPriority.key))]
+        # Retired priorities are history, not progress (the plan editor, docs/plan.md).
+        priorities = [(p.key, p.title) for p in current_priorities(session)]
         measures = quarterly_measures(session, cfg, as_of)
     if not priorities:
         priorities = [(p.key, p.title) for p in cfg.priorities]
@@ -170,6 +171,8 @@ def _collect(store, cfg: Config, selected: tuple[int, int], baseline: int | None
             f"{line.objective.number}. {line.objective.title}",
             f"{line.objective.number}.{line.action.number}", line.action.text, line.action.lead,
             line.action.ends_on, line.action.resources, line.action.measures, progress,
+            line.action.time_scales, line.action.baseline, line.action.target,
+            line.action.measure_key,
         ))
     full = True
     if baseline is not None:
@@ -241,7 +244,20 @@ def _progress_text(row: PlanRow, n: int, report: PlanReport) -> tuple[str, str]:
 
 
 def _time_scales(row: PlanRow) -> str:
-    return f"By {fmt_date(row.ends_on)}" if row.ends_on else "Ongoing"
+    ends = f"By {fmt_date(row.ends_on)}" if row.ends_on else ""
+    if row.time_scales:
+        return f"{row.time_scales}, {ends[0].lower()}{ends[1:]}" if ends else row.time_scales
+    return ends or "Ongoing"
+
+
+def _outcome(row: PlanRow) -> str:
+    """The Outcome/Measure cell: the plan's words, then baseline, target and the counted
+    measure the action is tracked by (see the Measures sheet), one to a line."""
+    parts = [row.measures] if row.measures else []
+    parts += [f"{label}: {value}" for label, value in (
+        ("Baseline", row.baseline), ("Target", row.target),
+        ("Tracked by", dict(MEASURES).get(row.measure_key, row.measure_key))) if value]
+    return "\n".join(parts)
 
 
 def _sheet_title(key: str, title: str, used: set[str]) -> str:
@@ -266,7 +282,7 @@ def _priority_rows(report: PlanReport, key: str) -> list[list]:
             out.append([Filled(f"Objective {objective}", "grey"),
                         *(Filled("", "grey") for _ in range(columns - 1))])
         cells: list = [f"{row.number} {row.action}", row.lead, _time_scales(row), row.resources,
-                       row.measures]
+                       _outcome(row)]
         for n in range(1, report.quarter[1] + 1):
             text, status = _progress_text(row, n, report)
             cells.append(Filled(text, STATUS_FILL[status]) if status in STATUS_FILL else text)
@@ -331,7 +347,7 @@ def _markdown(report: PlanReport, cfg: Config) -> bytes:
                 quarters_done = [_progress_text(r, n, report)[0].replace("\n", ": ", 1)
                                  for n in range(1, report.quarter[1] + 1)]
                 table_rows.append((f"{r.number} {r.action}", r.lead, _time_scales(r), r.resources,
-                                   r.measures, *quarters_done))
+                                   _outcome(r).replace("\n", "; "), *quarters_done))
             doc.add(Table(headers, tuple(table_rows)))
     head, rows, against_head, against = measure_tables(report)
     doc.add(Heading("Measures"), Para(report.baseline_note, italic=True))
