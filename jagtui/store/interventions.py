@@ -32,6 +32,8 @@ def record_intervention(
     notes: str = "",
 ) -> Intervention:
     fetch(session, Case, case_id, "case")
+    if person_id is not None:  # every path (meeting, escalation, import) refuses the victim
+        check_recipient(session, case_id, person_id)
     if review_on is not None and review_on < issued_on:
         raise Invalid(f"The review date ({fmt_date(review_on)}) is before the issue date "
                       f"({fmt_date(issued_on)})")
