@@ -214,3 +214,16 @@ def test_overdue_and_yearly_figures(store, cfg):
                 figures.with_recommendations) == ("2026/27", 3, 1, 1, 1)
         assert case_reviews.yearly_figures(session, 2025).applications == 1
         assert case_reviews.activations(session, date(2026, 10, 1), date(2026, 12, 31)) == 2
+
+
+def test_plan_counts_applications_apart_from_victims_meeting_the_threshold(store, cfg):
+    from jagtui.store.measures import quarterly_measures
+
+    person_id, _ = _victim(store, cfg)
+    _apply(store, cfg, person_id)
+    _apply(store, cfg, None, applicant_name="A neighbour", received_on=date(2026, 12, 2))
+    with store.read() as session:
+        measures = quarterly_measures(session, cfg, date(2026, 12, 31))
+    assert measures.get("trigger_applications", (2026, 3)) == 2
+    # The victim meets the threshold once; the second application (no victim held) is not a victim.
+    assert measures.get("community_trigger", (2026, 3)) == 1

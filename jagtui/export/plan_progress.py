@@ -59,6 +59,8 @@ MEASURE_NOTES = {
                          "the Community Trigger threshold (the case list's CT rule).",
     "repeat_victims": "Victims on the JAG's cases, counted once, in the quarter they were first "
                       "identified as repeat victims (the case list's RV rule).",
+    "trigger_applications": "ASB case review (Community Trigger) applications received in the "
+                            "quarter, whatever the threshold decision: activations, not victims.",
 }
 
 

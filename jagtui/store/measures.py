@@ -18,7 +18,10 @@ From the CSP Plan 2023-26 (baseline: the 2022/23 data set):
   in the quarter they first met the trigger rule (``rules.flags.community_trigger``
   over the incidents they were the victim of); a person, not a case, because the
   trigger is a person's right and one victim can be on several cases;
-- repeat victims identified: the same, for ``rules.flags.repeat_victim``.
+- repeat victims identified: the same, for ``rules.flags.repeat_victim``;
+- Community Trigger applications (activations): ASB case review applications
+  received, counted on the day received, whether or not the threshold was met;
+  kept apart from the victims who meet the threshold, which the data flags.
 
 Each measure is one SQL query that does the joining, filtering and aggregating
 (``count``, ``min``, ``max``); the rules the case list uses then decide youth,
@@ -45,6 +48,7 @@ from jagtui.rules import flags as rules_flags
 from jagtui.rules.dates import months_before
 from jagtui.rules.facts import IncidentFact
 from jagtui.rules.quarters import quarter_of
+from jagtui.store.case_review_tables import CaseReview
 from jagtui.store.models import (
     Breach, Case, CaseParty, Incident, IncidentParty, Intervention, Person, RiskAssessment,
 )
@@ -56,6 +60,7 @@ MEASURES = (
     ("abc_no_breach", "ABCs completed without a breach"),
     ("community_trigger", "Victims meeting the Community Trigger threshold"),
     ("repeat_victims", "Repeat victims identified"),
+    ("trigger_applications", "Community Trigger applications (activations)"),
 )
 
 Quarter = tuple[int, int]
@@ -277,4 +282,7 @@ def quarterly_measures(session: Session, cfg: Config, until: date) -> QuarterlyM
     _young_interventions(session, cfg, until, counts)
     _abcs(session, cfg, until, counts)
     _victim_flags(session, cfg, until, counts)
+    for (received,) in session.execute(select(CaseReview.received_on)
+                                       .where(CaseReview.received_on <= until)):
+        counts["trigger_applications"][received] += 1
     return QuarterlyMeasures(counts, first_data_on(session))
