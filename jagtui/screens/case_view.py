@@ -132,6 +132,12 @@ class CaseScreen(Screen):
                 tooltip="Edit the case from any tab"),
         Binding("r", "assess", "Risk assessment", id="case-assess",
                 tooltip="New risk assessment: one key answers each question"),
+        Binding("R", "refer", "Refer", id="case-refer",
+                tooltip="Refer the person in focus (People tab) to a service: MARAC, Prevent, "
+                        "youth, CCE, drugs, safeguarding, mental health, housing"),
+        Binding("o", "referrals", "Referrals", id="case-referrals", show=False,
+                tooltip="Referrals out: each one's status and history; Enter moves one on "
+                        "(accepted, declined, closed) with its outcome"),
         Binding("left_square_bracket", "tab(-1)", "Prev tab", key_display="[", id="case-prev-tab",
                 tooltip="Previous tab", group=TAB_KEYS),
         Binding("right_square_bracket", "tab(1)", "Next tab", key_display="]", id="case-next-tab",
@@ -513,6 +519,24 @@ class CaseScreen(Screen):
             from jagtui.screens.forms.case_form import CaseForm
 
             self.app.push_screen(CaseForm(case=self.file.case), self._saved)
+
+    def action_refer(self) -> None:
+        if self._can_edit():
+            from jagtui.screens.referrals import default_person, refer_from
+
+            table = self.query_one_optional("#people-table", DataTable)
+            parties = self.file.parties
+            focus = (parties[min(max(table.cursor_row, 0), len(parties) - 1)]
+                     if table is not None and parties and self.active_tab == "people" else None)
+            refer_from(self.app, self.file, default_person(self.file, focus), self._saved)
+
+    def action_referrals(self) -> None:
+        if self.file is None:
+            self.app.notify("The case is still loading", severity="warning")
+            return
+        from jagtui.screens.referrals import CaseReferralsScreen
+
+        self.app.push_screen(CaseReferralsScreen(self.file))
 
     def action_assess(self) -> None:
         if self._can_edit():
