@@ -7,6 +7,7 @@ permission) is one line on stderr and exit status 2.
 
 from __future__ import annotations
 
+from jagtui.commands import export_trigger
 from jagtui.commands.common import CliError, open_db
 
 
@@ -41,6 +42,7 @@ def register(sub, common) -> None:
     plan.add_argument("--baseline", help="baseline financial year, e.g. 2022/23 "
                       "(default: the plan's, [plan] baseline in the configuration)")
     plan.add_argument("--format", default="xlsx,md", help="xlsx, md or both (default xlsx,md)")
+    export_trigger.register(what, common)
     parser.set_defaults(handler=export_command)
 
 
@@ -82,6 +84,8 @@ def export_command(args, cfg) -> int:
             paths = export_action_log(store, cfg, meeting_id=_meeting_id(args.meeting),
                                       status=None if args.all else "open", formats=formats,
                                       redacted=args.redacted)
+        elif args.export_command == "trigger":
+            paths = export_trigger.export_trigger(store, cfg, args)
         else:
             from jagtui.export.plan_progress import export_plan
 
