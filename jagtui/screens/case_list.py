@@ -49,7 +49,15 @@ def settle_heap() -> None:
     in the collector's generations, every full collection while the user types walks
     them all: 100-250 ms on the 2-core VM, several times in a search. Unfreezing first
     lets this collection reclaim what the previous load set aside and has since died.
+
+    At start-up the collector is off (``jagtui.cli``: nearly everything the start makes
+    lives on): the first list only sets everything aside and turns it back on, sparing
+    the start a full collection (~150 ms here).
     """
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
+        return
     gc.unfreeze()
     gc.collect()
     gc.freeze()
@@ -174,6 +182,7 @@ class CaseListScreen(Screen):
 
     def _failed(self, message: str) -> None:
         self._first_read = True
+        gc.enable()  # off for the start (jagtui.cli): no list will settle it
         self.app.notify(message, severity="error", markup=False)
 
     def loaded(self, base: list[CaseRow], texts: dict[int, str], case_filter: CaseFilter) -> None:
