@@ -184,17 +184,20 @@ class ReviewRow:
     next_step: rules.Step | None
     overdue: tuple[rules.Step, ...]
     recommendations: int
+    representative: str = ""  # who applied on the victim's behalf ("" = the victim)
+    relation: str = ""
 
     @property
     def next_due(self) -> date | None:
         return self.next_step.due if self.next_step else None
 
 
-def applicant_words(review: CaseReview, victim: str) -> str:
-    if not review.applicant_name:
+def applicant_words(representative: str, relation: str, victim: str) -> str:
+    """'Dana Whitlock (the victim)' or 'Cllr Ann Patel, ward councillor, on behalf of Dana Whitlock'."""
+    if not representative:
         return f"{victim} (the victim)" if victim else "the victim"
-    relation = f", {review.applicant_relation}" if review.applicant_relation else ""
-    return f"{review.applicant_name}{relation}, on behalf of {victim or 'the victim'}"
+    relation = f", {relation}" if relation else ""
+    return f"{representative}{relation}, on behalf of {victim or 'the victim'}"
 
 
 def _query():
@@ -210,9 +213,10 @@ def _row(cfg: Config, cal: BankHolidays, today: date, review: CaseReview, victim
          case_reference: str | None, recommendations: int | None) -> ReviewRow:
     found = rules.steps(_dates(review), cfg.case_reviews, cal)
     return ReviewRow(review.id, review.version, review.reference, review.received_on, victim or "",
-                     applicant_words(review, victim or ""), review.case_id, case_reference or "",
-                     rules.status(_dates(review), found), rules.next_step(found),
-                     tuple(step for step in found if step.overdue(today)), recommendations or 0)
+                     applicant_words(review.applicant_name, review.applicant_relation, victim or ""),
+                     review.case_id, case_reference or "", rules.status(_dates(review), found),
+                     rules.next_step(found), tuple(step for step in found if step.overdue(today)),
+                     recommendations or 0, review.applicant_name, review.applicant_relation)
 
 
 def register(session: Session, cfg: Config, today: date) -> list[ReviewRow]:
