@@ -227,3 +227,21 @@ def test_plan_counts_applications_apart_from_victims_meeting_the_threshold(store
     assert measures.get("trigger_applications", (2026, 3)) == 2
     # The victim meets the threshold once; the second application (no victim held) is not a victim.
     assert measures.get("community_trigger", (2026, 3)) == 1
+
+
+def test_overdue_steps_on_the_main_groups_agenda_by_reference_only(store, cfg):
+    from jagtui.store.agenda import build_agenda
+
+    person_id, _ = _victim(store, cfg)
+    _apply(store, cfg, person_id)
+    with store.read() as session:
+        before = build_agenda(session, cfg, date(2026, 12, 15), "JAG")
+        late = build_agenda(session, cfg, date(2026, 12, 16), "JAG")
+        other = build_agenda(session, cfg, date(2026, 12, 16), cfg.subgroups[1].key)
+    assert not any("ASB case review" in e.title for e in before)
+    lines = [e for e in late if "ASB case review" in e.title]
+    assert [(e.kind, e.title) for e in lines] == [(
+        "other", "ASB case review ASBR-26-001 overdue: threshold decision was due 15 Dec 2026; "
+                 "applicant told of the decision was due 15 Dec 2026")]
+    assert late[-2].kind == "aob" and "Dana" not in lines[0].title
+    assert not any("ASB case review" in e.title for e in other)

@@ -19,6 +19,7 @@ from jagtui.config import Config
 from jagtui.rules.dates import action_ref, fmt_date
 from jagtui.store.action_groups import belongs_to
 from jagtui.store.actions import ActionRow, action_rows
+from jagtui.store.case_reviews import agenda_titles
 from jagtui.store.caselist import CaseRow, case_rows, highest_risk_first
 from jagtui.store.errors import Invalid
 from jagtui.store.meetings import changeable_meeting, next_meeting_on
@@ -153,6 +154,8 @@ def build_agenda(session: Session, cfg: Config, today: date, subgroup: str,
                 label = section.label if row.subgroup == subgroup else f"{section.label} ({row.subgroup})"
                 entries.append(AgendaEntry(section.kind, case_title(label, row.reference, row.title),
                                            case_id=row.id))
+    if main:  # the partnership's ASB case reviews with a step overdue
+        entries += [AgendaEntry("other", title) for title in agenda_titles(session, cfg, today)]
     next_on = proposed_next_meeting(session, cfg, subgroup, today)
     entries += [
         AgendaEntry("aob", "Any other business"),

@@ -320,3 +320,13 @@ def activations(session: Session, start: date, end: date) -> int:
     """Applications (activations of the Community Trigger) received from ``start`` to ``end``."""
     return session.scalar(select(func.count()).select_from(CaseReview)
                           .where(CaseReview.received_on >= start, CaseReview.received_on <= end)) or 0
+
+
+def agenda_titles(session: Session, cfg: Config, today: date) -> list[str]:
+    """One agenda line per application with a step overdue (references, never names):
+    the main group's meeting hears what the partnership owes an applicant."""
+    titles = []
+    for row in overdue(session, cfg, today):
+        steps = "; ".join(f"{step.name.lower()} was due {fmt_date(step.due)}" for step in row.overdue)
+        titles.append(f"ASB case review {row.reference} overdue: {steps}"[:200])
+    return titles
