@@ -31,6 +31,8 @@ FLAG_BADGES = {
     "hate": ("H", "Hate incident"),
     "youth": ("Y", "Youth"),
     "review_overdue": ("OD", "Risk review overdue"),
+    "case_review_overdue": ("CR", "ASB case review step overdue"),
+    "referral_overdue": ("RF", "Referral unanswered"),
 }
 RISK_STYLES = {"high": "bold red", "medium": "yellow", "standard": "green"}
 RAG_STYLES = {"red": "bold white on red", "amber": "black on yellow", "green": "black on green"}

@@ -188,3 +188,23 @@ def test_overdue_and_counted_by_service_and_quarter(store, cfg):
     assert sum(counts["referrals_cce"].values()) == 1
     assert counts["referrals_drugs"] == {date(2026, 5, 2): 1}
     assert counts["referrals_safeguarding"] == {date(2026, 7, 1): 1}
+
+
+def test_on_the_flag_board_once_per_person_and_case_never_with_the_reason(store, cfg):
+    from jagtui.store.flagboard import flag_board
+
+    case_id, person_id = _victim_case(store)
+    with store.write() as session:
+        _make(session, cfg, case_id, person_id, reason="SECRET-REASON",
+              follow_up_on=TODAY - timedelta(days=2))
+        _make(session, cfg, case_id, person_id, service="HOUSING", reason="SECRET-REASON",
+              follow_up_on=TODAY - timedelta(days=1))
+        _make(session, cfg, case_id, person_id, service="MH", follow_up_on=TODAY)  # not yet
+    with store.read() as session:
+        lines = [line for line in flag_board(session, cfg, TODAY) if line.code == "referral_overdue"]
+    (line,) = lines
+    assert (line.subject, line.case_id, line.person_id, line.has_case) == (
+        "Dana Whitlock", case_id, person_id, True)
+    assert "MARAC" in line.reason and "Housing options" in line.reason
+    assert "Community mental health" not in line.reason
+    assert "SECRET" not in line.reason and line.since == TODAY - timedelta(days=2)

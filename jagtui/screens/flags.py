@@ -30,7 +30,9 @@ COLUMNS = (("Flag", "flag"), ("Subject", "subject"), ("Beat", "beat"), ("Since",
            ("Case", "case"), ("Reason", "reason"))
 FILTERS = (None, *BOARD_CODES)
 BADGE_STYLES = {"community_trigger": "bold red", "repeat_victim": "bold yellow",
-                "repeat_location": "bold magenta", "review_overdue": "bold cyan"}
+                "repeat_location": "bold magenta", "review_overdue": "bold cyan",
+                "referral_overdue": "bold blue"}
+BADGE_STYLES["case_review_overdue"] = "bold red"
 
 
 def kind_name(code: str | None) -> str:
@@ -52,7 +54,8 @@ class FlagsScreen(ListScreen):
                 tooltip="Open the highlighted subject's case (or offer to open one)", priority=True),
         Binding("f", "filter", "Filter", id="flags-filter",
                 tooltip="Show one kind of flag at a time: Community Trigger, repeat victim, "
-                        "repeat location, overdue review, then all again"),
+                        "repeat location, overdue review, referral awaiting an answer, then all "
+                        "again"),
         Binding("f5", "reload", "Refresh", id="flags-refresh", tooltip="Reload from the database"),
     ]
 
@@ -150,7 +153,8 @@ class FlagsScreen(ListScreen):
             text.append("  ")
             text.append(badge, style=BADGE_STYLES[code])
             text.append(f" {name} {counts[code]}", style="bold" if code == self.kind else "")
-        uncased = sum(1 for line in self.rows if line.case_id is None and line.code != "review_overdue")
+        uncased = sum(1 for line in self.rows if line.case_id is None
+                      and line.code not in ("review_overdue", "case_review_overdue"))
         if uncased:
             text.append(f"  · {uncased} with no case yet", style="bold red")
         closed = sum(1 for line in self.rows if line.closed_case)
@@ -182,7 +186,9 @@ class FlagsScreen(ListScreen):
         text.append("\n")
         text.append_text(literal(line.reason))
         text.append(f"\nRule: {line.rule}", style="dim")
-        if line.has_case:
+        if line.review_id is not None:
+            text.append("  ·  Enter opens the case review", style="bold")
+        elif line.has_case:
             text.append("  ·  Case ", style="dim")
             text.append_text(literal(line.case_reference, "dim"))
             text.append(" (Enter opens it)", style="dim")
@@ -203,6 +209,11 @@ class FlagsScreen(ListScreen):
     def action_open_case(self) -> None:
         line = self.selected
         if line is None:
+            return
+        if line.review_id is not None:  # an ASB case review: its record, not the case
+            from jagtui.screens.case_review_view import open_review
+
+            open_review(self.app, line.review_id, lambda _=None: self.load())
             return
         if line.case_id is not None:  # open, or closed: the room reads why it closed
             from jagtui.screens.case_view import open_case

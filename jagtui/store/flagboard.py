@@ -16,7 +16,7 @@ down.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 
@@ -25,16 +25,24 @@ from sqlmodel import Session
 
 from jagtui.config import Config
 from jagtui.rules import flags as rules
-from jagtui.rules.dates import months_before
+from jagtui.rules.dates import fmt_date, months_before
 from jagtui.rules.facts import IncidentFact
 from jagtui.store.incident_counts import asb_keys, in_window, sum_if
+from jagtui.store import case_reviews
+from jagtui.store import referrals
 from jagtui.store.models import Case, CaseParty, Incident, IncidentParty, Location, Person, RiskAssessment
 
 # Hundreds of open cases share each review date: the flag is worked out once per date.
 _review_overdue_flag = lru_cache(maxsize=4096)(rules.review_overdue_flag)
 
 # The board's kinds, in the order the screen groups them.
-BOARD_CODES = ("community_trigger", "repeat_victim", "repeat_location", "review_overdue")
+BOARD_CODES = ("community_trigger", "repeat_victim", "repeat_location", "review_overdue",
+               "referral_overdue")
+REFERRAL_RULE = "A referral still awaiting the service's answer after its follow-up date"
+
+# ASB case reviews with a step past its timescale: the partnership owes the applicant.
+BOARD_CODES += ("case_review_overdue",)
+CASE_REVIEW_RULE = "An ASB case review step past its timescale (working days, [case_reviews])"
 
 
 @dataclass(frozen=True)
@@ -56,6 +64,7 @@ class FlagLine:
     location_id: int | None = None
     case_open: bool = True              # False: the case named is closed (there is no open one)
     case_closed_on: date | None = None
+    review_id: int | None = None        # an ASB case review's line: Enter opens its record
 
     @property
     def has_case(self) -> bool:
@@ -259,6 +268,46 @@ def _overdue_lines(session: Session, today: date) -> list[FlagLine]:
     return lines
 
 
+def _referral_lines(session: Session, cfg: Config, today: date) -> list[FlagLine]:
+    """One line per person and case with referrals awaiting an answer past their
+    follow-up date (the services named; never the reason, which is sensitive)."""
+    waiting: dict[tuple, list] = defaultdict(list)
+    for row in referrals.overdue(session, cfg, today):
+        waiting[(row.person_id, row.case_id)].append(row)
+    if not waiting:
+        return []
+    beats = dict(session.execute(select(Person.id, Person.beat).where(
+        Person.id.in_([pid for pid, _ in waiting if pid is not None]))).all())
+    cases = {cid: (ref, status, closed) for cid, ref, status, closed in session.execute(
+        select(Case.id, Case.reference, Case.status, Case.closed_on)
+        .where(Case.id.in_([cid for _, cid in waiting])))}
+    lines = []
+    for (pid, cid), rows in waiting.items():
+        reference, status, closed_on = cases[cid]
+        said = "; ".join(f"{row.service_name}, made {fmt_date(row.referred_on)} by {row.made_by}, "
+                         f"follow-up was due {fmt_date(row.follow_up_on)}" for row in rows)
+        flag = rules.Flag("referral_overdue", REFERRAL_RULE,
+                          f"No answer yet: {said}", (), rows[0].follow_up_on)
+        lines.append(_line(flag, subject=rows[0].person or "(person erased)", is_person=True,
+                           locality="", beat=beats.get(pid) or "",
+                           case=(cid, reference, status == "open", closed_on), person_id=pid))
+    return lines
+
+
+def _case_review_lines(session: Session, cfg: Config, today: date) -> list[FlagLine]:
+    """One line per ASB case review with a step overdue: its reference and the steps."""
+    lines = []
+    for row in case_reviews.overdue(session, cfg, today):
+        steps = "; ".join(f"{s.name.lower()} was due {fmt_date(s.due)}" for s in row.overdue)
+        flag = rules.Flag("case_review_overdue", CASE_REVIEW_RULE,
+                          f"{row.reference} ({row.status}): {steps}", (), row.overdue[0].due)
+        case = (row.case_id, row.case_reference, True, None) if row.case_id else None
+        subject = row.victim or row.representative or row.reference
+        lines.append(replace(_line(flag, subject=subject, is_person=True, locality="", beat="",
+                                   case=case), review_id=row.id))
+    return lines
+
+
 def board_order(line: FlagLine) -> tuple:
     """By kind; within a kind, subjects with no open case first (nobody is looking
     after them now), then the longest-standing."""
@@ -267,7 +316,8 @@ def board_order(line: FlagLine) -> tuple:
 
 
 def flag_board(session: Session, cfg: Config, today: date) -> list[FlagLine]:
-    """Every Community Trigger, repeat victim, repeat location and overdue review."""
+    """Every Community Trigger, repeat victim, repeat location, overdue review and
+    referral awaiting an answer past its follow-up date."""
     lines = [*_victim_lines(session, cfg, today), *_location_lines(session, cfg, today),
-             *_overdue_lines(session, today)]
-    return sorted(lines, key=board_order)
+             *_overdue_lines(session, today), *_referral_lines(session, cfg, today)]
+    return sorted([*lines, *_case_review_lines(session, cfg, today)], key=board_order)
