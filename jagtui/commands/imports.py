@@ -1,6 +1,7 @@
 """``jagtui import incidents FILE``: bring a partner's extract in, checked first.
 
-``jagtui import mappings`` lists the configured column mappings.
+``jagtui import plan FILE`` loads the partnership action plan from its spreadsheet
+(importer/action_plan.py); ``jagtui import mappings`` lists the configured column mappings.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ EXIT_NOT_IMPORTED = 1
 
 
 def register(sub, common) -> None:
-    parser = sub.add_parser("import", help="import incidents from partner extracts (CSV, .xlsx)")
+    parser = sub.add_parser("import", help="import incidents from partner extracts, or the "
+                            "partnership action plan (CSV, .xlsx)")
     actions = parser.add_subparsers(dest="import_command", metavar="WHAT", required=True)
     incidents = actions.add_parser(
         "incidents", parents=[common], help="import incidents and the people in them",
@@ -32,6 +34,23 @@ def register(sub, common) -> None:
     incidents.add_argument("--all", action="store_true",
                            help="list every problem and update (default: the first 50 of each)")
     incidents.set_defaults(handler=import_incidents)
+    plan = actions.add_parser(
+        "plan", parents=[common], help="import the partnership action plan",
+        description="Priorities, objectives and actions from the plan's spreadsheet: columns "
+        "Priority, Objective, Key Action, Lead, Time Scales, Financial & Resource Implications, "
+        "Outcome/Measure, Quarter one … four (optional: Priority key, Period, Strategy, Ends, "
+        "Baseline, Target, Tracked by). Checked first: with any problem nothing is written. "
+        "See docs/plan.md.")
+    plan.add_argument("file", metavar="FILE", help="a .csv or .xlsx file")
+    plan.add_argument("--year", default="", metavar="YYYY/YY",
+                      help="the financial year Quarter one … four belong to (default: this one)")
+    plan.add_argument("--sheet", default="", metavar="NAME",
+                      help="the workbook's sheet (default: the first)")
+    plan.add_argument("--dry-run", action="store_true",
+                      help="check and report what would be added or updated; write nothing")
+    plan.add_argument("--all", action="store_true",
+                      help="list every problem (default: the first 50)")
+    plan.set_defaults(handler=import_plan)
     mappings = actions.add_parser("mappings", parents=[common], help="list the column mappings")
     mappings.set_defaults(handler=list_mappings)
 
@@ -90,3 +109,24 @@ def import_incidents(args, cfg) -> int:
     if report.applied or (report.dry_run and not report.problems):
         return 0
     return EXIT_NOT_IMPORTED
+
+
+def import_plan(args, cfg) -> int:
+    from datetime import date
+
+    from jagtui.importer.action_plan import import_plan as run, render
+    from jagtui.importer.sandbox import Limits
+    from jagtui.rules.quarters import QuarterError, parse_year, year_of
+
+    try:
+        year = parse_year(args.year) if args.year else year_of(date.today())
+    except QuarterError as exc:
+        raise CliError(str(exc)) from None
+    store = open_db(args, cfg, "import")
+    try:
+        report = run(store, args.file, year=year, dry_run=args.dry_run, sheet=args.sheet,
+                     limits=Limits.from_config(cfg.import_settings))
+    finally:
+        store.dispose()
+    print(render(report, limit=sys.maxsize if args.all else 50))
+    return 0 if report.applied or (report.dry_run and not report.problems) else EXIT_NOT_IMPORTED

@@ -52,6 +52,8 @@ TASKS = (
     Task("New case", "Open a new case", "cases", "new_case"),
     Task("New action", "Add an action with its owner and complete-by date", "actions", "add"),
     Task("Import an extract", "Police, council and Sentinel incident extracts", "import", "focus_path"),
+    Task("Add a plan priority", "Enter the partnership action plan: a priority, then o for an "
+         "objective and a for an action", "plan", "add_priority"),
 )
 
 

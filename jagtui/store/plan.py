@@ -243,6 +243,11 @@ def _updates(session: Session, action_ids: list[int]) -> dict[int, list[PlanUpda
     return updates
 
 
+def updates_of(session: Session, action_id: int) -> list[PlanUpdate]:
+    """An action's quarterly updates, oldest quarter first."""
+    return _updates(session, [action_id])[action_id]
+
+
 def plan_lines(session: Session) -> list[PlanLine]:
     """The current plan in order (nothing retired), each action with its updates
     (oldest quarter first)."""
