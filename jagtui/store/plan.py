@@ -167,6 +167,8 @@ def move(session: Session, model: type[Tracked], record_id: int, step: int,
     row = fetch(session, model, record_id, what, lock=True)
     if expected_version is not None and row.version != expected_version:
         raise conflict(row, {order: getattr(row, order)})
+    if row.retired_at is not None:
+        raise Invalid(f"This {what} is retired: bring it back (x) before moving it")
     column = getattr(model, order)
     query = select(model).where(model.retired_at.is_(None), model.id != row.id)
     if parent:
