@@ -128,6 +128,9 @@ class AgendaRunnerScreen(EntryKeys, Screen):
         Binding("r", "rag", "RAG", id="run-rag", tooltip="Change the case's RAG rating"),
         Binding("s", "risk", "Risk", id="run-risk", tooltip="Review the victim risk assessment"),
         Binding("x", "close_case", "Close", id="run-close", tooltip="Close the case"),
+        Binding("R", "refer", "Refer", id="run-refer", show=False,
+                tooltip="Refer a person on this case to a service (MARAC, Prevent, youth, CCE, "
+                        "drugs, safeguarding...): the minutes list it"),
         Binding("v", "refs", "Refs", id="run-refs", show=False,
                 tooltip="A case's incident refs in full, or as a count"),
         Binding("d", "next_date", "Next date", id="run-next-date",
@@ -347,6 +350,16 @@ class AgendaRunnerScreen(EntryKeys, Screen):
     def review_highlighted(self, _event) -> None:
         if self.item is not None and self.item.kind == "actions":
             self.pane.show_review_detail(self.view, self.app.cfg)
+
+    def action_refer(self) -> None:
+        """The referral form for the case under discussion, made in this meeting."""
+        if self._case_ready():
+            from jagtui.screens.referrals import default_person, refer_from
+
+            file = self.current.file
+            refer_from(self.app, file, default_person(file),
+                       lambda made: made is not None and self.refresh_current(),
+                       meeting_id=self.meeting_id, item_id=self.item.id)
 
     def action_refs(self) -> None:
         """A case's incident refs in full, or as a count again."""

@@ -28,7 +28,7 @@ class EntryKeys:
         item = self.item
         if item is None:
             return action in ("back",)
-        if action in ("intervention", "rag", "risk", "close_case", "refs"):
+        if action in ("intervention", "rag", "risk", "close_case", "refs", "refer"):
             return item.case_id is not None
         if action == "review":
             return item.kind == "actions"

@@ -28,6 +28,7 @@ from jagtui.store.models import (
     MeetingItem, Person,
 )
 from jagtui.store.records import fetch
+from jagtui.store.referrals import ReferralRow, made_at_meeting
 
 
 @dataclass(frozen=True)
@@ -163,6 +164,8 @@ class MinutesData:
     cases: tuple[CaseInfo, ...]
     next_meeting_on: date | None
     _by_id: dict[int, CaseInfo] = field(default_factory=dict, repr=False, compare=False)
+    # Referrals out made in the meeting (its case items), oldest first.
+    referrals: tuple[ReferralRow, ...] = ()
 
     def case(self, case_id: int | None) -> CaseInfo | None:
         return self._by_id.get(case_id) if case_id is not None else None
@@ -324,6 +327,8 @@ def minutes_data(session: Session, cfg: Config, meeting_id: int) -> MinutesData:
     raised, log = _action_lines(session, cfg, meeting)
     case_ids = {item.case_id for item in items if item.case_id is not None}
     case_ids |= {line.case_id for line in raised + log if line.case_id is not None}
+    made = tuple(made_at_meeting(session, cfg, meeting_id))
+    case_ids |= {row.case_id for row in made}  # their people are redacted like the agenda's
     cases = _cases(session, case_ids)
     amendments = tuple(
         AmendmentInfo(text, by, at) for text, by, at in session.execute(
@@ -345,6 +350,7 @@ def minutes_data(session: Session, cfg: Config, meeting_id: int) -> MinutesData:
         cases=cases,
         next_meeting_on=_next_meeting(session, meeting),
         _by_id={case.id: case for case in cases},
+        referrals=made,
     )
 
 
