@@ -24,7 +24,7 @@ from sqlmodel import Session
 from jagtui.files import database_file_mode
 from jagtui.store import hooks
 # The tables kept outside models.py: imported so the schema is whole wherever the store is.
-from jagtui.store import partner_tables, referral_tables  # noqa: F401
+from jagtui.store import follow_tables, partner_tables, referral_tables  # noqa: F401
 from jagtui.store.errors import Busy, Invalid, StoreError
 from jagtui.store.records import stale_conflict
 from jagtui.store.text_search import SQLITE_LOWER, python_lower
@@ -32,7 +32,7 @@ from jagtui.store.text_search import SQLITE_LOWER, python_lower
 MIGRATIONS = Path(__file__).with_name("migrations")
 # The newest migration, so start-up can check the schema without importing Alembic;
 # tests/test_store.py pins it to Alembic's own head.
-HEAD_REVISION = "0007"
+HEAD_REVISION = "0008"
 DEFAULT_FILENAME = "jagtui.db"
 # A writer that finds the SQLite database locked retries in slices this long, so the
 # screen can say "waiting for another user's save…" while it waits (``Store.write``).

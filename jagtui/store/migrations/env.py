@@ -7,6 +7,7 @@ import jagtui.store.models  # noqa: F401  (registers the tables)
 import jagtui.store.referral_tables  # noqa: F401
 import jagtui.store.case_review_tables  # noqa: F401
 import jagtui.store.partner_tables  # noqa: F401
+import jagtui.store.follow_tables  # noqa: F401
 
 target_metadata = SQLModel.metadata
 
