@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy import event, inspect
 from sqlmodel import Session
 
+from jagtui.store import notify
 from jagtui.store.audit import log_changes
 from jagtui.store.errors import Invalid
 from jagtui.store.models import Tracked, utcnow
@@ -69,3 +70,5 @@ def install() -> None:
     if not event.contains(Session, "before_flush", _before_flush):
         event.listen(Session, "before_flush", _before_flush)
         event.listen(Session, "after_flush", log_changes)
+        # Followers of a meeting in other processes hear of its changes (PostgreSQL NOTIFY).
+        event.listen(Session, "after_flush", notify.after_flush)
