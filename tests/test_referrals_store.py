@@ -208,3 +208,19 @@ def test_on_the_flag_board_once_per_person_and_case_never_with_the_reason(store,
     assert "MARAC" in line.reason and "Housing options" in line.reason
     assert "Community mental health" not in line.reason
     assert "SECRET" not in line.reason and line.since == TODAY - timedelta(days=2)
+
+
+def test_on_the_agenda_a_case_with_an_unanswered_referral_comes_up_for_review(store, cfg):
+    from jagtui.store.agenda import build_agenda
+
+    case_id, person_id = _victim_case(store)
+    quiet_id, quiet_person = _victim_case(store, "Quiet Case")
+    with store.write() as session:
+        _make(session, cfg, case_id, person_id, follow_up_on=TODAY - timedelta(days=1))
+        _make(session, cfg, quiet_id, quiet_person, follow_up_on=TODAY)  # due today: not yet
+    with store.read() as session:
+        entries = {e.case_id: e for e in build_agenda(session, cfg, TODAY, "JAG") if e.case_id}
+    assert entries[case_id].kind == "review"
+    assert entries[case_id].title.startswith("Case review, referral unanswered: ")
+    # Listed for its own reason (a victim not yet risk-assessed), not for its referral.
+    assert entries[quiet_id].kind == "review" and "referral" not in entries[quiet_id].title

@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from jagtui.config import Config
 from jagtui.rules.dates import action_ref, fmt_date
+from jagtui.store import referrals
 from jagtui.store.action_groups import belongs_to
 from jagtui.store.actions import ActionRow, action_rows
 from jagtui.store.case_reviews import agenda_titles
@@ -27,6 +28,7 @@ from jagtui.store.models import (
     Action, ActionUpdate, Case, Intervention, Meeting, MeetingItem,
 )
 from jagtui.store.numbering import make_room
+from jagtui.store.partner_work import pending_action_ids
 from jagtui.store.records import fetch
 
 # Item kinds that are about one case: nothing on them may open before the
@@ -79,8 +81,12 @@ def review_actions(session: Session, cfg: Config, subgroup: str,
     else:
         reviewed_here = select(ActionUpdate.action_id).where(ActionUpdate.meeting_id == meeting_id)
         raised_earlier = or_(Action.meeting_id.is_(None), Action.meeting_id != meeting_id)
+        # Partners' updates since the last meeting bring their actions to the log, even
+        # one they completed before it: the meeting reviews what they wrote.
+        written = pending_action_ids(session, cfg, meeting_id)
         query = query.where(or_(and_(Action.status == "open", raised_earlier),
-                                Action.id.in_(reviewed_here)))
+                                Action.id.in_(reviewed_here),
+                                and_(Action.id.in_(written), raised_earlier)))
     ids = list(session.scalars(query))
     rows = action_rows(session, status=None, action_ids=ids) if ids else []
     # Undated actions last, the same on SQLite and PostgreSQL.
@@ -130,8 +136,9 @@ def build_agenda(session: Session, cfg: Config, today: date, subgroup: str,
     within one cadence when it has none); high risk is a latest risk level of
     high or a red RAG, and the main JAG (the first configured group) also takes
     the other groups' high-risk cases; a review is due when the risk review, an
-    intervention review or an action falls due by the meeting, or a victim has
-    no risk assessment; green cases are proposed for closure.
+    intervention review or an action falls due by the meeting, a referral out is
+    unanswered past its follow-up date (the item says so), or a victim has no
+    risk assessment; green cases are proposed for closure.
     """
     previous = previous_meeting(session, subgroup, today)
     since = previous.held_on if previous else today - timedelta(weeks=cfg.meetings.cadence_weeks)
@@ -146,12 +153,17 @@ def build_agenda(session: Session, cfg: Config, today: date, subgroup: str,
     rows = sorted(case_rows(session, cfg, today, subgroup=None if main else subgroup),
                   key=highest_risk_first)
     due = _due_by(session, [row.id for row in rows], today) if rows else set()
+    # A referral out still unanswered past its follow-up: the case comes up for review.
+    unanswered = referrals.waiting_cases(session, today, [row.id for row in rows])
+    due |= unanswered
     listed: set[int] = set()
     for section in _sections(subgroup, since, today, due):
         for row in rows:
             if row.id not in listed and section.applies(row):
                 listed.add(row.id)
                 label = section.label if row.subgroup == subgroup else f"{section.label} ({row.subgroup})"
+                if row.id in unanswered:
+                    label += ", referral unanswered"
                 entries.append(AgendaEntry(section.kind, case_title(label, row.reference, row.title),
                                            case_id=row.id))
     if main:  # the partnership's ASB case reviews with a step overdue

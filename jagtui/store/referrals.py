@@ -236,6 +236,15 @@ def overdue(session: Session, cfg: Config, today: date,
     return sorted(rows, key=lambda row: (row.follow_up_on, row.id))
 
 
+def waiting_cases(session: Session, today: date, case_ids: list[int]) -> set[int]:
+    """Of ``case_ids``, the cases with a referral awaiting an answer past its follow-up date."""
+    if not case_ids:
+        return set()
+    return set(session.scalars(select(Referral.case_id).where(
+        Referral.case_id.in_(case_ids), Referral.status == AWAITING,
+        Referral.follow_up_on.is_not(None), Referral.follow_up_on < today)))
+
+
 def made_at_meeting(session: Session, cfg: Config, meeting_id: int) -> list[ReferralRow]:
     """The referrals made in the meeting (from its case items), oldest first."""
     return list(reversed(_rows(session, cfg, Referral.meeting_id == meeting_id)))
