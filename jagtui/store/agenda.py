@@ -28,7 +28,6 @@ from jagtui.store.models import (
     Action, ActionUpdate, Case, Intervention, Meeting, MeetingItem,
 )
 from jagtui.store.numbering import make_room
-from jagtui.store.partner_work import pending_action_ids
 from jagtui.store.records import fetch
 
 # Item kinds that are about one case: nothing on them may open before the
@@ -81,12 +80,8 @@ def review_actions(session: Session, cfg: Config, subgroup: str,
     else:
         reviewed_here = select(ActionUpdate.action_id).where(ActionUpdate.meeting_id == meeting_id)
         raised_earlier = or_(Action.meeting_id.is_(None), Action.meeting_id != meeting_id)
-        # Partners' updates since the last meeting bring their actions to the log, even
-        # one they completed before it: the meeting reviews what they wrote.
-        written = pending_action_ids(session, cfg, meeting_id)
         query = query.where(or_(and_(Action.status == "open", raised_earlier),
-                                Action.id.in_(reviewed_here),
-                                and_(Action.id.in_(written), raised_earlier)))
+                                Action.id.in_(reviewed_here)))
     ids = list(session.scalars(query))
     rows = action_rows(session, status=None, action_ids=ids) if ids else []
     # Undated actions last, the same on SQLite and PostgreSQL.
