@@ -22,7 +22,10 @@ from jagtui.screens.case_review_view import open_review, shown_applicant
 from jagtui.screens.footer import KeysFooter
 from jagtui.screens.list_screen import ListScreen
 from jagtui.screens.privacy import person_name
+from jagtui.store import case_reviews
 from jagtui.store.case_reviews import ReviewRow, register
+from jagtui.store.casework import Picked
+from jagtui.store.errors import StoreError
 
 COLUMNS = (("Ref", "ref"), ("Received", "received"), ("Victim", "victim"), ("Status", "status"),
            ("Next step", "next"), ("Due", "due"))
@@ -38,6 +41,36 @@ def new_application(app, after: Callable, victim=None, case_reference: str = "")
     from jagtui.screens.forms.case_review import ApplicationForm
 
     app.push_screen(ApplicationForm(victim=victim, case_reference=case_reference), after)
+
+
+def review_from_case(app, file) -> None:
+    """From the case view (``T``): the case's latest application, or a new one for its
+    victim (the primary person, else the first victim) on this case."""
+    case, parties = file.case, file.parties
+
+    def read() -> None:
+        try:
+            with app.store.read() as session:
+                found = case_reviews.for_case(session, case.id)
+        except StoreError as error:
+            app.call_from_thread(app.notify, str(error), severity="error", markup=False)
+            return
+        app.call_from_thread(shown, found)
+
+    def shown(found: list[int]) -> None:
+        if found:
+            if len(found) > 1:
+                app.notify(f"{len(found)} applications on this case: the latest is shown "
+                           "(0 lists them all)", timeout=6)
+            open_review(app, found[0])
+            return
+        people = sorted((p for p in parties if p.person_id is not None and p.role == "victim"),
+                        key=lambda p: not p.primary)
+        victim = Picked("person", people[0].person_id, people[0].name) if people else None
+        new_application(app, lambda review_id: open_review(app, review_id) if review_id else None,
+                        victim=victim, case_reference=case.reference)
+
+    app.run_worker(read, thread=True, group="case-review-from-case", exit_on_error=False)
 
 
 class CaseReviewsScreen(ListScreen):

@@ -138,6 +138,9 @@ class CaseScreen(Screen):
         Binding("o", "referrals", "Referrals", id="case-referrals", show=False,
                 tooltip="Referrals out: each one's status and history; Enter moves one on "
                         "(accepted, declined, closed) with its outcome"),
+        Binding("T", "case_review", "Case review", id="case-review", show=False,
+                tooltip="ASB case review (Community Trigger): the case's application, or a new "
+                        "one for its victim"),
         Binding("left_square_bracket", "tab(-1)", "Prev tab", key_display="[", id="case-prev-tab",
                 tooltip="Previous tab", group=TAB_KEYS),
         Binding("right_square_bracket", "tab(1)", "Next tab", key_display="]", id="case-next-tab",
@@ -537,6 +540,14 @@ class CaseScreen(Screen):
         from jagtui.screens.referrals import CaseReferralsScreen
 
         self.app.push_screen(CaseReferralsScreen(self.file))
+
+    def action_case_review(self) -> None:
+        if self.file is None:
+            self.app.notify("The case is still loading", severity="warning")
+            return
+        from jagtui.screens.case_reviews import review_from_case
+
+        review_from_case(self.app, self.file)
 
     def action_assess(self) -> None:
         if self._can_edit():

@@ -330,3 +330,9 @@ def agenda_titles(session: Session, cfg: Config, today: date) -> list[str]:
         steps = "; ".join(f"{step.name.lower()} was due {fmt_date(step.due)}" for step in row.overdue)
         titles.append(f"ASB case review {row.reference} overdue: {steps}"[:200])
     return titles
+
+
+def for_case(session: Session, case_id: int) -> list[int]:
+    """The applications on a case, the newest received first."""
+    return list(session.scalars(select(CaseReview.id).where(CaseReview.case_id == case_id)
+                                .order_by(CaseReview.received_on.desc(), CaseReview.id.desc())))

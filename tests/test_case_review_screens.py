@@ -1,0 +1,165 @@
+"""ASB case review screens by keys, on SQLite and PostgreSQL: reached from the case view
+(T), the register's filter, help and the palette, privacy mode, a refused date, and a
+clash with another user's save shown and resolved (kept mine: audited as an overwrite)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+from textual.widgets import Input
+
+from jagtui.app import JagApp
+from jagtui.screens.case_review_view import CaseReviewScreen
+from jagtui.screens.case_reviews import CaseReviewsScreen
+from jagtui.screens.case_view import CaseScreen, open_case
+from jagtui.screens.forms.case_review import ApplicationForm, StepForm
+from jagtui.screens.forms.clash import ClashScreen
+from jagtui.screens.help import HelpScreen
+from jagtui.store import case_reviews, casework, users
+from jagtui.store.case_review_tables import CaseReview
+from jagtui.store.models import AuditEntry
+
+from clash_help import clash_rows, make_pair, settle
+
+TODAY = date(2026, 12, 16)
+
+
+@pytest.fixture
+def pair(store):
+    yield from make_pair(store)
+
+
+def _case(store):
+    with store.write() as session:
+        users.add_user(session, "alice", "Alice Coordinator", agency="CBC-ASB", role="chair")
+        dana = casework.new_person(session, "Dana Whitlock")
+        case = casework.start_case(session, subject=dana, case_type="victim", title="Dana Whitlock",
+                                   subgroup="JAG", lead_agency="POLICE", opened_on=date(2026, 9, 1))
+        return case.id, dana.id, case.reference
+
+
+def _app(store, cfg):
+    app = JagApp(store, cfg, role="admin", today=lambda: TODAY)
+    app.change_poll_seconds = 0
+    return app
+
+
+async def test_from_the_case_view_a_new_application_then_its_record(store, cfg):
+    case_id, dana_id, reference = _case(store)
+    app = _app(store, cfg)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        open_case(app, case_id)
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseScreen)
+        await pilot.press("T")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, ApplicationForm)
+        assert form.query_one("#victim").picked.id == dana_id
+        assert form.query_one("#case_reference", Input).value == reference
+        await pilot.press(*"2026-12-10", "ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseReviewScreen)
+        with store.read() as session:
+            review = session.scalars(select(CaseReview)).one()
+        assert (review.case_id, review.person_id, review.received_on) == (case_id, dana_id, date(2026, 12, 10))
+        await pilot.press("escape")
+        await settle(app, pilot)
+        await pilot.press("T")             # now the case's application opens
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseReviewScreen) and app.screen.review_id == review.id
+
+
+async def test_register_filter_help_palette_privacy_and_a_refused_date(store, cfg):
+    _, dana_id, _ = _case(store)
+    with store.write() as session:
+        case_reviews.add_application(session, cfg, received_on=date(2026, 11, 2), person_id=dana_id,
+                                     applicant_name="Cllr Ann Patel", applicant_relation="councillor")
+        done = case_reviews.add_application(session, cfg, received_on=date(2026, 12, 14),
+                                            applicant_name="A neighbour")
+        case_reviews.update_application(session, cfg, done.id, done.version, {
+            "threshold": "not met", "decided_on": date(2026, 12, 15), "told_decision_on": date(2026, 12, 15)})
+    app = _app(store, cfg)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("0")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, CaseReviewsScreen) and len(screen.rows) == 2
+        assert "1 with a step overdue" in screen.query_one("#reviews-summary").content.plain
+        await pilot.press("f")               # overdue only
+        assert [r.reference for r in screen.visible_rows] == ["ASBR-26-001"]
+        detail = screen.query_one("#reviews-detail").content.plain
+        assert "Cllr Ann Patel, councillor, on behalf of Dana Whitlock" in detail
+        assert "Threshold decision: OVERDUE, was due 16 Nov 2026" in detail
+        await pilot.press("ctrl+t")          # privacy: initials
+        await settle(app, pilot)
+        detail = screen.query_one("#reviews-detail").content.plain
+        assert "Dana" not in detail and "Patel" not in detail and "C.P., councillor, on behalf of D.W." in detail
+        await pilot.press("ctrl+t", "f", "f")  # back to all
+        await settle(app, pilot)
+        assert len(screen.visible_rows) == 2
+        await pilot.press("question_mark")
+        await settle(app, pilot)
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        commands = [c.title for c in app.get_system_commands(screen)]
+        assert "Go to Case reviews (0)" in commands and "New application (n)" in commands
+        # A decision before the application was received: refused in words, nothing saved.
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseReviewScreen)
+        await pilot.press("d")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, StepForm)
+        await pilot.press("M")
+        form.query_one("#decided_on", Input).focus()
+        await pilot.press(*"2026-10-01", "ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is form
+        assert "cannot be before the application was received" in form.query_one("#form-status").content.plain
+        with store.read() as session:
+            assert session.get(CaseReview, 1).threshold == ""
+
+
+async def test_a_clash_on_the_decision_shows_both_and_keep_mine_is_audited(pair, cfg):
+    alice, bob = pair
+    _, dana_id, _ = _case(alice)
+    with alice.write() as session:
+        made = case_reviews.add_application(session, cfg, received_on=date(2026, 12, 1), person_id=dana_id)
+        rid, seen = made.id, made.version
+    app = _app(alice, cfg)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        from jagtui.screens.case_review_view import open_review
+
+        open_review(app, rid)
+        await settle(app, pilot)
+        await pilot.press("d")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, StepForm)
+        with bob.write() as session:  # Bob decides first, somewhere else
+            case_reviews.update_application(session, cfg, rid, seen, {
+                "threshold": "not met", "decided_on": date(2026, 12, 2), "decision_reason": "[bold]2 only[/]"})
+        await pilot.press("M")
+        form.query_one("#decided_on", Input).focus()
+        await pilot.press(*"2026-12-03", "ctrl+s")
+        await settle(app, pilot)
+        panel = app.screen
+        assert isinstance(panel, ClashScreen)
+        rows = clash_rows(panel)
+        assert ("Threshold", "Met", "Not met") in rows and ("Decided on", "3 Dec 2026", "2 Dec 2026") in rows
+        await pilot.press("m")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseReviewScreen)
+    with alice.read() as session:
+        review = session.get(CaseReview, rid)
+        assert (review.threshold, review.decided_on, review.version) == ("met", date(2026, 12, 3), 3)
+        over = session.scalars(select(AuditEntry).where(AuditEntry.operation == "overwrite")).one()
+        assert (over.login, over.table_name, over.detail["over"], over.detail["how"]) == (
+            "alice", "case_reviews", "bob", "kept mine")
