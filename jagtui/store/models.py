@@ -31,7 +31,9 @@ INCIDENT_ROLES = ("victim", "perpetrator", "witness", "reporter")
 INCIDENT_SOURCES = ("police", "council", "housing", "sentinel", "other")
 MEETING_STATUSES = ("planned", "in progress", "final")
 ITEM_KINDS = ("apologies", "minutes", "actions", "referral", "high risk", "review",
-              "closure", "case", "aob", "next meeting", "other")
+              "closure", "case", "aob", "next meeting", "other",
+              # Partners' written reports, read and accepted at the meeting.
+              "agency updates", "subgroup updates")
 NOTE_KINDS = ("point", "agreed")
 ATTENDANCE_KINDS = ("present", "apology", "minutes")
 PLAN_STATUSES = ("not started", "on track", "at risk", "off track", "complete")
