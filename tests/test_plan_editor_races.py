@@ -117,6 +117,10 @@ def test_store_refusals_in_words(store):
         assert plan.plan_lines(session) == []  # the objective's actions went with it
         tree = plan.plan_tree(session, retired=True)
         assert [len(o.actions) for o in tree[0].objectives] == [2]  # kept as history
+    with store.write() as session:
+        plan.retire(session, PlanObjective, objective_id, None, retired=False)
+    with store.read() as session:
+        assert len(plan.plan_lines(session)) == 2  # brought back, with its actions
 
 
 @pytest.mark.parametrize("choice", ["mine", "theirs"])

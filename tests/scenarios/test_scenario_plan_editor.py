@@ -188,6 +188,16 @@ async def test_enter_edit_reorder_retire_progress_and_export_a_plan(scenario_sto
         await chair.press("r")
         await chair.wait_for(lambda: any(k == "action" and r.id == second.id
                                          for k, r in screen.tree_items.values()), "retired shown")
+        # x on the retired action asks to bring it back; y does, audited.
+        await _to(chair, screen, "action", second.id)
+        assert "retired" in chair.text_of("#plan-detail").lower()
+        await chair.press("x")
+        confirm = await chair.wait_screen(ConfirmScreen)
+        assert "Bring back this action" in confirm.question
+        await chair.press("y")
+        await _settled(chair, screen, lambda: next(
+            a for a in _rows(store, PlanAction) if a.id == second.id).retired_at is None)
+        assert "Run two awareness campaigns" in _export(store, cfg)
         # Hostile text saved elsewhere shows as text: no markup, escape or direction change.
         with store.write() as session:
             plan.edit_objective(session, objective.id,
