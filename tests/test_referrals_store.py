@@ -224,3 +224,20 @@ def test_on_the_agenda_a_case_with_an_unanswered_referral_comes_up_for_review(st
     assert entries[case_id].title.startswith("Case review, referral unanswered: ")
     # Listed for its own reason (a victim not yet risk-assessed), not for its referral.
     assert entries[quiet_id].kind == "review" and "referral" not in entries[quiet_id].title
+
+
+def test_plan_measures_count_referrals_by_service_and_quarter(store, cfg):
+    from jagtui.store.measures import measures_of, quarterly_measures
+
+    case_id, person_id = _victim_case(store)
+    with store.write() as session:
+        _make(session, cfg, case_id, person_id, service="CCE", referred_on=date(2026, 5, 2))
+        _make(session, cfg, case_id, person_id, service="ADULTS", referred_on=date(2026, 10, 1))
+        _make(session, cfg, case_id, person_id, service="CHILDREN", referred_on=date(2026, 11, 1))
+        _make(session, cfg, case_id, person_id, service="HOUSING", referred_on=date(2026, 11, 2))
+    with store.read() as session:
+        found = quarterly_measures(session, cfg, TODAY)
+    assert found.get("referrals_cce", (2026, 1)) == 1            # Apr-Jun 2026
+    assert found.get("referrals_safeguarding", (2026, 3)) == 2   # Oct-Dec 2026: adults + children
+    assert found.get("referrals_drugs", (2026, 3)) == 0
+    assert ("referrals_cce", "Referrals to the County CE Team") in measures_of(cfg)

@@ -21,7 +21,10 @@ From the CSP Plan 2023-26 (baseline: the 2022/23 data set):
 - repeat victims identified: the same, for ``rules.flags.repeat_victim``;
 - Community Trigger applications (activations): ASB case review applications
   received, counted on the day received, whether or not the threshold was met;
-  kept apart from the victims who meet the threshold, which the data flags.
+  kept apart from the victims who meet the threshold, which the data flags;
+- referrals out (``[referrals.measures]`` in config, e.g. "referrals to the County
+  CE Team"): the referrals made to the measure's services, on the day made
+  (:func:`measures_of` lists them after the fixed measures).
 
 Each measure is one SQL query that does the joining, filtering and aggregating
 (``count``, ``min``, ``max``); the rules the case list uses then decide youth,
@@ -48,6 +51,7 @@ from jagtui.rules import flags as rules_flags
 from jagtui.rules.dates import months_before
 from jagtui.rules.facts import IncidentFact
 from jagtui.rules.quarters import quarter_of
+from jagtui.store import referrals
 from jagtui.store.case_review_tables import CaseReview
 from jagtui.store.models import (
     Breach, Case, CaseParty, Incident, IncidentParty, Intervention, Person, RiskAssessment,
@@ -285,4 +289,12 @@ def quarterly_measures(session: Session, cfg: Config, until: date) -> QuarterlyM
     for (received,) in session.execute(select(CaseReview.received_on)
                                        .where(CaseReview.received_on <= until)):
         counts["trigger_applications"][received] += 1
+    # Referrals out to the services each configured measure names ([referrals.measures]).
+    counts.update(referrals.counts_by_day(session, cfg, until))
     return QuarterlyMeasures(counts, first_data_on(session))
+
+
+def measures_of(cfg: Config) -> tuple[tuple[str, str], ...]:
+    """Every measure counted, (key, name): the fixed ones, then those the partnership
+    configures over its referrals out."""
+    return (*MEASURES, *((m.key, m.name) for m in cfg.referrals.measures))
