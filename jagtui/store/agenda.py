@@ -28,11 +28,16 @@ from jagtui.store.models import (
     Action, ActionUpdate, Case, Intervention, Meeting, MeetingItem,
 )
 from jagtui.store.numbering import make_room
+from jagtui.store.partner_tables import PartnerReport
+from jagtui.store.partner_work import pending_action_ids
 from jagtui.store.records import fetch
 
 # Item kinds that are about one case: nothing on them may open before the
 # confidentiality statement is acknowledged.
 CASE_KINDS = ("referral", "high risk", "review", "closure", "case")
+# (report kind, item kind, title): the items partners' reports are read under.
+REPORT_ITEMS = (("agency", "agency updates", "Partner agency updates"),
+                ("subgroup", "subgroup updates", "Subgroup chairs' updates"))
 
 
 @dataclass(frozen=True)
@@ -80,8 +85,12 @@ def review_actions(session: Session, cfg: Config, subgroup: str,
     else:
         reviewed_here = select(ActionUpdate.action_id).where(ActionUpdate.meeting_id == meeting_id)
         raised_earlier = or_(Action.meeting_id.is_(None), Action.meeting_id != meeting_id)
+        # Partners' updates since the last meeting bring their actions to the log, even
+        # one they completed before it: the meeting reviews what they wrote.
+        written = pending_action_ids(session, cfg, meeting_id)
         query = query.where(or_(and_(Action.status == "open", raised_earlier),
-                                Action.id.in_(reviewed_here)))
+                                Action.id.in_(reviewed_here),
+                                and_(Action.id.in_(written), raised_earlier)))
     ids = list(session.scalars(query))
     rows = action_rows(session, status=None, action_ids=ids) if ids else []
     # Undated actions last, the same on SQLite and PostgreSQL.
@@ -163,6 +172,10 @@ def build_agenda(session: Session, cfg: Config, today: date, subgroup: str,
                                            case_id=row.id))
     if main:  # the partnership's ASB case reviews with a step overdue
         entries += [AgendaEntry("other", title) for title in agenda_titles(session, cfg, today)]
+    if meeting_id is not None:  # partners' written reports for this meeting, read in turn
+        written = set(session.scalars(select(PartnerReport.kind).where(
+            PartnerReport.meeting_id == meeting_id)))
+        entries += [AgendaEntry(kind, title) for key, kind, title in REPORT_ITEMS if key in written]
     next_on = proposed_next_meeting(session, cfg, subgroup, today)
     entries += [
         AgendaEntry("aob", "Any other business"),

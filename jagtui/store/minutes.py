@@ -251,8 +251,9 @@ def _action_lines(session: Session, cfg: Config,
         updates = history[row.id]
         at_meeting = [u for u in updates if u.meeting_id == meeting.id]
         before = [u for u in updates if u.meeting_id != meeting.id and u.updated_on < meeting.held_on]
-        if row.meeting_id != meeting.id and before and before[-1].status != "open":
-            continue  # closed before this meeting started
+        if row.meeting_id != meeting.id and before and before[-1].status != "open" \
+                and not at_meeting:
+            continue  # closed before this meeting started (and not reviewed at it)
         shown = at_meeting[-1] if at_meeting else (updates[-1] if updates else None)
         line = ActionLine(
             id=row.id, ref=row.ref, text=row.text, owner=row.owner,
