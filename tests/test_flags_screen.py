@@ -120,6 +120,8 @@ async def test_f_filters_by_kind_and_user_text_is_literal(sqlite_store, cfg):
         assert cells(app, "flag") == ["OD"]
         await pilot.press("f")  # referrals awaiting an answer: none here
         assert cells(app, "flag") == []
+        await pilot.press("f")  # ASB case reviews with a step overdue: none here
+        assert cells(app, "flag") == []
         await pilot.press("f")
         assert cells(app, "flag") == ["CT", "RL", "OD"]
 
