@@ -209,10 +209,10 @@ def measure_tables(report: PlanReport) -> tuple[list[str], list[list], list[str]
     ytd_days = (report.as_of - date(year, 4, 1)).days
     base_ytd_end = min(date(base, 4, 1) + timedelta(days=ytd_days), date(base + 1, 3, 31))
 
-    by_period_head = ["Period", *(name for _, name in MEASURES)]
+    by_period_head = ["Period", *(name for _, name in m.names)]
     by_period = [[f"Baseline year {label(base)}, whole year",
-                  *(m.between(key, date(base, 4, 1), date(base + 1, 3, 31)) for key, _ in MEASURES)]]
-    by_period += [[quarter_heading(report, p), *(m.get(key, p) for key, _ in MEASURES)]
+                  *(m.between(key, date(base, 4, 1), date(base + 1, 3, 31)) for key, _ in m.names)]]
+    by_period += [[quarter_heading(report, p), *(m.get(key, p) for key, _ in m.names)]
                   for p in report.periods()]
     same = f", the same {done} days" if report.part else ""
     against_head = [
@@ -221,7 +221,7 @@ def measure_tables(report: PlanReport) -> tuple[list[str], list[list], list[str]
         f"Year to date: {label(year)} to {fmt_date(report.as_of)}",
         f"Baseline: {label(base)} to {fmt_date(base_ytd_end)}", "Change (year to date)"]
     against = []
-    for key, name in MEASURES:
+    for key, name in m.names:
         now, then = m.between(key, start, report.as_of), m.between(key, base_start, base_end)
         ytd = m.between(key, date(year, 4, 1), report.as_of)
         base_ytd = m.between(key, date(base, 4, 1), base_ytd_end)
@@ -318,7 +318,11 @@ def _xlsx(report: PlanReport, cfg: Config) -> bytes:
 
 
 def _notes(report: PlanReport, cfg: Config) -> list[tuple[str, str]]:
-    notes = [(name, MEASURE_NOTES[key]) for key, name in MEASURES]
+    # A measure configured over referrals out ([referrals.measures]) says which services.
+    services = {m.key: m.services for m in cfg.referrals.measures}
+    notes = [(name, MEASURE_NOTES.get(key) or "Referrals out made to " + ", ".join(
+        cfg.referrals.service_name(s) for s in services.get(key, ())) + ", counted on the day "
+        "made.") for key, name in report.measures.names]
     notes.append(("Baseline", report.baseline_note))
     if report.part:
         done, total = report.days

@@ -77,6 +77,8 @@ class QuarterlyMeasures:
 
     by_day: dict[str, Counter]
     first_data: date | None
+    # (key, name) of every measure counted, in report order (``measures_of``).
+    names: tuple[tuple[str, str], ...] = MEASURES
 
     @cached_property
     def counts(self) -> dict[str, Counter]:
@@ -291,7 +293,7 @@ def quarterly_measures(session: Session, cfg: Config, until: date) -> QuarterlyM
         counts["trigger_applications"][received] += 1
     # Referrals out to the services each configured measure names ([referrals.measures]).
     counts.update(referrals.counts_by_day(session, cfg, until))
-    return QuarterlyMeasures(counts, first_data_on(session))
+    return QuarterlyMeasures(counts, first_data_on(session), measures_of(cfg))
 
 
 def measures_of(cfg: Config) -> tuple[tuple[str, str], ...]:
