@@ -21,6 +21,7 @@ from pathlib import Path
 from jagtui.config import Config
 from jagtui.export.document import Document, Heading, Para, Point, Table, render_docx, render_markdown
 from jagtui.export.paths import check_formats, minutes_base, owner_key, save_exports
+from jagtui.export.referral_lines import referral_blocks
 from jagtui.export.redact import (
     Lexicon, Place, Redactor, Subject, address_label, age_band, keep_phrases, place_label,
 )
@@ -293,6 +294,7 @@ def build_minutes(data: MinutesData, cfg: Config, *, redacted: bool = False,
         doc.add(Table(ACTION_COLUMNS, _action_rows(view, data.actions_raised), ACTION_WIDTHS))
     else:
         doc.add(Para("No new actions were raised."))
+    doc.add(*referral_blocks(view))
     if "next meeting" not in done:
         doc.add(Heading("DATE OF NEXT MEETING"), *_next_meeting(view))
     if data.amendments:
