@@ -163,3 +163,16 @@ async def test_a_clash_on_the_decision_shows_both_and_keep_mine_is_audited(pair,
         over = session.scalars(select(AuditEntry).where(AuditEntry.operation == "overwrite")).one()
         assert (over.login, over.table_name, over.detail["over"], over.detail["how"]) == (
             "alice", "case_reviews", "bob", "kept mine")
+
+
+async def test_palette_task_opens_a_new_application_from_anywhere(store, cfg):
+    _case(store)
+    app = _app(store, cfg)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        task = next(c for c in app.get_system_commands(app.screen)
+                    if c.title == "New ASB case review application")
+        await task.callback()
+        await settle(app, pilot)
+        assert isinstance(app.screen, ApplicationForm)
+        assert app.current_mode == "reviews"
