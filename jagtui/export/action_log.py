@@ -70,7 +70,8 @@ def _redacted(store, cfg: Config, rows: list[tuple], case_ids: list, on: date) -
     from jagtui.export.redact import redactor_for_cases
 
     redactor = redactor_for_cases(store, cfg, {c for c in case_ids if c is not None},
-                                  staff=[row[3] for row in rows], on=on)
+                                  staff=[row[3] for row in rows], on=on,
+                                  texts=[row[i] for row in rows for i in (2, 3, 8)])
     return [(ref, case_ref, redactor.text(text, case_id), redactor.text(owner, case_id), agency,
              due, status, overdue, redactor.text(update, case_id), update_on)
             for (ref, case_ref, text, owner, agency, due, status, overdue, update, update_on),

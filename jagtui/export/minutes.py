@@ -21,9 +21,10 @@ from pathlib import Path
 from jagtui.config import Config
 from jagtui.export.document import Document, Heading, Para, Point, Table, render_docx, render_markdown
 from jagtui.export.paths import check_formats, minutes_base, owner_key, save_exports
-from jagtui.export.referral_lines import referral_blocks
+from jagtui.export.referral_lines import referral_blocks, referral_texts
 from jagtui.export.redact import (
-    Lexicon, Place, Redactor, Subject, address_label, age_band, keep_phrases, place_label,
+    Lexicon, Place, Redactor, Subject, address_label, age_band, document_lexicon, document_words,
+    keep_phrases, place_label,
 )
 from jagtui.rules.dates import fmt_date
 from jagtui.store.minutes import ActionLine, CaseInfo, ItemInfo, MinutesData
@@ -235,6 +236,19 @@ def _item(view: _View, item: ItemInfo, done: set[str]) -> list:
     return blocks
 
 
+def redacted_texts(data: MinutesData) -> list[str]:
+    """Every free text the redacted minutes pass through the redactor (``_View.text``):
+    the words its index must cover. (Another text still works: the index widens.)"""
+    lines = (*data.action_log, *data.actions_raised)
+    return [*(a.name for a in (*data.present, *data.apologies, *data.minute_takers)),
+            *(item.title for item in data.items),
+            *(note.text for item in data.items for note in item.notes),
+            *(c.lead_officer for c in data.cases), *(c.closure_reason for c in data.cases),
+            *(line.text for line in lines), *(line.owner for line in lines),
+            *(line.update_text for line in lines), *(a.text for a in data.amendments),
+            *referral_texts(data)]
+
+
 def build_minutes(data: MinutesData, cfg: Config, *, redacted: bool = False,
                   others: Iterable[tuple] = (), other_places: Iterable[tuple] = (),
                   lexicon: Lexicon | None = None) -> Document:
@@ -316,13 +330,13 @@ def export_minutes(store, cfg: Config, meeting_id: int, *, redacted: bool = Fals
     Raises :class:`~jagtui.store.errors.NotFound` for an unknown meeting and
     :class:`ExportError` for an unknown format or an unwritable folder.
     """
-    from jagtui.store.identities import load_lexicon
     from jagtui.store.minutes import minutes_data
 
     chosen = check_formats(formats, FORMATS)
     with store.read() as session:
         data = minutes_data(session, cfg, meeting_id)
-        lexicon = (load_lexicon(session, keep_phrases(cfg), cfg.redaction.common_words)
+        # Everyone held, as far as the words these minutes redact can name them.
+        lexicon = (document_lexicon(session, cfg, document_words(redacted_texts(data)))
                    if redacted else None)
     doc = build_minutes(data, cfg, redacted=redacted, lexicon=lexicon)
     files = {fmt: RENDERERS[fmt](doc) for fmt in chosen}

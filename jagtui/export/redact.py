@@ -15,10 +15,15 @@ this module names what the exports use. In short:
 - **Phone numbers, e-mail addresses** are removed; **health and vulnerability**
   details become their category (``[vulnerability: mental health]``).
 - **Staff stay named**: attendees, chair, action owners and lead officers.
+
+A document's index of everyone held covers only the document's own words
+(:mod:`jagtui.redaction.vocabulary`): the same redaction as indexing everyone,
+without indexing 30,000 people for one set of minutes.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from datetime import date
 
@@ -27,11 +32,12 @@ from jagtui.redaction.engine import (
     Redactor, address_label, age_band, age_on, letters, place_label, role_label,
 )
 from jagtui.redaction.lexicon import Lexicon, Place, Subject
+from jagtui.redaction.vocabulary import text_words
 
 __all__ = [
     "AGE_BANDS", "DOB_REMOVED", "EMAIL_REMOVED", "PHONE_REMOVED", "POSTCODE_REMOVED", "ROLE_LABELS",
     "WITHHELD", "Lexicon", "redactor_for_cases", "Place", "Redactor", "Subject", "address_label", "age_band", "age_on",
-    "keep_phrases", "letters", "place_label", "role_label",
+    "document_lexicon", "document_words", "keep_phrases", "letters", "place_label", "role_label",
 ]
 
 
@@ -42,13 +48,39 @@ def keep_phrases(cfg) -> list[str]:
             cfg.partnership.name, cfg.partnership.short_name, cfg.partnership.group]
 
 
+def document_words(*values) -> set[str]:
+    """Every word in these values: strings, and those inside records, lists and tuples
+    (a document's data, walked whole, so no text it prints is left out)."""
+    texts: list[str] = []
+    stack = list(values)
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            texts.append(value)
+        elif isinstance(value, (list, tuple, set, frozenset)):
+            stack.extend(value)
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            stack.extend(getattr(value, f.name) for f in dataclasses.fields(value))
+    return text_words(texts)
+
+
+def document_lexicon(session, cfg, words: Iterable[str]) -> Lexicon:
+    """The index of everyone and everywhere held, as far as a document of ``words`` can
+    name them (its phrases of those words; see :mod:`jagtui.redaction.vocabulary`)."""
+    from jagtui.store.identities import people, places
+
+    return Lexicon(people(session), places(session), keep=keep_phrases(cfg),
+                   common_words=cfg.redaction.common_words, vocabulary=words)
+
+
 def redactor_for_cases(store, cfg, case_ids: Iterable[int], *, staff: Iterable[str] = (),
-                       on: date | None = None) -> Redactor:
-    """A document's redactor: everyone held, the people on ``case_ids`` by their role there."""
-    from jagtui.store.identities import case_roles, load_lexicon
+                       on: date | None = None, texts: Iterable[str] = ()) -> Redactor:
+    """A document's redactor: everyone held, the people on ``case_ids`` by their role there;
+    ``texts`` are what it will redact (others still work: the index widens for them)."""
+    from jagtui.store.identities import case_roles
 
     with store.read() as session:
-        lexicon = load_lexicon(session, keep_phrases(cfg), cfg.redaction.common_words)
+        lexicon = document_lexicon(session, cfg, text_words(texts))
         roles = case_roles(session, case_ids)
     parties = [(case_id, role, lexicon.people[pid]) for case_id, role, pid in roles
                if pid in lexicon.people]

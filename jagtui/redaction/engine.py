@@ -256,6 +256,7 @@ class Redactor:
         if not found:
             return [(text, False)]
         folded = [fold(token) for _, _, token in found]
+        self.base.cover(folded)  # a document's index: widened if the text has other words
 
         def fits(k: int) -> bool:
             return GAP.fullmatch(text[found[k][1]:found[k + 1][0]]) is not None

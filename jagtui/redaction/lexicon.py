@@ -14,6 +14,12 @@ clauses of their recorded vulnerabilities, the phone number and date of birth.
 A name part on the common-word stop-list ("Will", "Grace", "Green") is only
 matched alone when it cannot be read as the ordinary word (see ``engine``).
 Localities and other phrases to keep are indexed too, so they are never broken up.
+
+A document's lexicon is given the document's words (a
+:class:`~jagtui.redaction.vocabulary.Vocabulary`) and indexes only the phrases
+made of them: the part of the whole index its text can reach, built in a
+fraction of the time (see that module). A text with other words widens it
+(:meth:`Lexicon.cover`), so nothing is missed if a caller forgets a text.
 """
 
 from __future__ import annotations
@@ -25,8 +31,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from jagtui.redaction.patterns import (
-    HOUSE_NUMBER, NUMBER_WORDS, RANKS, STREET_TYPES, TITLES, category_of, phone_digits, words,
+    HOUSE_NUMBER, LEADING, NUMBER_WORDS, RANKS, STREET_TYPES, TITLES, category_of, phone_digits,
+    words,
 )
+from jagtui.redaction.vocabulary import Vocabulary
 
 # Claim kinds: what a phrase is of.
 FULL, PART, ADDRESS, PLACE, VULN, KEEP = "full", "part", "address", "place", "vuln", "keep"
@@ -34,7 +42,6 @@ FULL, PART, ADDRESS, PLACE, VULN, KEEP = "full", "part", "address", "place", "vu
 WEAK = 1     # a common word: alone only when titled ("Mr Green") or, for a party, capitalised
 STREET = 2   # a street without a house number: a locality of the same name wins
 CAPITAL = 4  # only when written with a capital ("the Bells", not "bells rang")
-LEADING = ("off", "near", "rear", "behind", "opposite", "outside", "land", "at")
 
 
 @dataclass(frozen=True)
@@ -77,7 +84,8 @@ class Lexicon:
     """The phrase index of the people and places given, plus the phrases to keep."""
 
     def __init__(self, people: Iterable[Subject] = (), places: Iterable[Place] = (), *,
-                 keep: Iterable[str] = (), common_words: Iterable[str] = ()):
+                 keep: Iterable[str] = (), common_words: Iterable[str] = (),
+                 vocabulary: Iterable[str] | None = None):
         self.trie: dict = {}
         self.common = frozenset(w for word in common_words for w in words(word))
         self.people: dict[int, Subject] = {}
@@ -86,6 +94,10 @@ class Lexicon:
         self.phones: dict[str, int] = {}
         self.keep: set[tuple[str, ...]] = set()
         self.localities: dict[tuple[str, ...], str] = {}
+        # None: everything held is indexed (the screens); else only phrases of these words.
+        self.vocabulary = None if vocabulary is None else Vocabulary(vocabulary)
+        self.builds = 1  # how many times the index was built (a document's: once)
+        self._keep_order: list[tuple[str, ...]] = []
         for phrase in keep:
             self.add_keep(phrase)
         for person in people:
@@ -93,11 +105,39 @@ class Lexicon:
         for place in places:
             self.add_place(place)
 
+    def cover(self, tokens: Iterable[str]) -> None:
+        """Make sure every phrase of these words is indexed: a text with words outside the
+        vocabulary widens it and the index is built again (the same order, so the same
+        claims in the same order on every phrase as an index of everything)."""
+        if self.vocabulary is None or self.vocabulary.covers(tokens):
+            return
+        self.vocabulary.add(tokens)
+        people, places = list(self.people.values()), list(self.places.values())
+        self.trie, self.people, self.places = {}, {}, {}
+        self.dobs, self.phones = defaultdict(set), {}
+        for phrase in self._keep_order:
+            self.add(phrase, Claim(KEEP))
+        for person in people:
+            self.add_person(person)
+        for place in places:
+            self.add_place(place)
+        self.builds += 1
+
     # -- building -----------------------------------------------------------------
 
+    def fits(self, tokens: tuple[str, ...]) -> bool:
+        """Whether a phrase can be in the document: all its words are (always, without one)."""
+        if self.vocabulary is None:
+            return True
+        known = self.vocabulary.words
+        for token in tokens:
+            if token not in known:
+                return False
+        return True
+
     def add(self, tokens: tuple[str, ...], claim: Claim) -> None:
-        if not tokens:
-            return
+        if not tokens or not self.fits(tokens):
+            return  # a phrase with a word the document lacks: it cannot be found there
         node = self.trie
         for token in tokens:
             node = node.setdefault(token, {})
@@ -107,6 +147,7 @@ class Lexicon:
         tokens = words(phrase)
         if tokens and tokens not in self.keep:
             self.keep.add(tokens)
+            self._keep_order.append(tokens)
             if locality:
                 self.localities[tokens] = phrase
             self.add(tokens, Claim(KEEP))
@@ -115,14 +156,19 @@ class Lexicon:
         if person.id in self.people:
             return
         self.people[person.id] = person
-        for tokens, claim in self._name_phrases(person):
-            self.add(tokens, claim)
-        self._add_address(person.address, person.postcode, person.id, False)
         if person.date_of_birth:
             self.dobs[person.date_of_birth].add(person.id)
         digits = phone_digits(person.phone) if person.phone else ""
         if len(digits) >= 6:
             self.phones[digits] = person.id
+        vocabulary = self.vocabulary  # None, or skip what cannot be in the document
+        if vocabulary is None or vocabulary.may_name_name(person.name):
+            for tokens, kind, flags in self._name_phrases(person):
+                if self.fits(tokens):
+                    self.add(tokens, Claim(kind, person.id, flags))
+        self._add_address(person.address, person.postcode, person.id, False)
+        if vocabulary is not None and not vocabulary.may_name_text(person.vulnerabilities):
+            return
         for clause in _clauses(person.vulnerabilities):
             self.add(clause, Claim(VULN, person.id, category=category_of(" ".join(clause))))
 
@@ -130,7 +176,11 @@ class Lexicon:
         if place.id in self.places:
             return
         self.places[place.id] = place
-        for name in {place.name, re.sub(r"\s*\([^)]*\)\s*$", "", place.name)}:
+        if self.vocabulary is not None and not self.vocabulary.may_name_name(place.name):
+            names = ()
+        else:
+            names = {place.name, re.sub(r"\s*\([^)]*\)\s*$", "", place.name)}
+        for name in names:
             tokens = words(name)
             if not tokens or tokens in self.keep:
                 continue
@@ -147,10 +197,10 @@ class Lexicon:
         if not parts:
             return
         full = tuple(t for part in parts for t in part)
-        yield full, Claim(FULL, person.id)
+        yield full, FULL, 0
         if len(parts) >= 2:
-            yield parts[0] + parts[-1], Claim(FULL, person.id)
-            yield parts[-1] + parts[0], Claim(FULL, person.id)
+            yield parts[0] + parts[-1], FULL, 0
+            yield parts[-1] + parts[0], FULL, 0
         last = len(parts) - 1
         for n, part in enumerate(parts):
             forms = [part]
@@ -161,19 +211,21 @@ class Lexicon:
                 if len(form) == 1 and len(form[0]) < 2:
                     continue
                 weak = len(form) == 1 and (form[0] in self.common or len(form[0]) == 2)
-                yield form, Claim(PART, person.id, WEAK if weak else 0)
+                yield form, PART, WEAK if weak else 0
                 if n == last and len(parts) > 1 and len(form) == 1:
                     for plural in _plurals(form[0]):
-                        yield (plural,), Claim(PART, person.id, CAPITAL | (WEAK if weak else 0))
+                        yield (plural,), PART, CAPITAL | (WEAK if weak else 0)
 
     def _add_address(self, address: str, postcode: str, owner: int, of_place: bool) -> None:
-        def claim(flags: int = 0) -> Claim:
-            return Claim(ADDRESS, owner, flags, of_place)
+        def put(tokens: tuple[str, ...], flags: int = 0) -> None:
+            if self.fits(tokens):
+                self.add(tokens, Claim(ADDRESS, owner, flags, of_place))
 
+        vocabulary = self.vocabulary
         lines = [line for line in re.split(r"[,\n;]+", address or "") if words(line)]
         whole = words(address or "")
         if len(lines) >= 2 and len(whole) >= 2:
-            self.add(whole, claim())
+            put(whole)
         for n, line in enumerate(lines):
             tokens = words(line)
             street = tokens
@@ -182,13 +234,15 @@ class Lexicon:
                 street = street[1:]
             numbered = street != tokens and any(HOUSE_NUMBER.fullmatch(t) for t in tokens)
             if numbered and len(tokens) >= 2:
-                self.add(tokens, claim())
+                put(tokens)
             if not street or street in self.keep:
                 continue
             typed = street[-1] in STREET_TYPES or _typed_word(street[-1]) is not None
             if not (numbered or typed or (n == 0 and len(street) >= 2)):
                 continue  # a town or county line: "Loughborough", "Market Harborough"
-            self.add(street, claim(STREET))
+            if vocabulary is not None and not vocabulary.may_name_line(tokens):
+                continue  # none of this street's phrases can be in the document
+            put(street, STREET)
             variants = []
             if len(street) >= 2:
                 variants.append(street[:-2] + (street[-2] + street[-1],))  # "Xwharf"
@@ -196,17 +250,17 @@ class Lexicon:
             if split:
                 variants.append(street[:-1] + split)  # "X Wharf"
             for variant in variants:
-                self.add(variant, claim(STREET))
+                put(variant, STREET)
             stem = street[:-1] if street[-1] in STREET_TYPES else (
                 street[:-1] + split[:1] if split else ())
             if (stem and stem not in self.keep and not all(t in self.common for t in stem)
                     and len("".join(stem)) >= 4 and not all(t.isdigit() for t in stem)):
-                self.add(stem, claim(STREET))  # "Larkspur residents"
+                put(stem, STREET)  # "Larkspur residents"
         code = words(postcode or "")
-        if code:
-            self.add(code, claim())
+        if code and (vocabulary is None or vocabulary.may_name_code(code)):
+            put(code)
             if len(code) > 1:
-                self.add(("".join(code),), claim())
+                put(("".join(code),))
 
     # -- finding ------------------------------------------------------------------
 
@@ -233,8 +287,13 @@ def _plurals(word: str) -> tuple[str, ...]:
     return (word + "s", word + "es") if word.endswith(("s", "x", "z", "ch", "sh")) else (word + "s",)
 
 
+_KIND_SIZES = sorted({len(kind) for kind in STREET_TYPES})
+
+
 def _typed_word(word: str) -> tuple[str, str] | None:
     """'xwharf' -> ('x', 'wharf'): a one-word street written without its space."""
+    if not any(len(word) - size >= 3 and word[-size:] in STREET_TYPES for size in _KIND_SIZES):
+        return None  # most words: no street type at their end (the loop below is slow)
     for kind in STREET_TYPES:
         if word.endswith(kind) and len(word) - len(kind) >= 3:
             return word[:-len(kind)], kind

@@ -41,6 +41,8 @@ STREET_TYPES = frozenset({
 })
 # Words that come before a house number: "No.17", "Flat 2", "Unit 4b".
 NUMBER_WORDS = frozenset({"no", "number", "flat", "apartment", "apt", "unit", "house", "plot"})
+# Words that may come before a street: "off Larkspur Close", "land at Mill Lane".
+LEADING = ("off", "near", "rear", "behind", "opposite", "outside", "land", "at")
 HOUSE_NUMBER = re.compile(r"\d{1,4}[a-z]?", re.IGNORECASE)
 TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "drive", "master", "mstr", "sir",
                     "dame", "madam", "lady", "lord"})
