@@ -176,3 +176,21 @@ async def test_palette_task_opens_a_new_application_from_anywhere(store, cfg):
         await settle(app, pilot)
         assert isinstance(app.screen, ApplicationForm)
         assert app.current_mode == "reviews"
+
+
+async def test_o_on_the_record_opens_its_case_from_the_register(store, cfg):
+    case_id, dana_id, reference = _case(store)
+    with store.write() as session:
+        case_reviews.add_application(session, cfg, received_on=date(2026, 12, 10), person_id=dana_id,
+                                     case_reference=reference)
+    app = _app(store, cfg)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("0")
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseReviewScreen)
+        await pilot.press("o")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseScreen) and app.screen.case_id == case_id

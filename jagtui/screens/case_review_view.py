@@ -10,9 +10,9 @@ review meeting and findings, ``a`` a recommendation, ``e`` the escalation route,
 
 from __future__ import annotations
 
-from rich.text import Text
 from collections.abc import Callable
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -29,6 +29,7 @@ from jagtui.screens.palette import binding_commands
 from jagtui.screens.privacy import person_name, redact
 from jagtui.store import case_reviews
 from jagtui.store.case_reviews import ReviewDetail, ReviewRow, applicant_words
+from jagtui.store.casework import Picked
 from jagtui.store.errors import StoreError
 
 THRESHOLD_WORDS = {"met": "MET", "not met": "NOT MET", "": "not decided yet"}
@@ -47,7 +48,46 @@ def open_review(app, review_id: int, after: Callable | None = None) -> None:
     app.push_screen(CaseReviewScreen(review_id), after)
 
 
-class CaseReviewScreen(ModalScreen[None]):
+def new_application(app, after: Callable, victim=None, case_reference: str = "") -> None:
+    """The application form; ``after`` gets the new application's id (None: cancelled)."""
+    if not app.allowed("edit"):
+        return
+    from jagtui.screens.forms.case_review import ApplicationForm
+
+    app.push_screen(ApplicationForm(victim=victim, case_reference=case_reference), after)
+
+
+def review_from_case(app, file) -> None:
+    """From the case view (``T``): the case's latest application, or a new one for its
+    victim (the primary person, else the first victim) on this case."""
+    case, parties = file.case, file.parties
+
+    def read() -> None:
+        try:
+            with app.store.read() as session:
+                found = case_reviews.for_case(session, case.id)
+        except StoreError as error:
+            app.call_from_thread(app.notify, str(error), severity="error", markup=False)
+            return
+        app.call_from_thread(shown, found)
+
+    def shown(found: list[int]) -> None:
+        if found:
+            if len(found) > 1:
+                app.notify(f"{len(found)} applications on this case: the latest is shown "
+                           "(0 lists them all)", timeout=6)
+            open_review(app, found[0])
+            return
+        people = sorted((p for p in parties if p.person_id is not None and p.role == "victim"),
+                        key=lambda p: not p.primary)
+        victim = Picked("person", people[0].person_id, people[0].name) if people else None
+        new_application(app, lambda review_id: open_review(app, review_id) if review_id else None,
+                        victim=victim, case_reference=case.reference)
+
+    app.run_worker(read, thread=True, group="case-review-from-case", exit_on_error=False)
+
+
+class CaseReviewScreen(ModalScreen[int | None]):
     CSS_PATH = FORMS_CSS
     TITLE = "ASB case review"
     BINDINGS = [
@@ -251,6 +291,7 @@ class CaseReviewScreen(ModalScreen[None]):
                              timeout=10, markup=False)
 
     def action_open_case(self) -> None:
+        """Back, asking the screen below to open the case (the case view itself just shows)."""
         found = self.found
         if found is None:
             return
@@ -258,6 +299,4 @@ class CaseReviewScreen(ModalScreen[None]):
             self.app.notify("This application is not on a case: c sets the case reference",
                             severity="warning")
             return
-        from jagtui.screens.case_view import open_case
-
-        open_case(self.app, found.row.case_id)
+        self.dismiss(found.row.case_id)

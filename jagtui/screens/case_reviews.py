@@ -18,59 +18,18 @@ from textual.widgets import DataTable, Header, Static
 
 from jagtui.display import cell, literal
 from jagtui.rules.dates import fmt_date
-from jagtui.screens.case_review_view import open_review, shown_applicant
+from jagtui.screens.case_review_view import new_application, open_review, shown_applicant
+from jagtui.screens.case_view import open_case
 from jagtui.screens.footer import KeysFooter
 from jagtui.screens.list_screen import ListScreen
 from jagtui.screens.privacy import person_name
-from jagtui.store import case_reviews
 from jagtui.store.case_reviews import ReviewRow, register
-from jagtui.store.casework import Picked
-from jagtui.store.errors import StoreError
 
 COLUMNS = (("Ref", "ref"), ("Received", "received"), ("Victim", "victim"), ("Status", "status"),
            ("Next step", "next"), ("Due", "due"))
 FILTERS = (None, "overdue", "open")
 FILTER_NAMES = {None: "All applications", "overdue": "Overdue steps only", "open": "Open only"}
 CLOSED = ("threshold not met", "review complete", "escalation decided")
-
-
-def new_application(app, after: Callable, victim=None, case_reference: str = "") -> None:
-    """The application form; ``after`` gets the new application's id (None: cancelled)."""
-    if not app.allowed("edit"):
-        return
-    from jagtui.screens.forms.case_review import ApplicationForm
-
-    app.push_screen(ApplicationForm(victim=victim, case_reference=case_reference), after)
-
-
-def review_from_case(app, file) -> None:
-    """From the case view (``T``): the case's latest application, or a new one for its
-    victim (the primary person, else the first victim) on this case."""
-    case, parties = file.case, file.parties
-
-    def read() -> None:
-        try:
-            with app.store.read() as session:
-                found = case_reviews.for_case(session, case.id)
-        except StoreError as error:
-            app.call_from_thread(app.notify, str(error), severity="error", markup=False)
-            return
-        app.call_from_thread(shown, found)
-
-    def shown(found: list[int]) -> None:
-        if found:
-            if len(found) > 1:
-                app.notify(f"{len(found)} applications on this case: the latest is shown "
-                           "(0 lists them all)", timeout=6)
-            open_review(app, found[0])
-            return
-        people = sorted((p for p in parties if p.person_id is not None and p.role == "victim"),
-                        key=lambda p: not p.primary)
-        victim = Picked("person", people[0].person_id, people[0].name) if people else None
-        new_application(app, lambda review_id: open_review(app, review_id) if review_id else None,
-                        victim=victim, case_reference=case.reference)
-
-    app.run_worker(read, thread=True, group="case-review-from-case", exit_on_error=False)
 
 
 class CaseReviewsScreen(ListScreen):
@@ -187,12 +146,18 @@ class CaseReviewsScreen(ListScreen):
     def action_open_review(self) -> None:
         row = self.selected
         if row is not None:
-            open_review(self.app, row.id, lambda _=None: self.load())
+            open_review(self.app, row.id, self.back_from_review)
+
+    def back_from_review(self, case_id: int | None = None) -> None:
+        """Back from a record: read the register again; ``o`` there asked for the case."""
+        self.load()
+        if case_id is not None:
+            open_case(self.app, case_id)
 
     def action_new(self) -> None:
         def made(review_id: int | None) -> None:
             self.load()
             if review_id is not None:
-                open_review(self.app, review_id, lambda _=None: self.load())
+                open_review(self.app, review_id, self.back_from_review)
 
         new_application(self.app, made)

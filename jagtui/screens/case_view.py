@@ -545,7 +545,7 @@ class CaseScreen(Screen):
         if self.file is None:
             self.app.notify("The case is still loading", severity="warning")
             return
-        from jagtui.screens.case_reviews import review_from_case
+        from jagtui.screens.case_review_view import review_from_case
 
         review_from_case(self.app, self.file)
 

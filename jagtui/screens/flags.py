@@ -213,7 +213,7 @@ class FlagsScreen(ListScreen):
         if line.review_id is not None:  # an ASB case review: its record, not the case
             from jagtui.screens.case_review_view import open_review
 
-            open_review(self.app, line.review_id, lambda _=None: self.load())
+            open_review(self.app, line.review_id, self._back_from_review)
             return
         if line.case_id is not None:  # open, or closed: the room reads why it closed
             from jagtui.screens.case_view import open_case
@@ -250,6 +250,14 @@ class FlagsScreen(ListScreen):
             app.call_from_thread(app.notify, str(error), severity="error")
             return
         app.call_from_thread(self.open_case_form, subject)
+
+    def _back_from_review(self, case_id: int | None = None) -> None:
+        """Back from an ASB case review's record: o there asked for its case."""
+        self.load()
+        if case_id is not None:
+            from jagtui.screens.case_view import open_case
+
+            open_case(self.app, case_id)
 
     def _no_case_form(self) -> None:
         self.app.notify("Opening a case from here is not available in this version: open it from "
