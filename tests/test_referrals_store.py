@@ -241,3 +241,26 @@ def test_plan_measures_count_referrals_by_service_and_quarter(store, cfg):
     assert found.get("referrals_safeguarding", (2026, 3)) == 2   # Oct-Dec 2026: adults + children
     assert found.get("referrals_drugs", (2026, 3)) == 0
     assert ("referrals_cce", "Referrals to the County CE Team") in measures_of(cfg)
+
+
+def test_a_case_erased_by_retention_takes_its_referrals_and_their_audit_detail(store, cfg):
+    from jagtui.store import audit, retention
+    from jagtui.store.models import Case
+
+    case_id, person_id = _victim_case(store)
+    with store.write() as session:
+        rid = _make(session, cfg, case_id, person_id, reason="SECRET-REASON",
+                    referred_on=date(2015, 1, 5), follow_up_on=date(2015, 1, 19)).id
+        case = session.get(Case, case_id)
+        case.status, case.closed_on, case.closure_reason = "closed", date(2016, 1, 1), "Resolved"
+        reference = case.reference
+    with store.write() as session:
+        retention.mark_for_deletion(session, reference, TODAY, cfg.retention.closed_case_years)
+    with store.write() as session:
+        retention.purge_case(session, case_id, TODAY, cfg.retention.closed_case_years)
+    with store.read() as session:
+        assert session.scalars(select(Referral)).all() == []
+        assert session.scalars(select(ReferralStep)).all() == []
+        shown = [row for row in audit.page(session, audit.Filter())[0]
+                 if row.table_name == "referrals"]
+    assert shown and all("SECRET" not in str(row.detail) for row in shown), rid
