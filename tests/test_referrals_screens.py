@@ -161,3 +161,32 @@ async def test_no_one_may_refer_without_the_edit_role(store, cfg):
         await settle(app, pilot)
         assert isinstance(app.screen, CaseScreen)
     assert referral_rows(store) == []
+
+
+async def test_the_restricted_role_sees_the_reason_masked(store, cfg):
+    case_id, victim_id, son_id = seed(store)
+    with store.write() as session:
+        referrals.make_referral(
+            session, cfg, TODAY, case_id=case_id, person_id=son_id, service="YOUTH",
+            referred_on=TODAY - timedelta(days=3), made_by="tester",
+            reason="Kyle Whitlock seen with Dana Whitlock's ex at 4 Ash Row, phone 07700 900123")
+    app = make_app(store, cfg, role="restricted")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        open_case(app, case_id)
+        await settle(app, pilot)
+        await pilot.press("o")
+        await settle(app, pilot)
+        listing = app.screen
+        assert isinstance(listing, CaseReferralsScreen) and listing.rows
+        shown = listing.query_one("#referral-detail").render().plain
+        table = listing.query_one("#referrals-table")
+        cells = " ".join(str(c) for c in table.get_row_at(0))
+        for secret in ("Kyle", "Whitlock", "Dana", "07700"):
+            assert secret not in shown and secret not in cells, secret
+        assert "K.W." in cells  # the person as initials
+        # Nor may the restricted role move it on.
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseReferralsScreen)
+    assert referral_rows(store)[0].status == "made"
