@@ -166,6 +166,9 @@ class CaseReviews(_Section):
     review: Timescale = Timescale(days=20)       # threshold met -> review meeting held
     outcome: Timescale = Timescale(days=5)       # review meeting -> applicant told the outcome
     escalation: Timescale = Timescale(days=20)   # escalation asked for -> its outcome
+    # Who hears an applicant dissatisfied with the review (told to them, printed on the record).
+    escalation_route: str = ("The Police and Crime Commissioner for Leicester, Leicestershire "
+                             "and Rutland")
 
 
 class LadderStep(Keyed):

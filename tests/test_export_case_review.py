@@ -53,6 +53,7 @@ def test_review_record_as_word(store, folder_cfg):
     assert "The threshold is met." in text and "Zoë O'Brien-Łukasz \\x1b[31m[bold]x[/] \\u202eevil" in text
     assert "Patrols (action ASBR-26-001 R1: PC Hill, complete by 8 Jan 2027; open)" in text
     assert "Applicant told the outcome and recommendations: not yet." in text
+    assert "escalated to The Police and Crime Commissioner for Leicester, Leicestershire and Rutland" in text
     assert "Dana Whitlock (the victim)" in tables and "OVERDUE" in tables
     with store.read() as session:
         assert session.scalar(select(AuditEntry.detail).where(AuditEntry.operation == "export"))[

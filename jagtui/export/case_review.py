@@ -74,8 +74,12 @@ def review_document(cfg: Config, found: ReviewDetail, today: date) -> Document:
         if not found.recommendations:
             doc.add(Para("None made."))
         doc.add(Para(f"Applicant told the outcome and recommendations: {_when(r.told_outcome_on)}."))
+        if not r.escalation_requested_on:
+            doc.add(Para(f"If dissatisfied with how the review was carried out, the applicant may ask "
+                         f"for it to be escalated to {cfg.case_reviews.escalation_route}.", italic=True))
     if r.escalation_requested_on:
         doc.add(Heading("Escalation", 2),
+                Para(f"Escalation route: {cfg.case_reviews.escalation_route}."),
                 Para(f"The applicant asked for the escalation route on {fmt_date(r.escalation_requested_on)}. "
                      f"Decided: {_when(r.escalation_decided_on)}."),
                 Para(r.escalation_outcome or "(no outcome yet)"))

@@ -203,6 +203,7 @@ class CaseReviewScreen(ModalScreen[int | None]):
                 out.append("  None yet: a adds one\n", style="dim")
         if r.escalation_requested_on:
             head("Escalation")
+            line("Route", cfg.case_reviews.escalation_route)
             line("Asked for on", fmt_date(r.escalation_requested_on))
             line("Outcome", self._free(r.escalation_outcome))
             line("Decided on", fmt_date(r.escalation_decided_on) if r.escalation_decided_on else "not yet")
