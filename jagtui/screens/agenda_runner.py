@@ -35,6 +35,7 @@ from jagtui.screens.footer import KeysFooter
 from jagtui.screens.meeting_end import MeetingEndScreen
 from jagtui.screens.runner_entries import EntryKeys
 from jagtui.screens.runner_panes import ItemInfo
+from jagtui.screens.runner_partners import PartnerKeys
 from jagtui.screens.writes import OrderedWrites
 from jagtui.store import meeting_place, meeting_run
 from jagtui.store.agenda import move_item
@@ -43,6 +44,7 @@ from jagtui.store.meeting_view import (
     ItemView, MeetingView, item_view, keep_note_draft, meeting_view,
 )
 from jagtui.store.models import MeetingItem, utcnow
+from jagtui.store.partner_reports import partners_view
 
 NOTE_DEBOUNCE = 1.0
 
@@ -96,7 +98,7 @@ class LeaveMeeting(ConfirmScreen):
     HINT = "y leaves · n or Esc stays"
 
 
-class AgendaRunnerScreen(EntryKeys, Screen):
+class AgendaRunnerScreen(PartnerKeys, EntryKeys, Screen):
     TITLE = "Meeting"
     CSS_PATH = "meeting.tcss"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (130, "-wide")]
@@ -199,7 +201,9 @@ class AgendaRunnerScreen(EntryKeys, Screen):
         app = self.app
         with app.store.read() as session:
             view = meeting_view(session, app.cfg, app.today(), self.meeting_id)
+            partners = partners_view(session, app.cfg, self.meeting_id)
         if not get_current_worker().is_cancelled:  # a newer load is on its way
+            self.partners = partners  # what partners wrote, shown with the view (runner_partners)
             app.call_from_thread(self.show_view, view, enter)
 
     def show_view(self, view: MeetingView, enter: bool) -> None:

@@ -35,5 +35,6 @@ NAV = (
     NavEntry("7", "import", "Import", "Import incidents and people from police, council and Sentinel extracts", "jagtui.screens.import_screen:ImportScreen", "import"),
     NavEntry("8", "retention", "Retention", "Closed cases past the retention period: retain, delete, purge", "jagtui.screens.retention:RetentionScreen", "admin"),
     NavEntry("9", "audit", "Audit", "The audit trail: who saw and changed what", "jagtui.screens.audit:AuditScreen", "admin"),
+    NavEntry("w", "mywork", "My work", "Your and your agency's actions, referrals, case-review steps and cases before the meeting; updates and your agency's report", "jagtui.screens.my_work:MyWorkScreen"),
     NavEntry("0", "reviews", "Case reviews", "ASB case reviews (Community Trigger): applications, threshold decisions, reviews, overdue steps", "jagtui.screens.case_reviews:CaseReviewsScreen"),
 )

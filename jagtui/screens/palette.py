@@ -54,8 +54,6 @@ TASKS = (
     Task("New ASB case review application", "Community Trigger: record an application just "
          "received (the register, 0)", "reviews", "new"),
     Task("Import an extract", "Police, council and Sentinel incident extracts", "import", "focus_path"),
-    Task("Update my actions", "My work: your and your agency's actions before the meeting "
-         "(u update, c complete)", "mywork", "update"),
     Task("Write my agency's update", "Your agency's report (or subgroup summary) for a meeting, "
          "in the reporting template's sections", "mywork", "report"),
     Task("Add a plan priority", "Enter the partnership action plan: a priority, then o for an "

@@ -22,6 +22,7 @@ from jagtui.config import Config
 from jagtui.display import literal
 from jagtui.rules.dates import fmt_date
 from jagtui.screens import meeting_text as show
+from jagtui.screens.runner_partners import REPORT_KINDS, reports_text
 from jagtui.store.actions import ActionRow
 from jagtui.store.meeting_view import ItemView, MeetingView
 from jagtui.store.models import MeetingItem
@@ -166,6 +167,8 @@ class ItemInfo(Vertical):
         if item.kind == "next meeting":
             return Text.assemble(("Proposed: ", "bold"), fmt_date(view.next_on),
                                  ("\nd to agree another date.", "dim"))
+        if item.kind in REPORT_KINDS:  # what partners wrote for the meeting (runner_partners)
+            return reports_text(self.screen.partners.reports_for(item.kind), item.kind)
         if item.case_id is not None:
             if current is None or current.file is None:
                 return Text("Loading the case…", style="dim")
@@ -219,4 +222,6 @@ class ItemInfo(Vertical):
         if row is None:
             info.update(Text("No open actions to review."))
             return
-        info.update(show.action_detail(row, view.reviewed(row), cfg.agency_name(row.action.owner_agency)))
+        detail = show.action_detail(row, view.reviewed(row), cfg.agency_name(row.action.owner_agency))
+        partner_text = getattr(self.screen, "partner_text", None)  # partners' updates, if any
+        info.update(detail + partner_text(row.action.id) if partner_text else detail)

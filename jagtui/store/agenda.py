@@ -30,7 +30,7 @@ from jagtui.store.models import (
 from jagtui.store.numbering import make_room
 from jagtui.store.partner_tables import PartnerReport
 from jagtui.store.partner_work import pending_action_ids
-from jagtui.store.records import fetch
+from jagtui.store.records import fetch, one_of, require
 
 # Item kinds that are about one case: nothing on them may open before the
 # confidentiality statement is acknowledged.
@@ -228,6 +228,30 @@ def move_item(session: Session, meeting_id: int, item_id: int, offset: int) -> l
     target = max(0, min(len(current) - 1, index + offset))
     current.insert(target, current.pop(index))
     return _renumber(session, meeting, current)
+
+
+# What the chair may add during the meeting (a case comes through its own sections).
+ADHOC_KINDS = ("other", "agency updates", "subgroup updates")
+
+
+def add_item_after(session: Session, meeting_id: int, after_item_id: int | None, kind: str,
+                   title: str) -> MeetingItem:
+    """An item added during the meeting (``+``), straight after ``after_item_id`` (the
+    item being discussed; first when None); the items below move down one."""
+    meeting = changeable_meeting(session, meeting_id)
+    if meeting.status != "in progress":
+        raise Invalid("Start the meeting before adding items to it")
+    one_of(kind, ADHOC_KINDS, "Kind of item")
+    fetch(session, Meeting, meeting_id, "meeting", lock=True)  # one order, however many add
+    current = items(session, meeting_id, fresh=True)
+    item = MeetingItem(meeting_id=meeting_id, number=max((i.number for i in current), default=0) + 1,
+                       kind=kind, title=require(title, "A title"))
+    session.add(item)
+    session.flush()
+    index = next((n + 1 for n, i in enumerate(current) if i.id == after_item_id), 0)
+    current.insert(index, item)
+    _renumber(session, meeting, current)
+    return item
 
 
 def _renumber(session: Session, meeting: Meeting, ordered: list[MeetingItem]) -> list[MeetingItem]:

@@ -24,6 +24,7 @@ from jagtui.store.meeting_run import item_in_session, record_note
 from jagtui.store.meetings import changeable_meeting
 from jagtui.store.models import ItemNote, Meeting, utcnow
 from jagtui.store.partner_tables import REPORT_KINDS, REPORT_SECTIONS, PartnerReport
+from jagtui.store.partner_work import PartnerUpdate, partner_updates
 from jagtui.store.records import conflict, edit, fetch, one_of, require
 
 SECTION_TITLES = {
@@ -138,3 +139,25 @@ def accept_report(session: Session, cfg: Config, item_id: int, report_id: int,
     words = _row(cfg, report).minuted()  # dated as written, not as accepted
     edit(session, report, {"accepted_item_id": item.id, "accepted_at": utcnow()}, expected_version)
     return record_note(session, item.id, words, "point")
+
+
+@dataclass(frozen=True)
+class PartnersView:
+    """What partners wrote for the meeting, as the runner shows it: updates by action
+    (offered under the action log) and the reports (under their items)."""
+
+    updates: dict[int, tuple[PartnerUpdate, ...]]
+    reports: tuple[ReportRow, ...]
+
+    def waiting(self, action_ids=None) -> list[PartnerUpdate]:
+        return [u for action_id, group in self.updates.items()
+                if action_ids is None or action_id in action_ids
+                for u in group if not u.accepted]
+
+    def reports_for(self, item_kind: str) -> list[ReportRow]:
+        return [r for r in self.reports if ITEM_KIND[r.kind] == item_kind]
+
+
+def partners_view(session: Session, cfg: Config, meeting_id: int) -> PartnersView:
+    return PartnersView(partner_updates(session, cfg, meeting_id),
+                        tuple(reports(session, cfg, meeting_id)))
