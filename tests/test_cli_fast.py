@@ -89,6 +89,7 @@ OWN_ERRORS = {
     "audit": ["audit", "--bogus"], "retention": ["retention", "--bogus"],
     "backup": ["backup", "--bogus"], "restore": ["restore", "--bogus"],
     "import": ["import", "--bogus"], "export": ["export", "--bogus"],
+    "follow": ["follow", "--bogus"],
 }
 
 

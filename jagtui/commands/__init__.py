@@ -22,6 +22,8 @@ COMMANDS = {  # command: (its module, its line in `jagtui --help`)
     "restore": ("jagtui.commands.backup", "restore a backup into a new database (admins)"),
     "import": ("jagtui.commands.imports", "import incidents from partner extracts (CSV, .xlsx)"),
     "export": ("jagtui.commands.export", "write minutes, the action log or plan progress"),
+    "follow": ("jagtui.commands.follow",
+               "follow the running meeting live (read-only); send the chair your update"),
 }
 
 MODULES = tuple(dict.fromkeys(module for module, _line in COMMANDS.values()))

@@ -34,6 +34,7 @@ from jagtui.screens.forms.base import ConfirmScreen
 from jagtui.screens.footer import KeysFooter
 from jagtui.screens.meeting_end import MeetingEndScreen
 from jagtui.screens.runner_entries import EntryKeys
+from jagtui.screens.runner_follow import FollowerInbox
 from jagtui.screens.runner_panes import ItemInfo
 from jagtui.screens.runner_partners import PartnerKeys
 from jagtui.screens.writes import OrderedWrites
@@ -98,7 +99,7 @@ class LeaveMeeting(ConfirmScreen):
     HINT = "y leaves · n or Esc stays"
 
 
-class AgendaRunnerScreen(PartnerKeys, EntryKeys, Screen):
+class AgendaRunnerScreen(FollowerInbox, PartnerKeys, EntryKeys, Screen):
     TITLE = "Meeting"
     CSS_PATH = "meeting.tcss"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (130, "-wide")]

@@ -80,6 +80,9 @@ class MeetingsScreen(Screen):
         Binding("enter", "open", "Open", id="meetings-open-row", show=False,
                 tooltip="Open the highlighted meeting: start a planned one, resume one in "
                         "progress, or a final one's summary, amendments and exports"),
+        Binding("f", "follow", "Follow", id="meetings-follow",
+                tooltip="Follow the running meeting live, read-only; send the chair your "
+                        "agency's update or a correction (also: jagtui follow)"),
         Binding("f5", "reload", "Refresh", id="meetings-refresh"),
     ]
 
@@ -174,6 +177,13 @@ class MeetingsScreen(Screen):
             self.action_open()
         else:
             self.run(running.id, running.confidentiality_ack_at is not None, resume=True)
+
+    def action_follow(self) -> None:
+        from jagtui.screens.follow import FollowScreen
+
+        running = self.running()
+        self.app.push_screen(FollowScreen(running.id if running is not None else None),
+                             lambda _: self.load())
 
     def action_open(self) -> None:
         table = self.query_one(DataTable)

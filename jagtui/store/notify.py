@@ -115,23 +115,20 @@ class ChangeWatcher:
             self.error = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             self._ready.set()
             return
+        conn = raw.dbapi_connection
         raw.detach()  # this connection is the listener's alone, never back to the pool
-        conn = raw.driver_connection
         try:
             conn.rollback()
             conn.autocommit = True
             conn.execute(f"LISTEN {CHANNEL}")
             self._ready.set()
             while not self._stop.is_set():
-                fired = False
-                for _note in conn.notifies(timeout=LISTEN_WAKE_S):
-                    fired = True
-                    # Drain a burst (one per transaction) before telling the screen once.
-                    for _more in conn.notifies(timeout=0.02):
-                        pass
-                    break
-                if fired and not self._stop.is_set():
-                    self._fire()
+                # stop_after=1: out of the generator (it holds the connection) before
+                # draining the rest of a burst, then one call for all of it.
+                if list(conn.notifies(timeout=LISTEN_WAKE_S, stop_after=1)):
+                    list(conn.notifies(timeout=0.02))
+                    if not self._stop.is_set():
+                        self._fire()
         except Exception as exc:  # noqa: BLE001 - the server went away: say so, stop
             self.error = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             self._ready.set()

@@ -1,0 +1,267 @@
+"""Following a meeting live: two app instances (the chair's runner and a follower), on
+both databases, driven by keys; the store's follower messages raced by two chairs;
+the watchers' idle cost.
+
+The follower is refreshed by ``store.notify.ChangeWatcher`` (PostgreSQL LISTEN/NOTIFY,
+SQLite ``data_version``), not by the app's 3 s change poll (off here).
+"""
+
+from __future__ import annotations
+
+import resource
+import threading
+import time
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import select
+from textual.widgets import Static
+
+from jagtui.app import JagApp
+from jagtui.screens.agenda_runner import AgendaRunnerScreen
+from jagtui.screens.follow import FollowScreen
+from jagtui.store import agenda, follow, meeting_run, meetings, users
+from jagtui.store.db import Store, create_store
+from jagtui.store.errors import Conflict, Invalid
+from jagtui.store.follow_tables import FollowMessage
+from jagtui.store.meeting_run import Attendee
+from jagtui.store.models import AuditEntry, ItemNote
+from jagtui.store.notify import ChangeWatcher
+
+from meeting_data import TODAY, seed
+
+STARTED = datetime(2026, 11, 22, 10, 2, tzinfo=timezone.utc)
+HOSTILE = "Zoë O'Brien-Łukasz \x1b[31m[bold]x[/] \u202eevil"
+
+
+@pytest.fixture
+def running(store, cfg):
+    """A JAG meeting under way (statement acknowledged), with a restricted user too."""
+    ids = seed(store, cfg)
+    with store.write() as session:
+        users.add_user(session, "remote1", "Robin Restricted", agency="CBC-ASB", role="restricted")
+        meeting = meeting_run.start_meeting(
+            session, cfg, subgroup="JAG", held_on=TODAY,
+            chair=Attendee("Insp. Rhea Chairwoman", "Leicestershire Police"))
+        meeting_run.acknowledge(session, meeting.id, at=STARTED)
+        high = next(i for i in agenda.items(session, meeting.id) if i.case_id == ids.high_risk)
+        index = [i.id for i in agenda.items(session, meeting.id)].index(high.id)
+    return store, meeting.id, high, index
+
+
+def _app(store: Store, cfg, login: str, role: str) -> JagApp:
+    app = JagApp(Store(store.engine, login), cfg, role=role, today=lambda: TODAY)
+    app.change_poll_seconds = 0  # only the watchers refresh
+    return app
+
+
+async def settle(app, pilot, rounds: int = 2) -> None:
+    for _ in range(rounds):
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def shown(app) -> str:
+    """Every line of text on the app's current screen."""
+    return "\n".join(str(widget.content) for widget in app.screen.query(Static))
+
+
+async def until(pilot, check, seconds: float = 3.0) -> float:
+    """Wait (letting the app run) until ``check()``; returns the seconds it took."""
+    began = time.monotonic()
+    while not check():
+        if time.monotonic() - began > seconds:
+            raise AssertionError("not shown in time")
+        await pilot.pause(0.01)
+    return time.monotonic() - began
+
+
+def _notes(store, item_id) -> list[str]:
+    with store.read() as session:
+        return [n.text for n in session.scalars(select(ItemNote).where(ItemNote.item_id == item_id))]
+
+
+def _messages(store) -> list[FollowMessage]:
+    with store.read() as session:
+        return list(session.scalars(select(FollowMessage).order_by(FollowMessage.id)))
+
+
+async def test_the_chairs_note_reaches_the_follower_within_a_second(running, cfg):
+    store, meeting_id, high, index = running
+    chair, follower = _app(store, cfg, "chair1", "chair"), _app(store, cfg, "member1", "member")
+    async with chair.run_test(size=(160, 48)) as cp, follower.run_test(size=(120, 40)) as fp:
+        await settle(chair, cp)
+        chair.push_screen(AgendaRunnerScreen(meeting_id, start_at=index))
+        await settle(chair, cp)
+        follower.push_screen(FollowScreen())
+        await settle(follower, fp)
+        # The follower is on the chair's item, and was offered as present.
+        await until(fp, lambda: f"Item {high.number} of" in shown(follower))
+        assert [(m.kind, m.sender, m.status) for m in _messages(store)] == [
+            ("present", "member1", "waiting")]
+        await cp.press("i", *"Patrols doubled on Larkspur", "ctrl+s")
+        saved = time.monotonic()
+        await until(cp, lambda: "Patrols doubled on Larkspur" in "".join(_notes(store, high.id)))
+        took = await until(fp, lambda: "Patrols doubled on Larkspur" in shown(follower), 1.0)
+        assert time.monotonic() - saved < 1.0 and took < 1.0
+        # The chair moves on: the follower follows.
+        await cp.press("escape", "n")
+        await until(fp, lambda: f"Item {high.number + 1} of" in shown(follower), 1.5)
+        # The chair sees who joined and records them present with one key.
+        await until(cp, lambda: "joined remotely" in shown(chair))
+        await cp.press("y")
+        await settle(chair, cp)
+        with store.read() as session:
+            present = {(a.name, a.kind) for a in meetings.attendance(session, meeting_id)}
+        assert ("Sam Officer", "present") in present
+        await until(fp, lambda: "Present: accepted by the chair" in shown(follower), 1.5)
+
+
+async def test_a_restricted_follower_never_sees_a_name(running, cfg):
+    store, meeting_id, high, index = running
+    chair, follower = _app(store, cfg, "chair1", "chair"), _app(store, cfg, "remote1", "restricted")
+    async with chair.run_test(size=(160, 48)) as cp, follower.run_test(size=(120, 40)) as fp:
+        await settle(chair, cp)
+        chair.push_screen(AgendaRunnerScreen(meeting_id, start_at=index))
+        await settle(chair, cp)
+        follower.push_screen(FollowScreen(meeting_id))
+        await settle(follower, fp)
+        await cp.press("i", *"Bob Highrisk was seen at 2 Larkspur Close by Ann Referral", "ctrl+s")
+        await until(fp, lambda: "was seen at" in shown(follower), 1.5)
+        await cp.press("escape", "o", *"Bob Highrisk to be visited", "tab", *"Sam", "enter")
+        await settle(chair, cp)
+        text = shown(follower)
+        for name in ("Bob", "Highrisk", "Ann Referral", "Larkspur", "Rhea Chairwoman"):
+            assert name not in text, name
+        assert "B.H." in text or "BH" in text
+
+
+async def test_an_update_from_a_follower_is_minuted_only_once_the_chair_accepts(running, cfg):
+    store, meeting_id, high, index = running
+    chair, follower = _app(store, cfg, "chair1", "chair"), _app(store, cfg, "member1", "member")
+    async with chair.run_test(size=(160, 48)) as cp, follower.run_test(size=(120, 40)) as fp:
+        await settle(chair, cp)
+        chair.push_screen(AgendaRunnerScreen(meeting_id, start_at=index))
+        await settle(chair, cp)
+        follower.push_screen(FollowScreen())
+        await settle(follower, fp)
+        await until(fp, lambda: f"Item {high.number} of" in shown(follower))
+        await fp.press("u", *"Tenancy warning served. ", *HOSTILE[:20], "ctrl+s")
+        await settle(follower, fp)
+        waiting = [m for m in _messages(store) if m.kind == "update"]
+        assert [(m.status, m.item_id) for m in waiting] == [("waiting", high.id)]
+        assert not any("Tenancy warning" in n for n in _notes(store, high.id))  # not yet minuted
+        await until(fp, lambda: "Update: waiting for the chair" in shown(follower))
+        # Oldest first: the presence offer, declined; then the update, accepted.
+        await until(cp, lambda: "joined remotely" in shown(chair))
+        await cp.press("N")
+        await until(cp, lambda: "Update from Sam Officer" in shown(chair), 1.5)
+        await cp.press("y")
+        await settle(chair, cp)
+        notes = _notes(store, high.id)
+        assert any(n.startswith("Update from Sam Officer (") and "Tenancy warning served." in n
+                   for n in notes)
+        await until(fp, lambda: "Update: accepted by the chair" in shown(follower), 1.5)
+        assert "Present: declined by the chair" in shown(follower)
+        # A correction, declined: not minuted, and the follower sees it.
+        await fp.press("c", *"Wrong date", "ctrl+s")
+        await until(cp, lambda: "Correction from Sam Officer" in shown(chair), 1.5)
+        await cp.press("N")
+        await settle(chair, cp)
+        assert not any("Wrong date" in n for n in _notes(store, high.id))
+        await until(fp, lambda: "Correction: declined by the chair" in shown(follower), 1.5)
+    with store.read() as session:
+        audited = {(e.table_name, e.operation) for e in session.scalars(
+            select(AuditEntry).where(AuditEntry.table_name == "follow_messages"))}
+    assert {("follow_messages", "create"), ("follow_messages", "update")} <= audited
+
+
+# -- the store, raced ---------------------------------------------------------------------
+
+
+def test_two_chairs_answering_one_message(running, cfg):
+    """Deterministic interleaving: both read the message, one accepts, the other's
+    decline is refused as a clash; minuted once."""
+    store, meeting_id, high, _index = running
+    with store.write() as session:
+        sent = follow.send(session, cfg, meeting_id, high.id, "update", HOSTILE, "member1")
+    first, second = Store(store.engine, "chair1"), Store(store.engine, "admin2")
+    with first.read() as session:
+        mine = follow.waiting(session, meeting_id)[0]
+    with second.read() as session:
+        theirs = follow.waiting(session, meeting_id)[0]
+    with first.write() as session:
+        follow.decide(session, mine.id, mine.version, accept=True)
+    with pytest.raises(Conflict):
+        with second.write() as session:
+            follow.decide(session, theirs.id, theirs.version, accept=False)
+    [message] = _messages(store)
+    assert message.id == sent.id and message.status == "accepted" and message.updated_by == "chair1"
+    assert sum(HOSTILE in n for n in _notes(store, high.id)) == 1
+
+
+def test_two_chairs_answering_at_once(running, cfg):
+    """Two threads decide the same message at the same moment: exactly one wins."""
+    store, meeting_id, high, _index = running
+    with store.write() as session:
+        follow.send(session, cfg, meeting_id, high.id, "correction", "Not 3 but 4", "member1")
+    with store.read() as session:
+        message = follow.waiting(session, meeting_id)[0]
+    barrier, results = threading.Barrier(2), []
+
+    def answer(login: str, accept: bool) -> None:
+        other = Store(store.engine, login)
+        barrier.wait()
+        try:
+            with other.write() as session:
+                follow.decide(session, message.id, message.version, accept)
+            results.append("ok")
+        except Conflict:
+            results.append("clash")
+
+    threads = [threading.Thread(target=answer, args=(login, accept))
+               for login, accept in (("chair1", True), ("admin2", False))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(results) == ["clash", "ok"]
+    minuted = [n for n in _notes(store, high.id) if "Not 3 but 4" in n]
+    assert len(minuted) == (1 if _messages(store)[0].status == "accepted" else 0)
+
+
+def test_sending_refusals_in_words(running, cfg):
+    store, meeting_id, high, _index = running
+    with store.write() as session:
+        with pytest.raises(Invalid, match="required"):
+            follow.send(session, cfg, meeting_id, high.id, "update", "  ", "member1")
+        with pytest.raises(Invalid, match="not a registered user"):
+            follow.send(session, cfg, meeting_id, high.id, "update", "x", "nobody")
+        assert follow.offer_presence(session, cfg, meeting_id, "member1") is not None
+        assert follow.offer_presence(session, cfg, meeting_id, "member1") is None  # once
+        # The chair is already present: never offered.
+        assert follow.offer_presence(session, cfg, meeting_id, "chair1") is None
+
+
+# -- the watchers -------------------------------------------------------------------------
+
+
+def test_a_meeting_write_wakes_a_watcher_and_idle_costs_under_one_percent(running):
+    store, meeting_id, high, _index = running
+    woke = threading.Event()
+    watcher = ChangeWatcher(store.engine, woke.set).start()
+    try:
+        assert not watcher.error
+        idle = 3.0
+        before = resource.getrusage(resource.RUSAGE_SELF)
+        time.sleep(idle)
+        after = resource.getrusage(resource.RUSAGE_SELF)
+        used = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        assert used / idle < 0.01, f"{used / idle:.2%} of a core while idle"
+        assert not woke.is_set()
+        with Store(store.engine, "chair1").write() as session:
+            meeting_run.record_note(session, high.id, "A point")
+        assert woke.wait(1.0)
+    finally:
+        watcher.stop()
