@@ -19,6 +19,7 @@ from jagtui.display import RAG_STYLES, RISK_STYLES, flag_badges, literal, masked
 from jagtui.rules.dates import fmt_date
 from jagtui.screens.footer import KeysFooter
 from jagtui.screens.lazy_table import LazyTable
+from jagtui.screens.list_screen import current_css
 from jagtui.screens.palette import binding_commands
 from jagtui.store.case_listing import (DEFAULT_SORT, CaseFilter, filter_rows, search_rows,
                                        sort_rows, sort_words)
@@ -103,6 +104,9 @@ class CaseListScreen(Screen):
 
     def __init__(self) -> None:
         super().__init__()
+        # Styled as it mounts, as the list screens are: left at Textual's -1, coming back
+        # to the list from another top-level screen re-parsed every stylesheet of the app.
+        current_css(self)
         self.rows: list[CaseRow] = []     # as shown: searched, sorted
         self.case_filter = CaseFilter()
         self.sort_column = DEFAULT_SORT
