@@ -135,6 +135,12 @@ def _add_big_meeting(store, cfg) -> None:
 # -- measurements ------------------------------------------------------------
 
 def startup(url: str, repeat: int) -> dict:
+    from jagtui.store.db import open_store
+
+    store = open_store(url, "bench")
+    _register_me(store)  # `jagtui run` checks who is starting it
+    store.dispose()
+
     def run(*args) -> tuple[float, int]:
         started = time.perf_counter()
         done = subprocess.run([sys.executable, str(HERE / "startup.py"), *args],
