@@ -146,15 +146,17 @@ def _since(session: Session, cfg: Config, meeting: Meeting) -> date:
 
 def partner_updates(session: Session, cfg: Config, meeting_id: int,
                     action_ids: list[int] | None = None) -> dict[int, tuple[PartnerUpdate, ...]]:
-    """Action id -> the updates written outside any meeting since the group's previous
-    meeting, oldest first: those not yet accepted anywhere, and those accepted at this one."""
+    """Action id -> the updates partners (registered users) wrote outside any meeting since
+    the group's previous meeting, oldest first: those not yet accepted anywhere, and those
+    accepted at this one."""
     meeting = fetch(session, Meeting, meeting_id, "meeting")
     accepted_here = select(AcceptedUpdate.update_id).where(AcceptedUpdate.meeting_id == meeting_id)
     accepted = select(AcceptedUpdate.update_id)
     query = (
         select(ActionUpdate, User.display_name, User.agency, Action.owner_agency)
         .join(Action, Action.id == ActionUpdate.action_id)
-        .outerjoin(User, User.login == ActionUpdate.created_by)
+        # A partner's: written by a registered user (not an import's or a script's login).
+        .join(User, User.login == ActionUpdate.created_by)
         .where(ActionUpdate.meeting_id.is_(None), ActionUpdate.updated_on >= _since(session, cfg, meeting),
                ActionUpdate.updated_on <= meeting.held_on,
                or_(ActionUpdate.id.not_in(accepted), ActionUpdate.id.in_(accepted_here)))
@@ -167,7 +169,7 @@ def partner_updates(session: Session, cfg: Config, meeting_id: int,
     for update, name, agency, owner_agency in session.execute(query):
         found.setdefault(update.action_id, []).append(PartnerUpdate(
             update.id, update.action_id, update.text, update.status, update.updated_on,
-            name or update.created_by, cfg.agency_name(agency if name else owner_agency),
+            name, cfg.agency_name(agency or owner_agency),
             update.id in here))
     return {key: tuple(value) for key, value in found.items()}
 
