@@ -190,3 +190,18 @@ async def test_the_restricted_role_sees_the_reason_masked(store, cfg):
         await settle(app, pilot)
         assert isinstance(app.screen, CaseReferralsScreen)
     assert referral_rows(store)[0].status == "made"
+
+
+async def test_the_palette_names_the_task_and_says_how(store, cfg):
+    from jagtui.screens.palette import TASKS
+
+    seed(store)
+    app = make_app(store, cfg)
+    said = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.notify = lambda message, *a, **k: said.append(str(message))
+        task = next(t for t in TASKS if t.title == "Make a referral")
+        await app.run_task(task)
+        await settle(app, pilot)
+    assert any("then R" in words for words in said), said

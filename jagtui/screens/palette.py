@@ -51,6 +51,10 @@ TASKS = (
          "export('actions')", "Highlight the meeting and press Enter, then l"),
     Task("New case", "Open a new case", "cases", "new_case"),
     Task("New action", "Add an action with its owner and complete-by date", "actions", "add"),
+    Task("Make a referral", "Refer a person on a case to a service (MARAC, Prevent, youth, CCE, "
+         "drugs, safeguarding, mental health, housing)", "cases", "refer",
+         "Open the case (Enter), highlight the person on People & places, then R; o lists "
+         "the case's referrals and Enter updates one"),
     Task("New ASB case review application", "Community Trigger: record an application just "
          "received (the register, 0)", "reviews", "new"),
     Task("Import an extract", "Police, council and Sentinel incident extracts", "import", "focus_path"),
