@@ -221,7 +221,7 @@ def test_on_the_agenda_a_case_with_an_unanswered_referral_comes_up_for_review(st
     with store.read() as session:
         entries = {e.case_id: e for e in build_agenda(session, cfg, TODAY, "JAG") if e.case_id}
     assert entries[case_id].kind == "review"
-    assert entries[case_id].title.startswith("Case review, referral unanswered: ")
+    assert entries[case_id].title.startswith("Case review, referral unanswered (MARAC): ")
     # Listed for its own reason (a victim not yet risk-assessed), not for its referral.
     assert entries[quiet_id].kind == "review" and "referral" not in entries[quiet_id].title
 

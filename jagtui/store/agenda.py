@@ -141,7 +141,7 @@ def build_agenda(session: Session, cfg: Config, today: date, subgroup: str,
     high or a red RAG, and the main JAG (the first configured group) also takes
     the other groups' high-risk cases; a review is due when the risk review, an
     intervention review or an action falls due by the meeting, a referral out is
-    unanswered past its follow-up date (the item says so), or a victim has no
+    unanswered past its follow-up date (the item names the service), or a victim has no
     risk assessment; green cases are proposed for closure.
     """
     previous = previous_meeting(session, subgroup, today)
@@ -158,8 +158,8 @@ def build_agenda(session: Session, cfg: Config, today: date, subgroup: str,
                   key=highest_risk_first)
     due = _due_by(session, [row.id for row in rows], today) if rows else set()
     # A referral out still unanswered past its follow-up: the case comes up for review.
-    unanswered = referrals.waiting_cases(session, today, [row.id for row in rows])
-    due |= unanswered
+    unanswered = referrals.waiting_cases(session, cfg, today, [row.id for row in rows])
+    due |= set(unanswered)
     listed: set[int] = set()
     for section in _sections(subgroup, since, today, due):
         for row in rows:
@@ -167,7 +167,7 @@ def build_agenda(session: Session, cfg: Config, today: date, subgroup: str,
                 listed.add(row.id)
                 label = section.label if row.subgroup == subgroup else f"{section.label} ({row.subgroup})"
                 if row.id in unanswered:
-                    label += ", referral unanswered"
+                    label += f", referral unanswered ({', '.join(unanswered[row.id])})"
                 entries.append(AgendaEntry(section.kind, case_title(label, row.reference, row.title),
                                            case_id=row.id))
     if main:  # the partnership's ASB case reviews with a step overdue

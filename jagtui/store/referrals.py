@@ -236,13 +236,21 @@ def overdue(session: Session, cfg: Config, today: date,
     return sorted(rows, key=lambda row: (row.follow_up_on, row.id))
 
 
-def waiting_cases(session: Session, today: date, case_ids: list[int]) -> set[int]:
-    """Of ``case_ids``, the cases with a referral awaiting an answer past its follow-up date."""
+def waiting_cases(session: Session, cfg: Config, today: date,
+                  case_ids: list[int]) -> dict[int, list[str]]:
+    """Of ``case_ids``, the cases with a referral awaiting an answer past its follow-up
+    date, each with those services' short names ("MARAC", not its words in brackets)."""
+    found: dict[int, list[str]] = defaultdict(list)
     if not case_ids:
-        return set()
-    return set(session.scalars(select(Referral.case_id).where(
-        Referral.case_id.in_(case_ids), Referral.status == AWAITING,
-        Referral.follow_up_on.is_not(None), Referral.follow_up_on < today)))
+        return found
+    for case_id, service in session.execute(select(Referral.case_id, Referral.service).where(
+            Referral.case_id.in_(case_ids), Referral.status == AWAITING,
+            Referral.follow_up_on.is_not(None), Referral.follow_up_on < today)
+            .order_by(Referral.follow_up_on, Referral.id)):
+        name = cfg.referrals.service_name(service).split(" (")[0]
+        if name not in found[case_id]:
+            found[case_id].append(name)
+    return found
 
 
 def made_at_meeting(session: Session, cfg: Config, meeting_id: int) -> list[ReferralRow]:

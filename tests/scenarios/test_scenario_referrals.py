@@ -117,7 +117,8 @@ async def test_a_referral_from_making_to_outcome(scenario_store, scfg, size, out
             item = next(i for i in agenda.items(session, meeting_id) if i.case_id == case_id)
             item_id = item.id
         with checks("the agenda: the case item says a referral is unanswered"):
-            assert item.title.startswith("Case review, referral unanswered: "), item.title
+            assert item.title.startswith("Case review, referral unanswered (Youth offending / "
+                                         "youth justice prevention): "), item.title
 
         # 4. In the meeting: R on the case item, the victim referred to the CCE team.
         await chair.open_meetings()
