@@ -194,3 +194,48 @@ def test_agency_report_written_before_and_accepted_into_the_minutes(store, db_ur
     assert len(notes) == 1
     assert notes[0].text.startswith(f"Update from {cfg.agency_name('CBC-HOUSING')} ({DEE}, ")
     assert "Summary: Three tenancy warnings" in notes[0].text
+
+
+def test_two_chairs_accepting_one_report_at_once_minute_it_once(store, db_url, cfg, jag):
+    from jagtui.export.minutes import build_minutes
+    from jagtui.export.document import render_markdown
+
+    with store.write() as session:
+        from jagtui.store import meetings
+        planned_id = meetings.create_meeting(session, held_on=TODAY, subgroup="JAG").id
+        partner_reports.save_report(
+            session, meeting_id=planned_id, kind="subgroup", source="YJAG",
+            author="Zoë O'Brien-Łukasz", expected_version=None,
+            summary="\x1b]0;title\x07 youth work [bold]x[/] \u202eevil")
+    meeting_id = _start(store, cfg)
+    with store.read() as session:
+        item = next(i for i in agenda.items(session, meeting_id) if i.kind == "subgroup updates")
+        row = partner_reports.reports(session, cfg, meeting_id)[0]
+    other = create_store(db_url, "chair2")
+    outcome: dict[str, str] = {}
+
+    def second() -> None:
+        try:
+            with other.write() as session:
+                partner_reports.accept_report(session, cfg, item.id, row.id, row.version)
+            outcome["second"] = "accepted"
+        except (Invalid, Conflict) as error:
+            outcome["second"] = str(error)
+
+    try:
+        with store.write() as session:
+            partner_reports.accept_report(session, cfg, item.id, row.id, row.version)
+            worker = threading.Thread(target=second)
+            worker.start()
+            worker.join(0.5)
+        worker.join(30)
+    finally:
+        other.dispose()
+    assert outcome["second"] != "accepted"
+    with store.read() as session:
+        data = minutes_data(session, cfg, meeting_id)
+    notes = next(i for i in data.items if i.kind == "subgroup updates").notes
+    assert len(notes) == 1 and notes[0].text.startswith("Summary from ")
+    text = render_markdown(build_minutes(data, cfg)).decode("utf-8")
+    assert "Zoë O'Brien-Łukasz" in text and "\\[bold\\]x" in text  # Markdown-escaped, literal
+    assert not any(ch in text for ch in ("\x1b", "\x07", "\u202e"))
