@@ -89,7 +89,8 @@ def my_work(session: Session, cfg: Config, login: str, today: date) -> MyWork:
     for row in actions.action_rows(session, status="open", action_ids=ids) if ids else []:
         a = row.action
         lines.append(WorkLine("action", a.id, a.ref, a.text, status=a.status,
-                              mine=a.owner.casefold() == name, row=row, case_id=a.case_id, **_marks(a.due_on, today, by)))
+                              mine=a.owner.casefold() == name, row=row, case_id=a.case_id,
+                              **_marks(a.due_on, today, by)))
     made = Referral.made_by == login
     for rid, made_by in session.execute(select(Referral.id, Referral.made_by).where(
             Referral.status.in_(WAITING), or_(made, Referral.made_by_agency == agency)
@@ -97,7 +98,8 @@ def my_work(session: Session, cfg: Config, login: str, today: date) -> MyWork:
         ref = referrals.one(session, cfg, rid)
         lines.append(WorkLine("referral", rid, ref.case_reference,
                               f"{ref.service_name}: referral {ref.status}", status=ref.status,
-                              mine=made_by == login, case_id=ref.case_id, **_marks(ref.follow_up_on, today, by)))
+                              mine=made_by == login, case_id=ref.case_id,
+                              **_marks(ref.follow_up_on, today, by)))
     if agency:
         led = set(session.scalars(select(CaseReview.id).where(CaseReview.lead_agency == agency)))
         for review in case_reviews.register(session, cfg, today) if led else []:
