@@ -239,3 +239,32 @@ def test_two_chairs_accepting_one_report_at_once_minute_it_once(store, db_url, c
     text = render_markdown(build_minutes(data, cfg)).decode("utf-8")
     assert "Zoë O'Brien-Łukasz" in text and "\\[bold\\]x" in text  # Markdown-escaped, literal
     assert not any(ch in text for ch in ("\x1b", "\x07", "\u202e"))
+
+
+def test_my_work_lists_referrals_case_review_steps_and_cases_led(store, cfg, jag):
+    from jagtui.store import cases, referrals
+    from jagtui.store import case_reviews
+
+    with store.write() as session:
+        person_id = cases.parties(session, jag.referral)[0][1].id
+        made = referrals.make_referral(
+            session, cfg, TODAY, case_id=jag.referral, person_id=person_id, service="MARAC",
+            referred_on=TODAY - timedelta(days=20), reason="Repeat victim",
+            made_by="dee1", made_by_agency="CBC-HOUSING", follow_up_on=TODAY - timedelta(days=1))
+        review = case_reviews.add_application(
+            session, cfg, received_on=TODAY - timedelta(days=3), person_id=person_id,
+            lead_agency="CBC-HOUSING")
+        led = cases.open_case(session, case_type="location", title="Bins set alight", subgroup="JAG",
+                              lead_agency="CBC-HOUSING", opened_on=TODAY, beat="62")
+        made_id, review_id, led_id = made.id, review.id, led.id
+    with store.read() as session:
+        work = partner_work.my_work(session, cfg, "dee1", TODAY)
+    by = {(line.kind, line.id): line for line in work.lines}
+    referral = by[("referral", made_id)]
+    assert referral.mine and referral.overdue  # the follow-up date has passed
+    assert "Repeat victim" not in referral.what  # the reason stays in the case
+    step = by[("review", review_id)]
+    assert step.what == "Threshold decision" and step.due is not None and not step.mine
+    assert by[("case", led_id)].what == "Bins set alight" and not by[("case", led_id)].mine
+    assert [line.kind for line in work.lines] == sorted(
+        (line.kind for line in work.lines), key=["action", "referral", "review", "case"].index)
