@@ -179,11 +179,12 @@ class Redactor:
         self.base = lexicon
         self.overlay = Lexicon(extra_people, extra_places, keep=keep if extra_people or
                                extra_places or keep else (), common_words=lexicon.common)
-        staff = [name for name in professionals if name and name.strip()]
+        # Each name once: a log of 20,000 actions names the same few owners over and over.
+        staff = list(dict.fromkeys(name for name in professionals if name and name.strip()))
         self.staff_first: set[str] = set()
         for name in staff:
             for phrase in professional_phrases(name):
-                if phrase not in self.base.keep:
+                if phrase not in self.base.keep and phrase not in self.overlay.keep:
                     self.overlay.keep.add(phrase)
                     self.overlay.add(phrase, Claim(KEEP))
             plain = professional_phrases(name)
