@@ -99,8 +99,10 @@ MODELS = {"priority": PlanPriority, "objective": PlanObjective, "action": PlanAc
 class PlanScreen(Screen):
     TITLE = "Partnership action plan"
     CSS_PATH = "plan.tcss"
+    # In the order the footer offers them: what the highlighted item takes first, the
+    # plan-wide keys last (the footer leaves out what does not fit; ? lists them all).
     BINDINGS = [
-        Binding("u", "update", "Progress update", id="plan-update",
+        Binding("u", "update", "Progress", id="plan-update",
                 tooltip="This quarter's progress and status for the highlighted action (Enter too)"),
         Binding("e", "edit", "Edit", id="plan-edit",
                 tooltip="Edit the highlighted priority, objective or action"),
@@ -109,8 +111,6 @@ class PlanScreen(Screen):
                         "resources, outcome/measure, baseline, target, measure)"),
         Binding("o", "add_objective", "Add objective", id="plan-add-objective",
                 tooltip="A new objective under the highlighted priority"),
-        Binding("p", "add_priority", "Add priority", id="plan-add-priority",
-                tooltip="A new priority at the end of the plan"),
         Binding("left_square_bracket", "move(-1)", "Up", key_display="[", id="plan-move-up",
                 tooltip="Move the highlighted item up among its siblings"),
         Binding("right_square_bracket", "move(1)", "Down", key_display="]", id="plan-move-down",
@@ -118,6 +118,8 @@ class PlanScreen(Screen):
         Binding("x", "retire", "Retire", id="plan-retire",
                 tooltip="Retire the highlighted item (kept as history, left out of progress); "
                         "on a retired item, bring it back"),
+        Binding("p", "add_priority", "Add priority", id="plan-add-priority",
+                tooltip="A new priority at the end of the plan"),
         Binding("r", "show_retired", "Retired", id="plan-show-retired",
                 tooltip="Show or hide retired priorities, objectives and actions"),
         Binding("f5", "reload", "Refresh", id="plan-refresh"),
@@ -207,8 +209,11 @@ class PlanScreen(Screen):
         self.call_after_refresh(self.restore_cursor, cursor_node)
 
     def restore_cursor(self, node) -> None:
+        tree = self.query_one("#plan", Tree)
+        if node is None and tree.cursor_node is None and tree.root.children:
+            node = tree.root.children[0]  # a plan to work on: the cursor starts on it
         if node is not None:
-            self.query_one("#plan", Tree).move_cursor(node)
+            tree.move_cursor(node)
         self.show_detail()
 
     # -- what the cursor is on ---------------------------------------------------------------
@@ -241,7 +246,26 @@ class PlanScreen(Screen):
                          and r.id == row.priority_id), None)
         return line.priority if line else None
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # The footer offers what the highlighted item can take (80 columns hold no more):
+        # u on an action, a on an objective or action, o on a priority or objective.
+        if action not in {"update", "edit", "move", "retire", "add_objective", "add_action"}:
+            return True
+        try:
+            found = self.highlighted()
+        except Exception:  # not composed yet
+            return False
+        kind = found[0] if found else None
+        if action == "update":
+            return kind == "action"
+        if action == "add_action":
+            return kind in ("objective", "action")
+        if action == "add_objective":
+            return kind in ("priority", "objective")
+        return kind is not None
+
     def show_detail(self) -> None:
+        self.refresh_bindings()
         found = self.highlighted()
         detail = self.query_one("#plan-detail", Static)
         if found is None:
