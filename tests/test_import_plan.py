@@ -211,3 +211,20 @@ def test_hostile_text_is_refused_or_stored_exactly_as_typed(db, tmp_path, capsys
     assert line.objective.title == "Zoë O'Brien-Łukasz's objective"
     assert line.action.text == '=HYPERLINK("x")' and line.action.lead == "Zoë O'Brien-Łukasz"
     assert line.action.measures == "<script>alert(1)</script>; DROP TABLE plan_actions;--"
+
+
+def test_priority_keys_from_the_title_or_the_key_column(db, tmp_path, capsys):
+    keys = tmp_path / "keys.csv"
+    keys.write_text("Priority key,Priority,Objective\n"
+                    "P7,P7: Seventh,An objective\n"
+                    ",10-year vision,Another\n"
+                    ",Priority 2 – Youth,A third\n", encoding="utf-8")
+    assert run("import", "plan", str(keys), "--db", db) == 0
+    assert "Added: 3 priorities, 3 objectives, 0 actions" in capsys.readouterr().out
+    store = create_store(db, "check")
+    try:
+        with store.read() as session:
+            found = [(p.key, p.title) for p in plan.current_priorities(session)]
+    finally:
+        store.dispose()
+    assert found == [("P7", "Seventh"), ("P1", "10-year vision"), ("P2", "Youth")]

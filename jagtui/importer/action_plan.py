@@ -75,7 +75,9 @@ LIMITS = {"priority_key": 16, "priority": 300, "period": 16, "lead": 200, "time_
           "baseline": 200, "target": 200}
 ACTION_FIELDS = ("lead", "time_scales", "ends_on", "resources", "measures", "baseline", "target",
                  "measure_key")
-_KEY_PREFIX = re.compile(r"^\s*(?:priority\s*)?(p?\d{1,3})\s*[:.\-–—)]\s*(.+)$", re.I | re.S)
+# "Priority 1: …", "P2 - …", "3. …" (not "10-year vision": a dash needs spaces round it).
+_KEY_PREFIX = re.compile(r"^\s*(?:priority\s*)?(p?\d{1,3})(?:\s*[:.)]\s+|\s+[-–—]\s+)(.+)$",
+                         re.I | re.S)
 _STATUS = re.compile(r"^\s*(" + "|".join(PLAN_STATUSES) + r")\s*(?:[:\-–—.]\s*|\n|$)", re.I)
 _MONTHS = {name: n for n, name in enumerate(
     ("january", "february", "march", "april", "may", "june", "july", "august", "september",
@@ -197,9 +199,10 @@ def check_rows(extract: Extract, year: int) -> tuple[list[PlanRowIn], list[Probl
         if get.get("priority"):
             new_key, title = get.get("priority_key", ""), get["priority"]
             prefixed = _KEY_PREFIX.match(title)
-            if prefixed and not new_key:
-                digits = prefixed[1].upper().lstrip("P")
-                new_key, title = f"P{digits}", prefixed[2].strip()
+            if prefixed:
+                found_key = f"P{prefixed[1].upper().lstrip('P')}"
+                if new_key in ("", found_key):  # the key written twice is still one key
+                    new_key, title = found_key, prefixed[2].strip()
             if (title, new_key) != (priority, key):
                 objective = strategy = ""  # a new priority: objectives do not carry over
             priority, key = title, new_key
@@ -276,10 +279,11 @@ def _changed(row, values: dict[str, object]) -> dict[str, object]:
 class _Writer:
     """Adds or updates the plan from checked rows, in one session, counting as it goes."""
 
-    def __init__(self, session, report: PlanImportReport, year: int) -> None:
+    def __init__(self, session, report: PlanImportReport, year: int, named: set[str]) -> None:
         self.session, self.report, self.year = session, report, year
         self.priorities = store_plan.current_priorities(session)
         self.keys = {p.key for p in session.scalars(select(PlanPriority))}
+        self.named = named  # keys the file gives: a priority without one takes none of them
 
     def priority(self, row: PlanRowIn) -> PlanPriority:
         s, r = self.session, self.report
@@ -289,8 +293,8 @@ class _Writer:
         if found is None:
             key = row.priority_key
             if not key or key in self.keys:
-                n = len(self.keys) + 1
-                while f"P{n}" in self.keys:
+                n = 1
+                while f"P{n}" in self.keys or f"P{n}" in self.named:
                     n += 1
                 key = f"P{n}"
             found = store_plan.add_priority(s, key, row.priority, row.period)
@@ -361,7 +365,7 @@ def import_plan(store, path: str | Path, *, year: int, dry_run: bool = False, sh
 
     try:
         with store.write() as session:
-            writer = _Writer(session, report, year)
+            writer = _Writer(session, report, year, {r.priority_key for r in rows})
             for row in rows:
                 priority = writer.priority(row)
                 if row.objective:
