@@ -208,3 +208,51 @@ async def test_enter_edit_reorder_retire_progress_and_export_a_plan(scenario_sto
         detail = chair.text_of("#plan-detail")
         assert "[bold]x[/]" in detail and "Zoë O'Brien-Łukasz" in detail
         assert "\u202e" not in detail and "\x1b" not in detail
+
+
+async def test_a_move_or_retire_of_an_item_someone_just_changed_is_refused_and_said(
+        scenario_store, scfg):
+    from jagtui.store.db import open_store
+
+    store, cfg = scenario_store, scfg
+    with store.write() as session:
+        priority = plan.add_priority(session, "P1", "Safety")
+        objective = plan.add_objective(session, priority.id, None, "Fewer victims")
+        first = plan.add_plan_action(session, objective.id, None, "Patrols")
+        second = plan.add_plan_action(session, objective.id, None, "Visits")
+    bob = open_store(store.engine.url.render_as_string(hide_password=False), "bob")
+    app = _app(store, cfg)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            chair = Chair(app, pilot)
+            await chair.wait_screen(CaseListScreen)
+            await chair.press("6")
+            screen = await chair.wait_screen(PlanScreen)
+            await _to(chair, screen, "action", second.id)
+            with bob.write() as session:  # Bob edits the action the chair has highlighted
+                plan.edit_plan_action(session, second.id, {"lead": "Police"}, second.version)
+            await chair.press("left_square_bracket")
+            await chair.wait_for(lambda: any("changed by bob" in m for m in chair.told),
+                                 "the refusal")
+            assert [a.number for a in _rows(store, PlanAction)] == [1, 2]  # not moved
+            # The screen has the plan as it now is: the same key now moves it.
+            await chair.wait_for(lambda: screen.lines.get(second.id) is not None
+                                 and screen.lines[second.id].action.lead == "Police", "reload")
+            await _to(chair, screen, "action", second.id)
+            await chair.press("left_square_bracket")
+            await _settled(chair, screen,
+                           lambda: [a.number for a in _rows(store, PlanAction)] == [2, 1])
+            # Retiring: Bob changes it again between the question and the answer.
+            await _to(chair, screen, "action", first.id)
+            await chair.press("x")
+            await chair.wait_screen(ConfirmScreen)
+            with bob.write() as session:
+                now = session.get(PlanAction, first.id)
+                plan.edit_plan_action(session, first.id, {"target": "All"}, now.version)
+            told = len(chair.told)
+            await chair.press("y")
+            await chair.wait_for(lambda: any("changed by bob" in m for m in chair.told[told:]),
+                                 "the second refusal")
+            assert next(a for a in _rows(store, PlanAction) if a.id == first.id).retired_at is None
+    finally:
+        bob.dispose()
