@@ -256,3 +256,21 @@ async def test_a_move_or_retire_of_an_item_someone_just_changed_is_refused_and_s
             assert next(a for a in _rows(store, PlanAction) if a.id == first.id).retired_at is None
     finally:
         bob.dispose()
+
+
+async def test_the_palette_task_adds_a_priority_from_another_screen(scenario_store, scfg):
+    from jagtui.screens.palette import TASKS
+
+    app = _app(scenario_store, scfg)
+    async with app.run_test(size=(80, 24)) as pilot:
+        chair = Chair(app, pilot)
+        await chair.wait_screen(CaseListScreen)
+        task = next(t for t in TASKS if t.title == "Add a plan priority")
+        await app.run_task(task)
+        await chair.wait_screen(PriorityForm)
+        await chair.fill("key", "P1")
+        await chair.fill("title", "Reduce criminal exploitation")
+        await chair.save()
+        assert isinstance(app.screen, PlanScreen)
+        assert [(p.key, p.title) for p in _rows(scenario_store, PlanPriority)] == [
+            ("P1", "Reduce criminal exploitation")]
