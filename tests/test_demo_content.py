@@ -39,9 +39,11 @@ COUNTS = {'action_updates': 37,
  'plan_objectives': 12,
  'plan_priorities': 4,
  'plan_updates': 64,
+ 'referral_steps': 20,
+ 'referrals': 12,
  'risk_assessments': 58,
  'users': 5}
-DIGEST = "26413ddd69779302e4c4d2a96981adeed5b84f92363cd77fda2bb1cb8258c216"
+DIGEST = "79fc8524d665276e8cac38c4d7c398e5c8dfbebbc44053e4f121d65fcce378c2"
 WORDS = {'cases': ["JAG-24-0001: Persistent ASB outside a vulnerable adult's home (The Outwoods)",
            'JAG-25-0001: Neighbour dispute: noise and verbal abuse (Hoton)',
            'JAG-25-0002: Disability hate incidents against a tenant (Loughborough College)',

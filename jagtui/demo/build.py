@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from jagtui.config import Config
-from jagtui.demo import cases, casework, incidents, meetings, plan  # the stages
+from jagtui.demo import cases, casework, incidents, meetings, plan, referrals  # the stages
 from jagtui.demo.data import DEMO_USERS
 from jagtui.demo.world import World
 from jagtui.store import audit
@@ -78,6 +78,7 @@ def _build(world: World) -> None:
     casework.interventions(world)
     meetings.hold_meetings(world)
     plan.write_plan(world)
+    referrals.make_referrals(world)  # last: its own generator, so nothing above changes
 
 
 def _users(world: World) -> None:
