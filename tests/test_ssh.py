@@ -526,3 +526,93 @@ def test_losing_the_client_keeps_the_typing_and_leaves_nothing_running(server, h
     if how == "frozen":
         assert took >= KEEPALIVE  # it was the keepalive that ended it, not the kill
     assert _draft(server) is not None and typed in _draft(server)
+
+
+def _start_meeting(server) -> tuple[int, int]:
+    """A JAG meeting in progress, its statement acknowledged (as the chair's form would)."""
+    from datetime import date
+
+    from jagtui.config import load_config
+    from jagtui.store import agenda, meeting_run
+    from jagtui.store.db import open_store
+    from jagtui.store.meeting_run import Attendee
+
+    cfg = load_config(str(server.config))
+    store = open_store(f"sqlite:///{server.database}", "root")  # root: SQLite keeps the owner
+    try:
+        with store.write() as session:
+            meeting = meeting_run.start_meeting(
+                session, cfg, subgroup=cfg.subgroups[0].key, held_on=date.today(),
+                chair=Attendee("Test Chair", "Police"))
+            meeting_run.acknowledge(session, meeting.id)
+            first = agenda.items(session, meeting.id)[0]
+        return meeting.id, first.id
+    finally:
+        store.dispose()
+
+
+def test_a_remote_partner_follows_the_meeting_and_the_chair_accepts_their_update(server):
+    """Two logins over SSH: the chair runs the meeting, the partner follows it (5, f),
+    sees the chair's note, sends an update; it is minuted once the chair accepts it."""
+    chair = f"{server.user}c"
+    _run("sh", *server.setup, "add-user", chair, "--key", f"{server.key}.pub",
+         "--name", "Test Chair", "--role", "chair", env=server.env)
+    chair_uid = int(_run("id", "-u", chair).stdout)
+    sessions = []
+    try:
+        meeting_id, item_id = _start_meeting(server)
+        runner = _session(SimpleNamespace(**{**vars(server), "user": chair}))
+        sessions.append(runner)
+        wait_for_text(runner, "open cases")
+        runner.send("5")
+        wait_for_text(runner, "In progress")
+        runner.send("o")
+        wait_for_text(runner, "Item 1 of")
+        follower = _session(server)
+        sessions.append(follower)
+        wait_for_text(follower, "open cases")
+        follower.send("5")
+        wait_for_text(follower, "In progress")
+        follower.send("f")
+        wait_for_text(follower, "Item 1 of")
+        # The chair's note reaches the partner's screen.
+        time.sleep(1.0)  # the item's worker has shown it
+        runner.send("i")
+        wait_for_text(runner, "Add point")  # the notes box has the keys
+        runner.send("Noted-over-ssh")
+        wait_for_text(runner, "Noted-over-ssh")
+        runner.send("\x13")  # ctrl+s
+        wait_for_text(follower, "Noted-over-ssh", timeout=10)
+        # The partner's update waits for the chair.
+        follower.send("u")
+        wait_for_text(follower, "Update to the chair")
+        follower.send("Partner-says-hello")
+        wait_for_text(follower, "Partner-says-hello")
+        follower.send("\x13")
+        wait_for_text(follower, "waiting for the chair")
+        with sqlite3.connect(server.database) as db:
+            assert not db.execute("SELECT 1 FROM item_notes WHERE text LIKE '%Partner-says-hello%'"
+                                  ).fetchall()
+        wait_for_text(runner, "joined remotely", timeout=10)
+        runner.send("\x1b")  # out of the notes box, to the agenda
+        time.sleep(0.5)  # a lone Esc, not the start of alt+y
+        wait_for_text(runner, "Decline")  # the footer offers the answers
+        runner.send("y")  # present
+        wait_for_text(runner, "Update from Test Partner", timeout=10)
+        runner.send("y")  # the update, minuted
+        wait_for_text(follower, "Update: accepted by the chair", timeout=10)
+        with sqlite3.connect(server.database) as db:
+            minuted = db.execute("SELECT text FROM item_notes WHERE item_id = ? AND text LIKE "
+                                 "'Update from Test Partner%'", (item_id,)).fetchall()
+            present = db.execute("SELECT kind FROM attendance WHERE meeting_id = ? AND name = ?",
+                                 (meeting_id, "Test Partner")).fetchall()
+        assert len(minuted) == 1 and "Partner-says-hello" in minuted[0][0]
+        assert present == [("present",)]
+    finally:
+        for child in sessions:
+            kill_quietly(child.pid)
+        _none_left(chair_uid, 10)
+        assert _none_left_of(server, 10)
+        for pid, _ in _processes_of(chair_uid):
+            kill_quietly(pid)
+        subprocess.run(["userdel", "-r", chair], check=False, capture_output=True)
