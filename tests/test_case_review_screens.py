@@ -194,3 +194,18 @@ async def test_o_on_the_record_opens_its_case_from_the_register(store, cfg):
         await pilot.press("o")
         await settle(app, pilot)
         assert isinstance(app.screen, CaseScreen) and app.screen.case_id == case_id
+
+
+async def test_the_register_fits_80x24_with_the_steps_in_view(store, cfg):
+    _, dana_id, _ = _case(store)
+    with store.write() as session:
+        for n in range(30):
+            case_reviews.add_application(session, cfg, received_on=date(2026, 11, 2), person_id=dana_id)
+    app = _app(store, cfg)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("0")
+        await settle(app, pilot)
+        detail = app.screen.query_one("#reviews-detail")
+        assert detail.region.height >= 3 and detail.region.bottom <= 23  # above the footer
+        assert "OVERDUE" in detail.content.plain

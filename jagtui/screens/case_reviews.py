@@ -33,6 +33,7 @@ CLOSED = ("threshold not met", "review complete", "escalation decided")
 
 
 class CaseReviewsScreen(ListScreen):
+    CSS_PATH = "case_reviews.tcss"
     TITLE = "ASB case reviews"
     TABLE = "#case-reviews"
     BINDINGS = [
