@@ -109,7 +109,9 @@ class PartnerKeys(Screen):
     Screen so that Textual merges its keys into the runner's."""
 
     BINDINGS = [
-        Binding("p", "accept_partner(False)", "Accept", id="run-partner-accept",
+        # Out of the footer (its keys fill 80 columns): the pane says "p accepts" wherever
+        # something waits; ? and the palette list it.
+        Binding("p", "accept_partner(False)", "Accept", id="run-partner-accept", show=False,
                 tooltip="Accept the next partner's update (or agency report) into the minutes"),
         Binding("P", "accept_partner(True)", "Accept all", key_display="P", show=False,
                 id="run-partner-all",
