@@ -209,3 +209,16 @@ async def test_the_register_fits_80x24_with_the_steps_in_view(store, cfg):
         detail = app.screen.query_one("#reviews-detail")
         assert detail.region.height >= 3 and detail.region.bottom <= 23  # above the footer
         assert "OVERDUE" in detail.content.plain
+
+
+def test_applicant_in_privacy_mode():
+    from jagtui.screens.case_review_view import shown_applicant
+    from jagtui.store.case_reviews import ReviewRow
+
+    def row(victim, representative="", relation=""):
+        return ReviewRow(1, 1, "ASBR-26-001", date(2026, 12, 1), victim, "", None, "", "awaiting decision",
+                         None, (), 0, representative, relation)
+
+    assert shown_applicant(row("Dana Whitlock"), True) == "D.W. (the victim)"
+    assert shown_applicant(row("", "Ann Patel", "daughter"), True) == "A.P., daughter, on behalf of the victim"
+    assert shown_applicant(row("Dana Whitlock", "Ann Patel"), True) == "A.P., on behalf of D.W."

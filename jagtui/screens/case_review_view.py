@@ -39,8 +39,8 @@ def shown_applicant(row: ReviewRow, private: bool) -> str:
     """Who applied, names as initials in privacy mode."""
     if not private:
         return row.applicant
-    return applicant_words(person_name(row.representative, True), row.relation,
-                           person_name(row.victim, True))
+    return applicant_words(person_name(row.representative, True) if row.representative else "",
+                           row.relation, person_name(row.victim, True) if row.victim else "")
 
 
 def open_review(app, review_id: int, after: Callable | None = None) -> None:
