@@ -173,3 +173,15 @@ def test_redacted_minutes_and_action_log_are_the_same_as_with_everyone_indexed(
     monkeypatch.setattr(redact, "document_lexicon",
                         lambda session, cfg, words: original(session, cfg, None))
     assert got == action_log._redacted(store, cfg, rows, case_ids, held_on)
+
+
+def test_a_text_redacted_again_for_another_case_names_the_role_on_that_case():
+    """Texts are redacted once each (a log repeats them), but a person's label depends on
+    the case the text is about: the same words give each case's role."""
+    kev = Subject(7, "Kevin Oakenfold", None, "3 Larkspur Close, Loughborough", "LE11 3AB", "62")
+    redactor = Redactor(parties=[(1, "victim", kev), (2, "perpetrator", kev)], on=ON)
+    text = "Visit Kevin Oakenfold at 3 Larkspur Close"
+    assert redactor.text(text, 1) == "Visit Victim G at [address in Beat 62]"
+    assert redactor.text(text, 2) == "Visit Perpetrator G at [address in Beat 62]"
+    assert redactor.text(text, 1) == "Visit Victim G at [address in Beat 62]"
+    assert redactor.text("PC Bench to visit", 1) == redactor.text("PC Bench to visit", 2)

@@ -198,6 +198,10 @@ class Redactor:
                 self.initials.setdefault(mark, set()).add(subject.id)
         self.dobs = {d for lex in (self.base, self.overlay) for d in lex.dobs}
         self.phones = {**self.base.phones, **self.overlay.phones}
+        # Texts already redacted: a log repeats its owners and updates thousands of times.
+        # By text alone unless a person was named (their label depends on the case).
+        self._done: dict = {}
+        self._named = False
 
     # -- who is who ---------------------------------------------------------------------
 
@@ -222,6 +226,16 @@ class Redactor:
         """
         if not value:
             return value
+        done = self._done.get(value)
+        if done is None:
+            done = self._done.get((value, case_id))
+        if done is None:
+            self._named = False
+            done = self._text(value, case_id)
+            self._done[(value, case_id) if self._named else value] = done
+        return done
+
+    def _text(self, value: str, case_id: int | None) -> str:
         pieces: list[Piece] = [(value, False)]
         pieces = _split(pieces, EMAIL, lambda m: EMAIL_REMOVED)
         pieces = _split(pieces, BIRTH, self._birth)
@@ -331,6 +345,7 @@ class Redactor:
         return i, None
 
     def _name(self, ids: set[int], single: bool, case_id: int | None, word: str) -> str:
+        self._named = True
         if single and word in self.staff_first:
             return WITHHELD
         on_cases = ids & self.parties
