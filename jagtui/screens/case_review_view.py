@@ -236,7 +236,8 @@ class CaseReviewScreen(ModalScreen[int | None]):
             return
         from jagtui.screens.forms.case_review import StepForm
 
-        self.app.push_screen(StepForm(found.review, step), self._saved)
+        context = found.test.summary if step == "decision" else ""
+        self.app.push_screen(StepForm(found.review, step, context), self._saved)
 
     def action_recommend(self) -> None:
         found = self.found

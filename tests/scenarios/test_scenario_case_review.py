@@ -111,6 +111,7 @@ async def test_an_asb_case_review_from_application_to_outcome(scenario_store, sc
         # d: the threshold decision, met, with the applicant told.
         await chair.press("d")
         await chair.wait_screen(StepForm)
+        assert "Meets the threshold: found 3 separate ASB incidents" in chair.all_text()
         await chair.type("M")                       # the threshold: Met
         await chair.fill("decided_on", "2026-12-01")
         await chair.fill("decision_reason", "Three separate ASB incidents in six months")

@@ -63,16 +63,19 @@ class StepForm(FormScreen[bool]):
 
     CLASH_RECORD = "review"
 
-    def __init__(self, review: CaseReview, step: str) -> None:
+    def __init__(self, review: CaseReview, step: str, context: str = "") -> None:
         super().__init__()
         self.review = review
         self.step = step
+        self.context = context  # e.g. the threshold test in words, above the decision
         title, self.specs = STEPS[step]
         self.form_title = f"{title}: {review.reference}"
         self.draft_key = f"case-review:{review.id}:{step}"
 
     def fields(self) -> ComposeResult:
         today, cfg = self.app.today(), self.app.cfg
+        if self.context:
+            yield Static(literal(self.context), classes="form-context")
         for spec in self.specs:
             value = getattr(self.review, spec.key)
             if spec.kind == "date":
