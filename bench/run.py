@@ -141,28 +141,35 @@ def startup(url: str, repeat: int) -> dict:
     _register_me(store)  # `jagtui run` checks who is starting it
     store.dispose()
 
-    def run(*args) -> tuple[float, int]:
+    def run(*args) -> tuple[float, int, float]:
         started = time.perf_counter()
         done = subprocess.run([sys.executable, str(HERE / "startup.py"), *args],
                               capture_output=True, text=True, check=True)
-        return time.perf_counter() - started, int(done.stdout.strip().splitlines()[-1])
+        kib, cpu = done.stdout.strip().splitlines()[-1].split()
+        return time.perf_counter() - started, int(kib), float(cpu)
 
     bare = [run("bare") for _ in range(repeat)]
     ours = [run("jagtui", url) for _ in range(repeat)]
     imports = [run("imports") for _ in range(repeat)]
     textual_imports = [run("textual") for _ in range(repeat)]
-    bare_s = statistics.median(t for t, _ in bare)
-    ours_s = statistics.median(t for t, _ in ours)
+    bare_s = statistics.median(t for t, _, _ in bare)
+    ours_s = statistics.median(t for t, _, _ in ours)
+    bare_cpu = statistics.median(c for _, _, c in bare)
+    ours_cpu = statistics.median(c for _, _, c in ours)
     # What jagtui imports on top of Textual (both runs pay the interpreter and Textual).
-    imports_s = statistics.median(t for t, _ in imports) - statistics.median(t for t, _ in textual_imports)
+    imports_s = (statistics.median(t for t, _, _ in imports)
+                 - statistics.median(t for t, _, _ in textual_imports))
     return {"bare textual start s": bare_s, "jagtui start s": ours_s,
             "startup ratio": ours_s / bare_s,
             # The bare app plus jagtui's own imports (SQLAlchemy, SQLModel, the tables): what
             # start-up could be with no query and no widget work at all.
             "jagtui imports beyond textual s": imports_s,
             "startup ratio floor": (bare_s + imports_s) / bare_s,
+            # The processes' own CPU: the steadier reading when the machine is shared.
+            "bare textual start cpu s": bare_cpu, "jagtui start cpu s": ours_cpu,
+            "startup cpu ratio": ours_cpu / bare_cpu,
             # Each start's own peak (VmHWM of the fresh interpreter), the largest.
-            "startup peak memory MiB": max(kib for _, kib in ours) / 1024}
+            "startup peak memory MiB": max(kib for _, kib, _ in ours) / 1024}
 
 
 def store_paths(url: str, cfg, repeat: int) -> dict:

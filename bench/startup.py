@@ -7,11 +7,12 @@ and its first load: jagtui runs as ``jagtui run --db URL`` (the login registered
 what the bare app imports: the difference between the two is the part of
 start-up no query or widget work can remove. Prints the process's peak resident
 memory (KiB) on exit: ``VmHWM``, counted from this process's exec (``ru_maxrss``
-of a fresh child starts at its parent's peak on Linux).
+of a fresh child starts at its parent's peak on Linux), and its CPU seconds.
 """
 
 from __future__ import annotations
 
+import resource
 import sys
 from pathlib import Path
 
@@ -106,4 +107,7 @@ if __name__ == "__main__":
         from textual.widgets import DataTable, Footer, Header  # noqa: F401
     else:
         jagtui(sys.argv[2])
-    print(peak_kib())
+    # The process's own CPU (all threads, user + system): on a shared machine the part of
+    # the wait that was this start's work.
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    print(peak_kib(), f"{usage.ru_utime + usage.ru_stime:.3f}")
