@@ -129,8 +129,13 @@ class PartnerKeys(Screen):
 
     def partner_text(self, action_id: int) -> Text:
         private = self.app.private  # a partner is a named person too: initials on a shared screen
-        return updates_text(self.partners.updates.get(action_id, ()),
-                            lambda name: initials(name) if private else name)
+        own = self.partners.updates.get(action_id, ())
+        if not own and self.view is not None:  # say where the others are
+            waiting = self.partners.waiting({row.action.id for row in self.view.review})
+            if waiting:
+                return Text(f"\nPartners' updates wait on {len({u.action_id for u in waiting})} "
+                            "other action(s): ↑ ↓ to them, or P accepts all", style="dim")
+        return updates_text(own, lambda name: initials(name) if private else name)
 
     def action_accept_partner(self, every: bool) -> None:
         item = self.item
