@@ -79,16 +79,20 @@ class MyWorkScreen(ListScreen):
         table = self.query_one("#my-work", DataTable)
         keep = table.cursor_row
         table.clear(columns=True)
-        for label in ("Kind", "Ref", "What", "", "Due", "Status"):
-            table.add_column(label, key=label or "mark")
+        for label in ("Kind", "Ref", "What", "Due", "Status"):
+            table.add_column(label, key=label)
         today = self.app.today()
+        # The text takes what the other columns leave (about 20 at 80 columns).
+        room = max(16, self.size.width - 60)
         for line in self.rows:
-            mark = Text("OVERDUE", style="bold red") if line.overdue else \
-                Text("due", style="bold yellow") if line.due_soon else Text("")
+            day = line.due.strftime("%d %b %y") if line.due else "-"
+            due = Text(f"OVERDUE {day}", style="bold red") if line.overdue else \
+                Text(f"due {day}", style="bold yellow") if line.due_soon else Text(day)
             what = literal(self.masked(line, line.what))
-            what.truncate(40, overflow="ellipsis")
-            table.add_row(Text(KIND_WORDS[line.kind]), literal(line.ref), what, mark,
-                          Text(fmt_date(line.due) if line.due else "-"), literal(line.status),
+            what.truncate(room, overflow="ellipsis")
+            status = literal(line.status)
+            status.truncate(9, overflow="ellipsis")
+            table.add_row(Text(KIND_WORDS[line.kind]), literal(line.ref), what, due, status,
                           key=f"{line.kind}:{line.id}")
         if self.rows:
             table.move_cursor(row=min(max(keep, 0), len(self.rows) - 1))
@@ -98,7 +102,7 @@ class MyWorkScreen(ListScreen):
         self.query_one("#my-work-who", Static).update(Text.assemble(
             (who.name, "bold"), f" · {agency} · next meeting {fmt_date(self.work.next_meeting)} · ",
             (f"{overdue} overdue", "bold red" if overdue else "dim"),
-            f" · {len(self.rows)} things" if self.rows else " · nothing on your list",
+            f" · {len(self.rows)} on your list" if self.rows else " · nothing on your list",
             f" · {today:%d %b %Y}"))
         self.fill_detail()
 
