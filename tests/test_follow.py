@@ -265,3 +265,74 @@ def test_a_meeting_write_wakes_a_watcher_and_idle_costs_under_one_percent(runnin
         assert woke.wait(1.0)
     finally:
         watcher.stop()
+
+
+# -- how a follower gets there ------------------------------------------------------------
+
+
+async def test_f_on_the_meetings_list_follows_the_running_meeting(running, cfg):
+    """And what the chair typed is shown literally: markup, escape codes and bidi
+    controls stay visible text."""
+    from jagtui.screens.meeting import MeetingsScreen
+
+    store, meeting_id, high, index = running
+    with store.write() as session:
+        meeting_run.record_note(session, high.id, HOSTILE)
+        meeting_place_keep(session, meeting_id, high.id)
+    follower = _app(store, cfg, "member1", "member")
+    async with follower.run_test(size=(120, 40)) as fp:
+        await settle(follower, fp)
+        follower.push_screen(MeetingsScreen())
+        await settle(follower, fp)
+        await fp.press("f")
+        await settle(follower, fp)
+        assert isinstance(follower.screen, FollowScreen)
+        await until(fp, lambda: f"Item {high.number} of" in shown(follower))
+        text = shown(follower)
+        assert "[bold]x[/]" in text and "Zoë O'Brien-Łukasz" in text
+        assert "\x1b" not in text and "\u202e" not in text
+        await fp.press("escape")
+        await settle(follower, fp)
+        assert isinstance(follower.screen, MeetingsScreen)
+
+
+def meeting_place_keep(session, meeting_id, item_id):
+    from jagtui.store import meeting_place
+
+    meeting_place.keep_place(session, meeting_id, item_id)
+
+
+def test_jagtui_follow_refuses_a_meeting_that_is_not_there(tmp_path, cfg, monkeypatch, capsys):
+    from jagtui import cli
+
+    url = f"sqlite:///{tmp_path / 'f.db'}"
+    made = create_store(url, "tester")
+    with made.write() as session:
+        users.add_user(session, "tester", "Test Member", role="member")
+    made.dispose()
+    monkeypatch.setattr("jagtui.identity.current_login", lambda: "tester")
+    assert cli.main(["--db", url, "follow", "--meeting", "999"]) == 2
+    assert "No meeting with id 999" in capsys.readouterr().err
+
+
+def test_postgresql_notifies_on_commit_of_a_meeting_write_only(running):
+    store, meeting_id, high, _index = running
+    if store.is_sqlite:
+        pytest.skip("SQLite watchers see every commit (data_version)")
+    from jagtui.store import drafts
+
+    woke = threading.Event()
+    watcher = ChangeWatcher(store.engine, woke.set).start()
+    try:
+        with store.write() as session:  # a form's draft while typing: not the meeting's
+            drafts.save(session, "case:new", {"title": "typing"})
+        with pytest.raises(RuntimeError):
+            with store.write() as session:  # rolled back: never delivered
+                meeting_run.record_note(session, high.id, "Never said")
+                raise RuntimeError("hang-up")
+        assert not woke.wait(0.5)
+        with store.write() as session:  # the chair's place is
+            meeting_place_keep(session, meeting_id, high.id)
+        assert woke.wait(1.0)
+    finally:
+        watcher.stop()
