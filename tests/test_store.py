@@ -177,6 +177,7 @@ def test_interventions_breaches_and_outcomes(store):
         person = people.add_person(session, "Young Example", date_of_birth=date(2011, 5, 5))
         case = cases.open_case(session, case_type="perpetrator", title="Young Example",
                                subgroup="YJAG", lead_agency="YOS", opened_on=TODAY)
+        cases.link_party(session, case.id, "perpetrator", person_id=person.id, primary=True)
         steps = ["ADVICE", "LETTER", "ABC"]
         letter = interventions.record_intervention(
             session, case_id=case.id, step="LETTER", steps=steps, issuing_agency="POLICE",
