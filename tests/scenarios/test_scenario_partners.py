@@ -58,6 +58,9 @@ async def test_partner_updates_then_the_chair_accepts_them(scenario_store, db_ur
         users.add_user(session, "dee1", DEE, agency="CBC-HOUSING", role="member")
         planned = meetings.create_meeting(session, held_on=TODAY, subgroup="JAG")
         meeting_id = planned.id
+        hostile_id = actions.add_action(  # the agency's, with hostile text in it
+            session, ref="Outside meeting 201126", text=HOSTILE, owner="Zoë O'Brien-Łukasz",
+            owner_agency="CBC-HOUSING", due_on=TODAY + timedelta(days=30)).id
     housing = cfg.agency_name("CBC-HOUSING")
 
     # --- The partner, before the meeting: My work, an update, a completion, a report.
@@ -72,6 +75,17 @@ async def test_partner_updates_then_the_chair_accepts_them(scenario_store, db_ur
             table = screen.query_one("#my-work", DataTable)
             text = partner.all_text()
             assert DEE in text and "OVERDUE" in text and "Visit the shop owners" in text
+            assert f"action:{hostile_id}" in [row.key.value for row in table.ordered_rows]
+            assert ESC not in text and RLO not in text  # hostile text shown, never obeyed
+            await partner.press("question_mark")  # ? lists the screen's keys
+            await partner.wait_for(lambda: "HelpScreen" in type(app.screen).__name__, "help")
+            assert "Add an update to the highlighted action" in partner.all_text()
+            await partner.press("escape")
+            await partner.wait_screen(MyWorkScreen)
+            await partner.to_row(table, f"action:{hostile_id}")
+            detail = partner.text_of("#my-work-detail")
+            assert "Zoë O'Brien-Łukasz [bold]x[/]" in detail and "evil" in detail
+            assert ESC not in partner.all_text() and RLO not in partner.all_text()
             await partner.to_row(table, f"action:{action_id}")
 
             await partner.press("u")
