@@ -26,13 +26,14 @@ from sqlalchemy import select
 
 from jagtui.demo import build_demo
 from jagtui.rules import flags as rules
-from jagtui.rules.dates import months_before
+from jagtui.rules.dates import fmt_date, months_before
 from jagtui.rules.facts import IncidentFact
 from jagtui.rules.harm import harm_from_incidents, windows
 from jagtui.store import caselist, cases, incidents, people, risk
 from jagtui.store.caselist import case_flags, case_rows
-from jagtui.store.flagboard import FlagLine, flag_board
+from jagtui.store.flagboard import REFERRAL_RULE, FlagLine, flag_board
 from jagtui.store.incidents import case_incidents
+from jagtui.store.referral_tables import Referral
 from jagtui.store.models import (
     INCIDENT_SOURCES, Case, CaseParty, Incident, IncidentParty, Location, Person, RiskAssessment,
 )
@@ -194,6 +195,27 @@ def _reference_board(session, cfg, today: date) -> list[FlagLine]:
             case.beat or (place.beat if place else ""), (case.id, case.reference, True, None),
             person_id=person.id if person else None, location_id=place.id if place else None,
         ))
+    lines += _reference_referral_lines(session, cfg, today)
+    return lines
+
+
+def _reference_referral_lines(session, cfg, today: date) -> list[FlagLine]:
+    """Referrals still "made" after their follow-up date, one line per person and case."""
+    waiting = defaultdict(list)
+    for referral in session.scalars(select(Referral).order_by(Referral.follow_up_on, Referral.id)):
+        if referral.status == "made" and referral.follow_up_on and referral.follow_up_on < today:
+            waiting[(referral.person_id, referral.case_id)].append(referral)
+    lines = []
+    for (person_id, case_id), found in waiting.items():
+        person, case = session.get(Person, person_id), session.get(Case, case_id)
+        said = "; ".join(f"{cfg.referrals.service_name(r.service)}, made {fmt_date(r.referred_on)} "
+                         f"by {r.made_by}, follow-up was due {fmt_date(r.follow_up_on)}"
+                         for r in found)
+        flag = rules.Flag("referral_overdue", REFERRAL_RULE, f"No answer yet: {said}", (),
+                          found[0].follow_up_on)
+        lines.append(_line(flag, person.name, True, "", person.beat or "",
+                           (case.id, case.reference, case.status == "open", case.closed_on),
+                           person_id=person.id))
     return lines
 
 

@@ -48,6 +48,7 @@ def _service(world: World, spec) -> tuple[str, object] | None:
 def make_referrals(world: World) -> None:
     rng = random.Random(world.today.toordinal())
     login = world.store.login
+    referred: set[tuple[int, str]] = set()  # a person is referred to a service once
     for spec in world.specs:
         case = spec.case
         if case is None or case.status != "open" or rng.random() > 0.25:
@@ -57,6 +58,9 @@ def make_referrals(world: World) -> None:
             continue
         choices, person = found
         service = rng.choice(choices)
+        if (person.id, service) in referred:
+            continue
+        referred.add((person.id, service))
         made = world.today - timedelta(days=rng.randint(3, 120))
         made = max(made, case.opened_on)
         referral = make_referral(
