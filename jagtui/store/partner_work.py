@@ -138,12 +138,29 @@ class PartnerUpdate:
 
     def minuted(self) -> str:
         """The words the minutes keep: who said what, and when."""
-        return f"Update from {self.agency or 'no agency'} ({self.name}, {fmt_date(self.on)}): {self.text}"
+        return (f"Update from {self.agency or 'no agency'} ({self.name}, {fmt_date(self.on)}): "
+                f"{self.text}")
 
 
 def _since(session: Session, cfg: Config, meeting: Meeting) -> date:
     previous = last_meeting_date(session, meeting.subgroup, before=meeting.held_on)
     return previous or meeting.held_on - timedelta(weeks=cfg.meetings.cadence_weeks)
+
+
+def _offered(session: Session, cfg: Config, meeting: Meeting, *columns):
+    """The query of partners' updates offered at ``meeting`` (see :func:`partner_updates`)."""
+    accepted_here = select(AcceptedUpdate.update_id).where(AcceptedUpdate.meeting_id == meeting.id)
+    return (
+        select(*columns)
+        .join(Action, Action.id == ActionUpdate.action_id)
+        # A partner's: written by a registered user (not an import's or a script's login).
+        .join(User, User.login == ActionUpdate.created_by)
+        .where(ActionUpdate.meeting_id.is_(None),
+               ActionUpdate.updated_on >= _since(session, cfg, meeting),
+               ActionUpdate.updated_on <= meeting.held_on,
+               or_(ActionUpdate.id.not_in(select(AcceptedUpdate.update_id)),
+                   ActionUpdate.id.in_(accepted_here)))
+    )
 
 
 def partner_updates(session: Session, cfg: Config, meeting_id: int,
@@ -152,34 +169,26 @@ def partner_updates(session: Session, cfg: Config, meeting_id: int,
     the group's previous meeting, oldest first: those not yet accepted anywhere, and those
     accepted at this one."""
     meeting = fetch(session, Meeting, meeting_id, "meeting")
-    accepted_here = select(AcceptedUpdate.update_id).where(AcceptedUpdate.meeting_id == meeting_id)
-    accepted = select(AcceptedUpdate.update_id)
-    query = (
-        select(ActionUpdate, User.display_name, User.agency, Action.owner_agency)
-        .join(Action, Action.id == ActionUpdate.action_id)
-        # A partner's: written by a registered user (not an import's or a script's login).
-        .join(User, User.login == ActionUpdate.created_by)
-        .where(ActionUpdate.meeting_id.is_(None), ActionUpdate.updated_on >= _since(session, cfg, meeting),
-               ActionUpdate.updated_on <= meeting.held_on,
-               or_(ActionUpdate.id.not_in(accepted), ActionUpdate.id.in_(accepted_here)))
-        .order_by(ActionUpdate.updated_on, ActionUpdate.id)
-    )
+    query = _offered(session, cfg, meeting, ActionUpdate, User.display_name, User.agency,
+                     Action.owner_agency).order_by(ActionUpdate.updated_on, ActionUpdate.id)
     if action_ids is not None:
         query = query.where(ActionUpdate.action_id.in_(list(action_ids)))
-    here = set(session.scalars(accepted_here))
+    here = set(session.scalars(select(AcceptedUpdate.update_id)
+                               .where(AcceptedUpdate.meeting_id == meeting_id)))
     found: dict[int, list[PartnerUpdate]] = {}
     for update, name, agency, owner_agency in session.execute(query):
         found.setdefault(update.action_id, []).append(PartnerUpdate(
             update.id, update.action_id, update.text, update.status, update.updated_on,
-            name, cfg.agency_name(agency or owner_agency),
-            update.id in here))
+            name, cfg.agency_name(agency or owner_agency), update.id in here))
     return {key: tuple(value) for key, value in found.items()}
 
 
 def pending_action_ids(session: Session, cfg: Config, meeting_id: int) -> set[int]:
     """Actions with a partner's update to accept (or accepted) at the meeting: the action
-    log reviews them even when the partner completed the action before the meeting."""
-    return set(partner_updates(session, cfg, meeting_id))
+    log reviews them even when the partner completed the action before the meeting.
+    Ids only: the runner reads this on every reload."""
+    meeting = fetch(session, Meeting, meeting_id, "meeting")
+    return set(session.scalars(_offered(session, cfg, meeting, ActionUpdate.action_id).distinct()))
 
 
 def accept_updates(session: Session, cfg: Config, meeting_id: int,
