@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from jagtui.config import load_config
@@ -88,6 +89,29 @@ def test_a_document_index_is_the_full_index_cut_to_the_documents_words(found, da
     # Dates of birth, phones and everyone's details are known whatever the words.
     assert cut.people == full.people and cut.places == full.places
     assert cut.dobs == full.dobs and cut.phones == full.phones
+
+
+@pytest.mark.parametrize("name, address, postcode, words", [
+    ("Sean O'Neill", "", "", {"oneills"}),                    # a joined name, in the plural
+    ("Ann Smith-Jones", "", "", {"smithjones"}),
+    ("Kev Joness", "", "", {"jonesses"}),                      # "the Jonesses"
+    ("Ann Quillfield", "", "", {"the", "quillfields"}),        # "the Quillfields"
+    ("Ann Bell", "4 Millbeckwharf, Shelthorpe", "", {"millbeck"}),       # "Millbeck residents"
+    ("Ann Bell", "4 Millbeckwharf, Shelthorpe", "", {"millbeck", "wharf"}),  # "Millbeck Wharf"
+    ("Ann Bell", "9 Larkspur Close", "", {"larkspurclose"}),
+    ("Ann Bell", "9 Park Larkspur", "", {"parklarkspur"}),
+    ("Ann Bell", "Flat 2, 9 Park Road", "", {"flat", "2"}),    # a line of street words only
+    ("Ann Bell", "9 Park Road", "", {"park", "road"}),
+    ("Ann Bell", "", "LE11 3AB", {"le113ab"}),
+    ("Ann Bell", "", "LE11 3AB", {"le11", "3ab"}),
+])
+def test_each_written_form_of_a_phrase_is_kept_in_the_document_index(name, address, postcode,
+                                                                      words):
+    person = Subject(1, name, None, address, postcode, "62")
+    full = Lexicon([person], keep=KEEP, common_words=COMMON)
+    cut = Lexicon([person], keep=KEEP, common_words=COMMON, vocabulary=words)
+    expected = {p: c for p, c in _phrases(full.trie).items() if set(p) <= words}
+    assert expected and _phrases(cut.trie) == expected
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

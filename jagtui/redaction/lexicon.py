@@ -228,6 +228,8 @@ class Lexicon:
             put(whole)
         for n, line in enumerate(lines):
             tokens = words(line)
+            if vocabulary is not None and not vocabulary.may_name_line(tokens):
+                continue  # none of this line's phrases can be in the document
             street = tokens
             while street and (HOUSE_NUMBER.fullmatch(street[0]) or street[0] in NUMBER_WORDS
                               or street[0] in LEADING):
@@ -240,8 +242,6 @@ class Lexicon:
             typed = street[-1] in STREET_TYPES or _typed_word(street[-1]) is not None
             if not (numbered or typed or (n == 0 and len(street) >= 2)):
                 continue  # a town or county line: "Loughborough", "Market Harborough"
-            if vocabulary is not None and not vocabulary.may_name_line(tokens):
-                continue  # none of this street's phrases can be in the document
             put(street, STREET)
             variants = []
             if len(street) >= 2:

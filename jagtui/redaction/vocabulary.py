@@ -30,7 +30,6 @@ from jagtui.redaction.patterns import LEADING, NUMBER_WORDS, STREET_TYPES, TOKEN
 
 # Address words that are in thousands of addresses: never an address's only anchor.
 WEAK = STREET_TYPES | NUMBER_WORDS | frozenset(LEADING)
-_KIND_LENGTHS = sorted({len(kind) for kind in STREET_TYPES})
 LINES = re.compile(r"[,\n;]+")  # as the lexicon splits an address
 
 
@@ -50,6 +49,7 @@ class Vocabulary:
         self.words: set[str] = set()
         self.exact: set[str] = set()     # the words and their singulars ("smiths" -> "smith")
         self.partial: set[str] = set()   # every start and end of a word ("oneill" -> "o", "neill")
+        self._typed: set[str] | None = None  # each word + a street type ("x" -> "xwharf")
         self.add(tokens)
 
     def add(self, tokens: Iterable[str]) -> bool:
@@ -59,6 +59,7 @@ class Vocabulary:
             return False
         self.words |= new
         self.exact |= new
+        self._typed = None
         for word in new:
             if word.endswith("s"):
                 self.exact.add(word[:-1])
@@ -108,9 +109,7 @@ class Vocabulary:
         for token in strong or tokens:
             if token in exact or token in partial:
                 return True
-        for token in tokens:
-            for size in _KIND_LENGTHS:
-                if len(token) - size >= 3 and token[-size:] in STREET_TYPES \
-                        and token[:-size] in exact:
-                    return True
-        return False
+        if self._typed is None:  # "xwharf" for every word "x" of three letters or more
+            self._typed = {word + kind for word in exact if len(word) >= 3
+                           for kind in STREET_TYPES}
+        return not self._typed.isdisjoint(tokens)
