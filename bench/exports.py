@@ -1,48 +1,40 @@
-"""Export timings at county scale: each export the chair circulates, inside the process.
+"""Export timings at county scale: each export the chair circulates, on SQLite and PostgreSQL.
 
-    .venv/bin/python bench/exports.py [--db PATH] [--cases 10000] [--repeat 3]
+    .venv/bin/python bench/exports.py [--backend sqlite,postgresql] [--cases 10000]
+                                      [--repeat 3] [--db PATH] [--out bench/exports.json]
 
-With ``--db`` it uses that database (e.g. one built once by ``jagtui demo --scale
-large --db /tmp/county.db``); otherwise it builds one with ``jagtui.demo.scale``
-under ``bench/.data`` (reused next time). It times, as medians of ``--repeat``
-runs: the full and the redacted minutes (Markdown and Word) of the latest meeting,
-that meeting's action log, the whole action log (``--all``, CSV and Excel) and
-plan progress (Excel and Markdown); then the peak memory of the process, and what
-each ``jagtui export`` command costs to import in a fresh interpreter. Target: each
-export at most 1 s (the issue's county scale: 10,000 cases, 20,000 actions).
+The databases are bench/run.py's (built once with ``jagtui.demo.scale`` plus its
+40-case meeting, then reused; ``--db`` uses that SQLite file instead). It times,
+as medians of ``--repeat`` runs inside the process (wall and CPU): the full and
+the redacted minutes (Markdown and Word) of the meeting with the most on it, that
+meeting's action log, full and redacted, the whole action log (``--all``), the
+redacted log of open actions (``export actions --redacted``), and plan progress;
+then each ``jagtui export`` command as typed (a fresh interpreter, the identity
+check, the export, exit), the peak memory, and what each export module costs to
+import. Target: each export at most 1 s inside the process at 10,000 cases /
+20,000 actions (issue 14). Results are printed and written as JSON (``--out``).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import platform
 import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 TARGET_S = 1.0
-
-
-def _database(args, cfg) -> str:
-    if args.db:
-        return f"sqlite:///{Path(args.db).resolve()}"
-    path = HERE / ".data" / f"exports-{args.cases}.db"
-    if not path.exists():
-        from jagtui.demo.scale import build_scale
-        from jagtui.store.db import create_store
-
-        path.parent.mkdir(parents=True, exist_ok=True)
-        store = create_store(f"sqlite:///{path}", "bench")
-        try:
-            build_scale(store, cfg, date.today(), cases=args.cases)
-        finally:
-            store.dispose()
-    return f"sqlite:///{path}"
+# Fresh interpreters read compiled bytecode, as an installed jagtui does (pip compiles it):
+# kept outside the tree, and written even where PYTHONDONTWRITEBYTECODE is set.
+CHILD_ENV = {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
+             "PYTHONPYCACHEPREFIX": str(HERE / ".data" / "pycache")}
 
 
 def _timed(fn, repeat: int) -> tuple[float, float]:
@@ -61,74 +53,137 @@ def _import_cost(module: str) -> float:
     """Seconds a fresh interpreter takes to import ``module`` (less a bare start)."""
     def run(code: str) -> float:
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-c", code], check=True)
+        subprocess.run([sys.executable, "-c", code], check=True, env=CHILD_ENV)
         return time.perf_counter() - started
 
+    run(f"import {module}")  # compiled once
     bare = min(run("pass") for _ in range(3))
     return min(run(f"import {module}") for _ in range(3)) - bare
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db")
-    parser.add_argument("--cases", type=int, default=10_000)
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args(argv)
+def _command(url: str, config: Path, argv: list[str], repeat: int) -> tuple[float, float]:
+    """Median (wall, CPU) seconds of the whole command in a fresh interpreter."""
+    walls, cpus = [], []
+    _run_command(url, config, argv)  # compiled once, as installed
+    for _ in range(repeat):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        started = time.perf_counter()
+        _run_command(url, config, argv)
+        walls.append(time.perf_counter() - started)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+    return statistics.median(walls), statistics.median(cpus)
 
+
+def _run_command(url: str, config: Path, argv: list[str]) -> None:
+    subprocess.run([sys.executable, "-c", "import sys; from jagtui.cli import main; "
+                    "sys.exit(main())", "export", *argv, "--db", url, "--config", str(config)],
+                   check=True, capture_output=True, cwd=HERE.parent, env=CHILD_ENV)
+
+
+def measure(url: str, cfg, repeat: int) -> dict:
     from sqlalchemy import func, select
 
-    from jagtui.config import Exports, load_config
+    from jagtui.config import Exports
     from jagtui.export.action_log import export_action_log
     from jagtui.export.minutes import export_minutes
     from jagtui.export.plan_progress import export_plan
-    from jagtui.store.db import create_store
-    from jagtui.store.minutes import latest_meeting_id
-    from jagtui.store.models import Action, Case, Meeting, MeetingItem
+    from jagtui.store.db import open_store
+    from jagtui.store.models import Action, Case, Meeting, MeetingItem, Person
+    from run import _add_big_meeting, _register_me
 
-    cfg = load_config()
-    store = create_store(_database(args, cfg), "bench")
-    # The meeting held with the most on it: the chair's heaviest papers. A generated
-    # county has no agenda items, so bench/run.py's 40-case meeting is added once.
+    store = open_store(url, "bench")
+    # The meeting held with the most on it: the chair's heaviest papers.
     biggest = (select(MeetingItem.meeting_id).join(Meeting, Meeting.id == MeetingItem.meeting_id)
                .where(Meeting.status == "final").group_by(MeetingItem.meeting_id)
                .order_by(func.count().desc(), MeetingItem.meeting_id.desc()).limit(1))
     with store.read() as session:
         meeting_id = session.scalar(biggest)
     if meeting_id is None:
-        sys.path.insert(0, str(HERE))
-        from run import _add_big_meeting
-
         _add_big_meeting(store, cfg)
+    _register_me(store)
     with store.read() as session:
-        meeting_id = session.scalar(biggest) or latest_meeting_id(session)
-        size = (session.scalar(select(func.count()).select_from(Case)),
-                session.scalar(select(func.count()).select_from(Action)))
-    results = {}
+        meeting_id = session.scalar(biggest)
+        size = {"cases": session.scalar(select(func.count()).select_from(Case)),
+                "actions": session.scalar(select(func.count()).select_from(Action)),
+                "people": session.scalar(select(func.count()).select_from(Person)),
+                "meeting": meeting_id}
+    found: dict = {"size": size}
     with tempfile.TemporaryDirectory() as folder:
         cfg = cfg.model_copy(update={"exports": Exports(directory=folder)})
         steps = {
             "minutes (md, docx)": lambda: export_minutes(store, cfg, meeting_id),
             "redacted minutes (md, docx)": lambda: export_minutes(store, cfg, meeting_id,
                                                                   redacted=True),
-            "meeting action log (csv, xlsx)": lambda: export_action_log(store, cfg,
-                                                                         meeting_id=meeting_id),
+            "meeting action log (csv, xlsx)": lambda: export_action_log(
+                store, cfg, meeting_id=meeting_id),
+            "redacted meeting action log": lambda: export_action_log(
+                store, cfg, meeting_id=meeting_id, redacted=True),
             "action log --all (csv, xlsx)": lambda: export_action_log(store, cfg, status=None),
+            "redacted open action log": lambda: export_action_log(store, cfg, redacted=True),
+            "redacted action log --all": lambda: export_action_log(store, cfg, status=None,
+                                                                   redacted=True),
             "plan progress (xlsx, md)": lambda: export_plan(store, cfg),
         }
-        for name, step in steps.items():
-            results[name] = _timed(step, args.repeat)
+        found["in process"] = {name: _timed(step, repeat) for name, step in steps.items()}
+        config = Path(folder) / "config.toml"
+        config.write_text(f'[exports]\ndirectory = "{folder}"\n')
+        commands = {
+            "export minutes": ["minutes", "--meeting", str(meeting_id)],
+            "export minutes --redacted": ["minutes", "--meeting", str(meeting_id), "--redacted"],
+            "export actions --all": ["actions", "--all"],
+            "export actions --meeting --redacted": ["actions", "--meeting", str(meeting_id),
+                                                    "--redacted"],
+            "export plan": ["plan"],
+        }
+        found["commands"] = {name: _command(url, config, argv, repeat)
+                             for name, argv in commands.items()}
     store.dispose()
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"{size[0]:,} cases, {size[1]:,} actions, meeting {meeting_id}; "
-          f"medians of {args.repeat} runs (wall / CPU)")
-    for name, (wall, cpu) in results.items():
-        verdict = "ok" if cpu <= TARGET_S else "OVER"
-        print(f"  {name:34} {wall:6.2f} s / {cpu:5.2f} s  {verdict}")
-    print(f"  {'peak memory of the process':34} {peak:6.0f} MiB")
-    for module in ("jagtui.export.minutes", "jagtui.export.action_log",
-                   "jagtui.export.plan_progress"):
-        print(f"  import {module:27} {_import_cost(module):6.2f} s")
-    return 0 if all(cpu <= TARGET_S for _wall, cpu in results.values()) else 1
+    return found
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--backend", default="sqlite,postgresql")
+    parser.add_argument("--db", help="an SQLite file to use instead of bench/run.py's")
+    parser.add_argument("--cases", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--out", default=str(HERE / "exports.json"))
+    args = parser.parse_args(argv)
+    sys.path.insert(0, str(HERE))
+
+    from jagtui.config import DEFAULTS_PATH, load_config
+    from run import database
+
+    cfg = load_config(DEFAULTS_PATH)
+    results: dict = {"machine": {"python": platform.python_version(),
+                                 "load": __import__("os").getloadavg()[0]},
+                     "target s": TARGET_S, "backends": {}}
+    backends = ["sqlite"] if args.db else [b.strip() for b in args.backend.split(",") if b.strip()]
+    ok = True
+    for backend in backends:
+        url = (f"sqlite:///{Path(args.db).resolve()}" if args.db
+               else database(backend, args.cases, cfg))
+        found = measure(url, cfg, args.repeat)
+        results["backends"][backend] = found
+        size = found["size"]
+        print(f"{backend}: {size['cases']:,} cases, {size['actions']:,} actions, "
+              f"{size['people']:,} people, meeting {size['meeting']}; medians of {args.repeat} "
+              "(wall / CPU in the process)")
+        for name, (wall, cpu) in found["in process"].items():
+            verdict = "ok" if cpu <= TARGET_S else "OVER"
+            ok = ok and verdict == "ok"
+            print(f"  {name:34} {wall:6.2f} s / {cpu:5.2f} s  {verdict}")
+        for name, (wall, cpu) in found["commands"].items():
+            print(f"  {'jagtui ' + name:42} {wall:6.2f} s / {cpu:5.2f} s (whole command)")
+    results["peak memory MiB"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    results["imports s"] = {module: _import_cost(module) for module in (
+        "jagtui.export.minutes", "jagtui.export.action_log", "jagtui.export.plan_progress")}
+    print(f"  {'peak memory of the process':34} {results['peak memory MiB']:6.0f} MiB")
+    for module, cost in results["imports s"].items():
+        print(f"  import {module:27} {cost:6.2f} s")
+    Path(args.out).write_text(json.dumps(results, indent=2) + "\n")
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":
