@@ -232,6 +232,8 @@ class Redactor:
         if done is None:
             self._named = False
             done = self._text(value, case_id)
+            if len(self._done) >= 100_000:  # a screen's redactor lives on: stay bounded
+                self._done.clear()
             self._done[(value, case_id) if self._named else value] = done
         return done
 
