@@ -222,8 +222,11 @@ class Lexicon:
                 self.add(tokens, Claim(ADDRESS, owner, flags, of_place))
 
         vocabulary = self.vocabulary
-        lines = [line for line in re.split(r"[,\n;]+", address or "") if words(line)]
         whole = words(address or "")
+        if vocabulary is not None and not vocabulary.may_name_any_line(whole):
+            whole = ()  # no phrase of the address can be in the document
+        lines = [line for line in re.split(r"[,\n;]+", address or "") if words(line)] \
+            if whole else []
         if len(lines) >= 2 and len(whole) >= 2:
             put(whole)
         for n, line in enumerate(lines):

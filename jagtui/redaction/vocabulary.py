@@ -101,6 +101,15 @@ class Vocabulary:
     def may_name_address(self, address: str) -> bool:
         return any(self.may_name_line(words(line)) for line in LINES.split(address or ""))
 
+    def may_name_any_line(self, tokens: tuple[str, ...]) -> bool:
+        """All an address's words at once: False when no line of it can pass
+        :meth:`may_name_line` (each line's words are among the address's)."""
+        if self._typed is None:
+            self._typed = {word + kind for word in self.exact if len(word) >= 3
+                           for kind in STREET_TYPES}
+        return not (self.exact.isdisjoint(tokens) and self.partial.isdisjoint(tokens)
+                    and self._typed.isdisjoint(tokens))
+
     def may_name_line(self, tokens: tuple[str, ...]) -> bool:
         """One address line: its street words (or, with none, all its words), whole or
         joined to the next ("Larkspurclose"), or split from a street type ("X Wharf")."""
