@@ -193,8 +193,11 @@ from jagtui.config import load_config
 from jagtui.screens.follow import FollowScreen
 from jagtui.store.db import open_store
 
+class FollowApp(JagApp):
+    DEFAULT_MODE = "meeting"  # as jagtui follow opens
+
 async def main():
-    app = JagApp(open_store(sys.argv[1], "member1"), load_config(None), role="member")
+    app = FollowApp(open_store(sys.argv[1], "member1"), load_config(None), role="member")
     async with app.run_test(headless=True, size=(120, 40)) as pilot:
         app.push_screen(FollowScreen())
         await pilot.pause(2.0)

@@ -336,3 +336,41 @@ def test_postgresql_notifies_on_commit_of_a_meeting_write_only(running):
         assert woke.wait(1.0)
     finally:
         watcher.stop()
+
+
+async def test_the_follower_sees_the_action_log_as_it_is_reviewed(running, cfg):
+    from jagtui.store import actions
+
+    store, meeting_id, _high, _index = running
+    with store.write() as session:
+        log = next(i for i in agenda.items(session, meeting_id) if i.kind == "actions")
+        meeting_place_keep(session, meeting_id, log.id)
+    follower = _app(store, cfg, "member1", "member")
+    async with follower.run_test(size=(120, 40)) as fp:
+        follower.push_screen(FollowScreen(meeting_id))
+        await until(fp, lambda: f"Item {log.number} of" in shown(follower))
+        with store.write() as session:
+            row = next(a for a in session.scalars(select(actions.Action))
+                       if a.text == "Visit the shop owners on Market Street")
+            actions.add_update(session, row.id, TODAY, "Visited twice; owners content",
+                               meeting_id=meeting_id)
+        await until(fp, lambda: "Visited twice; owners content" in shown(follower), 1.5)
+        assert "Action log reviewed at this meeting" in shown(follower)
+
+
+def test_jagtui_follow_opens_the_view(tmp_path):
+    """The command, in a terminal: the view, saying no meeting is running yet."""
+    from terminal import kill_quietly, private_env, spawn, wait_for_text
+
+    from jagtui.identity import current_login
+
+    url = f"sqlite:///{tmp_path / 'f.db'}"
+    made = create_store(url, "tester")
+    with made.write() as session:
+        users.add_user(session, current_login(), "Test Member", role="member")
+    made.dispose()
+    child = spawn(["--db", url, "follow"], private_env(tmp_path))
+    try:
+        wait_for_text(child, "No meeting is running", timeout=60)
+    finally:
+        kill_quietly(child.pid)

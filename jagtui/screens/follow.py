@@ -195,9 +195,21 @@ class FollowScreen(Screen):
         self.call_after_refresh(self.query_one("#follow-scroll").scroll_end, animate=False)
 
     def actions_text(self, view: FollowView) -> Text:
+        out = Text("")
+        if view.reviewed:
+            out.append("Action log reviewed at this meeting", style="bold")
+            for action, update in view.reviewed:
+                out.append("\n")
+                out.append_text(literal(action.ref, "bold"))
+                out.append("  ")
+                out.append_text(literal(self.text(action.text)))
+                out.append(f"  {update.status}: ", style="dim")
+                out.append_text(literal(self.text(update.text), "green"))
         if not view.actions:
-            return Text("")
-        out = Text("Actions", style="bold")
+            return out
+        if out:
+            out.append("\n\n")
+        out.append("Actions", style="bold")
         for action in view.actions:
             out.append("\n")
             out.append_text(literal(action.ref, "bold"))

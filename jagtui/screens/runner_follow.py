@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from jagtui.display import literal
+from jagtui.screens.privacy import redact
 from jagtui.store import follow
 from jagtui.store.follow_tables import FollowMessage
 from jagtui.store.notify import ChangeWatcher
@@ -27,7 +28,9 @@ class InboxLine(Static):
     """
 
 
-def inbox_text(waiting: tuple[FollowMessage, ...], numbers: dict[int, int]) -> Text:
+def inbox_text(waiting: tuple[FollowMessage, ...], numbers: dict[int, int],
+               private: bool = False) -> Text:
+    """The oldest message waiting; in privacy mode (a shared screen) its text redacted."""
     first = waiting[0]
     out = Text(f"From a follower ({len(waiting)} waiting): ", style="bold")
     who = first.sender_name + (f" ({first.organisation})" if first.organisation else "")
@@ -40,7 +43,7 @@ def inbox_text(waiting: tuple[FollowMessage, ...], numbers: dict[int, int]) -> T
         if first.item_id in numbers:
             out.append(f" on item {numbers[first.item_id]}")
         out.append(": ")
-        out.append_text(literal(first.text))
+        out.append_text(literal(redact(first.text, (), private)))
     out.append("\ny accepts · N declines", style="dim")
     return out
 
@@ -72,6 +75,7 @@ class FollowerInbox(Screen):
                 pass  # the app is closing
 
         self._inbox_watch = ChangeWatcher(app.store.engine, changed).start()
+        self.watch(app, "private", lambda _private: self.show_inbox(self.inbox), init=False)
         self.load_inbox()
 
     def on_unmount(self) -> None:
@@ -100,7 +104,7 @@ class FollowerInbox(Screen):
         line.set_class(bool(waiting), "-waiting")
         if waiting:
             numbers = {item.id: item.number for item in self.view.items} if self.view else {}
-            line.update(inbox_text(waiting, numbers))
+            line.update(inbox_text(waiting, numbers, self.app.private))
         if had != bool(waiting):
             self.refresh_bindings()
 

@@ -25,7 +25,9 @@ from jagtui.store.follow_tables import FollowMessage
 from jagtui.store.meeting_run import record_note
 from jagtui.store.meeting_view import meeting_parties
 from jagtui.store.casefile import Party
-from jagtui.store.models import Action, Attendance, Draft, ItemNote, Meeting, MeetingItem, User
+from jagtui.store.models import (
+    Action, ActionUpdate, Attendance, Draft, ItemNote, Meeting, MeetingItem, User,
+)
 from jagtui.store.records import conflict, edit, fetch, one_of, require
 
 SENDABLE = ("update", "correction")
@@ -45,6 +47,8 @@ class FollowView:
     actions: tuple[Action, ...]
     parties: tuple[Party, ...]
     mine: tuple[FollowMessage, ...]  # this login's messages, newest first
+    # On the action log: the updates this meeting gave, with their action, in order given.
+    reviewed: tuple[tuple[Action, ActionUpdate], ...] = ()
 
     @property
     def running(self) -> bool:
@@ -80,8 +84,12 @@ def follow_view(session: Session, meeting_id: int, login: str) -> FollowView:
         select(FollowMessage).where(FollowMessage.meeting_id == meeting_id,
                                     FollowMessage.sender == login)
         .order_by(FollowMessage.id.desc()).limit(5)))
+    reviewed = tuple(tuple(row) for row in session.execute(
+        select(Action, ActionUpdate).join(ActionUpdate, ActionUpdate.action_id == Action.id)
+        .where(ActionUpdate.meeting_id == meeting_id).order_by(ActionUpdate.id))) \
+        if item is not None and item.kind == "actions" else ()
     return FollowView(meeting, item, index, len(agenda), notes, actions,
-                      meeting_parties(session, meeting_id), mine)
+                      meeting_parties(session, meeting_id), mine, reviewed)
 
 
 def _sender(session: Session, cfg: Config, login: str) -> tuple[str, str]:
