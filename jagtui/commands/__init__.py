@@ -20,7 +20,8 @@ COMMANDS = {  # command: (its module, its line in `jagtui --help`)
                   "closed cases due for review: retain or delete (admins)"),
     "backup": ("jagtui.commands.backup", "back the database up into a new file (admins)"),
     "restore": ("jagtui.commands.backup", "restore a backup into a new database (admins)"),
-    "import": ("jagtui.commands.imports", "import incidents from partner extracts (CSV, .xlsx)"),
+    "import": ("jagtui.commands.imports", "import incidents from partner extracts, or the "
+               "partnership action plan (CSV, .xlsx)"),
     "export": ("jagtui.commands.export", "write minutes, the action log or plan progress"),
     "follow": ("jagtui.commands.follow",
                "follow the running meeting live (read-only); send the chair your update"),
