@@ -132,7 +132,8 @@ class CaseScreen(Screen):
                 tooltip="Edit the case from any tab"),
         Binding("r", "assess", "Risk assessment", id="case-assess",
                 tooltip="New risk assessment: one key answers each question"),
-        Binding("R", "refer", "Refer", id="case-refer",
+        # Not in the footer: at 80 columns it would push out ^t Privacy (? and ^p list it).
+        Binding("R", "refer", "Refer", id="case-refer", show=False,
                 tooltip="Refer the person in focus (People tab) to a service: MARAC, Prevent, "
                         "youth, CCE, drugs, safeguarding, mental health, housing"),
         Binding("o", "referrals", "Referrals", id="case-referrals", show=False,
