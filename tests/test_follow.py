@@ -263,6 +263,9 @@ def test_a_meeting_write_wakes_a_watcher_and_idle_costs_under_one_percent(runnin
         with Store(store.engine, "chair1").write() as session:
             meeting_run.record_note(session, high.id, "A point")
         assert woke.wait(1.0)
+        began = time.monotonic()
+        watcher.stop()  # a screen leaving never waits for the listener
+        assert time.monotonic() - began < 0.2
     finally:
         watcher.stop()
 

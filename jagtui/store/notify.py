@@ -74,9 +74,11 @@ class ChangeWatcher:
         self._ready.wait(5)  # listening before the caller reads, so nothing falls between
         return self
 
-    def stop(self) -> None:
+    def stop(self, wait: bool = False) -> None:
+        """Ask the thread to end: at once on SQLite, within ``LISTEN_WAKE_S`` on PostgreSQL
+        (it closes its connection itself). A leaving screen does not wait for it."""
         self._stop.set()
-        if self._thread is not None and self._thread is not threading.current_thread():
+        if wait and self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout=LISTEN_WAKE_S + 1)
         self._thread = None
 
