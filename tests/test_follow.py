@@ -377,3 +377,33 @@ def test_jagtui_follow_opens_the_view(tmp_path):
         wait_for_text(child, "No meeting is running", timeout=60)
     finally:
         kill_quietly(child.pid)
+
+
+def test_purging_a_case_erases_what_followers_sent_about_it(store, cfg):
+    """Retention: a case's minutes go with it, and so does what followers said of it."""
+    from datetime import date, timedelta
+
+    from jagtui.store import cases, people, retention
+
+    closed, today = date(2020, 3, 10), date(2026, 3, 11)
+    with store.write() as session:
+        users.add_user(session, "member1", "Sam Officer", agency="CBC-ASB")
+        person = people.add_person(session, "Zebedee Quarrington")
+        case = cases.open_case(session, case_type="victim", title="Zebedee Quarrington",
+                               subgroup="JAG", lead_agency="POLICE",
+                               opened_on=closed - timedelta(days=400), reference="JAG-19-0001")
+        cases.link_party(session, case.id, "victim", person_id=person.id, primary=True)
+        meeting = meetings.create_meeting(session, held_on=closed - timedelta(days=50),
+                                          subgroup="JAG")
+        item = meetings.add_item(session, meeting.id, "case", "Zebedee Quarrington",
+                                 case_id=case.id)
+        meeting.status = "in progress"
+        session.flush()
+        follow.send(session, cfg, meeting.id, item.id, "update", "Zebedee moved away", "member1")
+        meeting.status = "final"
+        cases.close_case(session, case.id, None, closed, "Moved away")
+        retention.mark_for_deletion(session, "JAG-19-0001", today, 6)
+    with store.write() as session:
+        erasure = retention.purge_case(session, case.id, today, 6)
+    assert len(erasure.erased["follow_messages"]) == 1
+    assert _messages(store) == []

@@ -29,6 +29,7 @@ from sqlmodel import Session
 from jagtui.rules.retention import is_due, latest_due_closure, period_ends
 from jagtui.store import audit
 from jagtui.store.errors import Conflict, Invalid, NotFound
+from jagtui.store.follow_tables import FollowMessage
 from jagtui.store.models import (
     Action, ActionUpdate, Breach, Case, CaseParty, Draft, Incident, IncidentParty, Intervention,
     ItemNote, Location, MeetingItem, Person, RetentionReview, RiskAssessment,
@@ -321,6 +322,9 @@ def purge_case(session: Session, case_id: int, today: date, years: int) -> Erasu
     erased = erasure.erased
     erased["item_notes"] = _delete(session, ItemNote, _ids(session, select(ItemNote.id).where(
         ItemNote.item_id.in_(items)))) if items else []
+    # What remote followers sent the chair about the case's items (store.follow).
+    erased["follow_messages"] = _delete(session, FollowMessage, _ids(session, select(
+        FollowMessage.id).where(FollowMessage.item_id.in_(items)))) if items else []
     erased["action_updates"] = _delete(session, ActionUpdate, _ids(session, select(
         ActionUpdate.id).where(ActionUpdate.action_id.in_(actions)))) if actions else []
     erased["actions"] = _delete(session, Action, actions)
