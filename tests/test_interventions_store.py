@@ -120,13 +120,15 @@ def test_the_recipient_list_masks_names_in_privacy_mode():
 
 
 def test_the_store_never_records_an_intervention_against_the_victim(store, cfg):
-    """The Escalation screen's form saves through this call: a victim is refused there
-    too, not only in the meeting (which checks before it minutes)."""
+    """The Escalation screen's form and the meeting save through this call: a victim
+    or someone not on the case is refused on both paths, in the saving transaction."""
     with store.write() as session:
         case, victim = _case(session, "Vic Only-Victim", "victim", "victim")
         stranger = people.add_person(session, "Not On The Case", beat="62")
     for person_id in (victim.id, stranger.id):
         with store.write() as session, pytest.raises(Invalid, match="other than its victim"):
-            _record(session, cfg, case.id, "ABC", 1, person_id=person_id)
+            interventions.issue_intervention(
+                session, case_id=case.id, step="ABC", steps=[s.key for s in cfg.ladder],
+                issuing_agency="POLICE", issued_on=TODAY, person_id=person_id)
     with store.read() as session:
         assert interventions.for_case(session, case.id) == []

@@ -32,8 +32,6 @@ def record_intervention(
     notes: str = "",
 ) -> Intervention:
     fetch(session, Case, case_id, "case")
-    if person_id is not None:  # every path (meeting, escalation, import) refuses the victim
-        check_recipient(session, case_id, person_id)
     if review_on is not None and review_on < issued_on:
         raise Invalid(f"The review date ({fmt_date(review_on)}) is before the issue date "
                       f"({fmt_date(issued_on)})")
@@ -45,6 +43,14 @@ def record_intervention(
     session.add(intervention)
     session.flush()
     return intervention
+
+
+def issue_intervention(session: Session, **values) -> Intervention:
+    """What a user records (the Escalation form, the meeting): the recipient checked in the
+    same transaction, so someone who became the case's victim meanwhile is refused too.
+    ``record_intervention`` alone is for history loaded as it was (demo, tests)."""
+    check_recipient(session, values["case_id"], values.get("person_id"))
+    return record_intervention(session, **values)
 
 
 def record_breach(session: Session, intervention_id: int, breached_on: date, notes: str = "") -> Breach:

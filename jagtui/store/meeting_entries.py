@@ -110,8 +110,7 @@ def record_intervention(session: Session, cfg: Config, item_id: int, *, step: st
     :func:`interventions.recipients`; none only on a location case), minuted under the
     item with who received it and its notes."""
     _meeting, item = _case_item(session, item_id)
-    interventions.check_recipient(session, item.case_id, person_id)
-    done = interventions.record_intervention(
+    done = interventions.issue_intervention(
         session, case_id=item.case_id, step=step, steps=[s.key for s in cfg.ladder],
         issuing_agency=issuing_agency, issued_on=issued_on, review_on=review_on,
         person_id=person_id, notes=notes.strip())

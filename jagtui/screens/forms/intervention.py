@@ -248,7 +248,7 @@ class InterventionForm(_OnCase[int]):
             review_on=self.query_one("#review", DateField).date,
             person_id=self.person_id(), notes=self.query_one("#notes", Input).value.strip(),
         )
-        return lambda session: interventions.record_intervention(session, **values).id
+        return lambda session: interventions.issue_intervention(session, **values).id
 
     def saved_message(self, result: int) -> str:
         return f"Recorded: {step_name(self.cfg, self.query_one('#step', Select).value)}"
