@@ -17,8 +17,10 @@ from sqlmodel import SQLModel
 
 from jagtui.rules.retention import DAY, is_due, latest_due_closure, period_ends
 from jagtui.store import (
-    actions, audit, cases, drafts, incidents, interventions, meetings, people, retention, risk,
+    actions, audit, case_reviews, cases, drafts, incidents, interventions, meetings, people,
+    retention, risk,
 )
+from jagtui.store.case_review_tables import CaseReview, CaseReviewAction
 from jagtui.store.errors import Invalid
 from jagtui.store.models import (
     AuditEntry, Case, Incident, Location, MeetingItem, Person, RetentionReview,
@@ -399,3 +401,34 @@ def test_retention_commands(tmp_path, cfg, monkeypatch, capsys):
         assert "No closed case is past its 6-year retention period." in out
     finally:
         os.umask(umask)
+
+
+def test_purge_erases_the_case_s_asb_case_review_and_its_recommendations(store, cfg):
+    """The applicant's name, what was reported and the findings go with the case."""
+    with store.write() as session:
+        case, zeb, _meeting = _zebedee(session, cfg)
+        review = case_reviews.add_application(
+            session, cfg, received_on=CLOSED - timedelta(days=100), person_id=zeb.id,
+            applicant_name="Mrs Quarrington", applicant_relation="daughter",
+            case_reference="JAG-19-0001", summary="Zebedee reported noise three times")
+        case_reviews.update_application(session, cfg, review.id, None, {
+            "threshold": "met", "decided_on": CLOSED - timedelta(days=95),
+            "review_on": CLOSED - timedelta(days=90),
+            "findings": "Zebedee Quarrington was not visited"})
+        case_reviews.add_recommendation(session, review.id, text="Visit Zebedee weekly",
+                                        owner="PC Example", due_on=CLOSED - timedelta(days=60))
+        other, _ = _case_for(session, cfg, "Other Person", reference="JAG-19-0009")
+        kept = case_reviews.add_application(session, cfg, received_on=CLOSED, person_id=None,
+                                            applicant_name="Other Person",
+                                            case_reference="JAG-19-0009")
+    with store.write() as session:
+        retention.mark_for_deletion(session, "JAG-19-0001", TODAY, YEARS, "Period ended")
+    [erasure] = retention.purge(store, TODAY, YEARS)
+    assert (erasure.counts["case_reviews"], erasure.counts["case_review_actions"]) == (1, 1)
+    assert erasure.counts["actions"] == 2  # the meeting's action and the recommendation
+    with store.read() as session:
+        dump = _everything_but_the_audit_log(session)
+        assert [s for s in SECRETS if s in dump] == []
+        assert [r.id for r in session.scalars(select(CaseReview))] == [kept.id]
+        assert session.scalars(select(CaseReviewAction)).all() == []
+        assert "Other Person" in dump

@@ -7,7 +7,7 @@ after which it is listed again) or *delete*. Each decision is a
 
 :func:`purge` erases a case decided "delete", for good, with everything about
 it: its parties, risk assessments, interventions and breaches, actions and
-their updates, the notes of meeting items about it (the item itself stays in
+their updates, its ASB case reviews (and their recommendations), the notes of meeting items about it (the item itself stays in
 the minutes, retitled, so the numbering still reads), drafts of it, and the
 people, locations and incidents that nothing still kept refers to. It writes
 no per-row audit (the rows would repeat the erased values) but ONE "erasure"
@@ -28,6 +28,7 @@ from sqlmodel import Session
 
 from jagtui.rules.retention import is_due, latest_due_closure, period_ends
 from jagtui.store import audit
+from jagtui.store.case_review_tables import CaseReview, CaseReviewAction
 from jagtui.store.errors import Conflict, Invalid, NotFound
 from jagtui.store.follow_tables import FollowMessage
 from jagtui.store.models import (
@@ -318,6 +319,15 @@ def purge_case(session: Session, case_id: int, today: date, years: int) -> Erasu
         actions |= _ids(session, select(Action.id).where(
             Action.item_id.in_(items), or_(Action.case_id.is_(None), Action.case_id == case_id)))
     interventions = _ids(session, select(Intervention.id).where(Intervention.case_id == case_id))
+    # ASB case reviews of the case, or of its victim when on no case: the applicant, what
+    # was reported and the findings go with it, and the actions of their recommendations.
+    about_it = [CaseReview.case_id == case_id]
+    if people:
+        about_it.append(CaseReview.case_id.is_(None) & CaseReview.person_id.in_(people))
+    reviews = _ids(session, select(CaseReview.id).where(or_(*about_it)))
+    if reviews:
+        actions |= _ids(session, select(CaseReviewAction.action_id).where(
+            CaseReviewAction.review_id.in_(reviews)))
     erasure = Erasure(reference, case_id, kept_people=kept_people, kept_locations=kept_places)
     erased = erasure.erased
     erased["item_notes"] = _delete(session, ItemNote, _ids(session, select(ItemNote.id).where(
@@ -325,6 +335,9 @@ def purge_case(session: Session, case_id: int, today: date, years: int) -> Erasu
     # What remote followers sent the chair about the case's items (store.follow).
     erased["follow_messages"] = _delete(session, FollowMessage, _ids(session, select(
         FollowMessage.id).where(FollowMessage.item_id.in_(items)))) if items else []
+    erased["case_review_actions"] = _delete(session, CaseReviewAction, _ids(session, select(
+        CaseReviewAction.id).where(CaseReviewAction.review_id.in_(reviews)))) if reviews else []
+    erased["case_reviews"] = _delete(session, CaseReview, reviews)
     erased["action_updates"] = _delete(session, ActionUpdate, _ids(session, select(
         ActionUpdate.id).where(ActionUpdate.action_id.in_(actions)))) if actions else []
     erased["actions"] = _delete(session, Action, actions)
