@@ -32,6 +32,7 @@ LOGIN = {role: f"{role}-user" for role in ROLES}
 # Every command that touches data, with what it needs; {tmp} is a fresh folder.
 CLI = [
     (["run"], "view"),
+    (["follow"], "view"),
     (["users", "list"], "admin"),
     (["users", "add", "new-{role}", "--name", "New Person"], "admin"),
     (["audit", "export", "--output", "{tmp}/audit-{role}.csv"], "admin"),
