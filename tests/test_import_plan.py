@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from jagtui import cli
 from jagtui.store import plan
 from jagtui.store.db import create_store
+from jagtui.store.errors import Invalid
 from jagtui.store.models import AuditEntry, PlanAction, PlanObjective, PlanPriority, PlanUpdate
 from jagtui.store.users import add_user
 
@@ -228,3 +229,36 @@ def test_priority_keys_from_the_title_or_the_key_column(db, tmp_path, capsys):
     finally:
         store.dispose()
     assert found == [("P7", "Seventh"), ("P1", "10-year vision"), ("P2", "Youth")]
+
+
+def test_a_plan_action_can_be_tracked_by_a_configured_referral_measure(db, tmp_path, capsys, cfg):
+    """The referral measures the partnership configures ([referrals.measures]) are counted
+    measures too: the import, the store and the editor take them (by key or by name)."""
+    from jagtui.store.measures import measures_of
+    from jagtui.store.plan import measure_name
+
+    sheet = tmp_path / "referrals.csv"
+    sheet.write_text(HEAD + "P1: Exploitation,Fewer exploited children,Refer to the CE team,"
+                     "Police,Quarterly,,More referrals,41,60,Referrals to the County CE Team,,\n"
+                     + "P1: Exploitation,Fewer exploited children,Drugs outreach,Turning Point,"
+                     "Ongoing,,,,,referrals_drugs,,\n", encoding="utf-8")
+    assert run("import", "plan", str(sheet), "--db", db) == 0, capsys.readouterr().out
+    store = create_store(db, LOGIN)
+    try:
+        with store.read() as session:
+            tracked = sorted(session.scalars(select(PlanAction.measure_key)))
+        assert tracked == ["referrals_cce", "referrals_drugs"]
+        known = measures_of(cfg)
+        assert measure_name("referrals_cce", known) == "Referrals to the County CE Team"
+        with store.write() as session:
+            action = session.scalars(select(PlanAction)).first()
+            with pytest.raises(Invalid, match="Measure must be one of"):
+                plan.edit_plan_action(session, action.id, {"measure_key": "referrals_cce"},
+                                      None, known_measures=())  # a partnership without them
+        with store.write() as session:
+            plan.edit_plan_action(session, action.id, {"measure_key": "referrals_safeguarding"},
+                                  None, known)
+        with store.read() as session:
+            assert session.get(PlanAction, action.id).measure_key == "referrals_safeguarding"
+    finally:
+        store.dispose()

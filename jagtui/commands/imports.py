@@ -117,6 +117,7 @@ def import_plan(args, cfg) -> int:
     from jagtui.importer.action_plan import import_plan as run, render
     from jagtui.importer.sandbox import Limits
     from jagtui.rules.quarters import QuarterError, parse_year, year_of
+    from jagtui.store.measures import measures_of
 
     try:
         year = parse_year(args.year) if args.year else year_of(date.today())
@@ -125,7 +126,7 @@ def import_plan(args, cfg) -> int:
     store = open_db(args, cfg, "import")
     try:
         report = run(store, args.file, year=year, dry_run=args.dry_run, sheet=args.sheet,
-                     limits=Limits.from_config(cfg.import_settings))
+                     limits=Limits.from_config(cfg.import_settings), measures=measures_of(cfg))
     finally:
         store.dispose()
     print(render(report, limit=sys.maxsize if args.all else 50))

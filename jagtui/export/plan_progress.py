@@ -32,7 +32,7 @@ from jagtui.rules.quarters import (
     QuarterError, earliest_full_year, label, parse_quarter, parse_year, quarter_end, quarter_start,
     quarters,
 )
-from jagtui.store.measures import MEASURES, QuarterlyMeasures
+from jagtui.store.measures import QuarterlyMeasures
 
 FORMATS = ("xlsx", "md")
 _SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\']")
@@ -80,6 +80,7 @@ class PlanRow:
     baseline: str = ""
     target: str = ""
     measure_key: str = ""
+    tracked_by: str = ""  # the measure's name: fixed or a configured referral measure
 
 
 @dataclass(frozen=True)
@@ -144,7 +145,7 @@ def quarter_heading(report: PlanReport, quarter: tuple[int, int]) -> str:
 
 def _collect(store, cfg: Config, selected: tuple[int, int], baseline: int | None,
              today: date) -> PlanReport:
-    from jagtui.store.measures import quarterly_measures
+    from jagtui.store.measures import measures_of, quarterly_measures
     from jagtui.store.plan import current_priorities, plan_lines
 
     as_of = min(quarter_end(*selected), today)
@@ -158,6 +159,7 @@ def _collect(store, cfg: Config, selected: tuple[int, int], baseline: int | None
     if not priorities:
         priorities = [(p.key, p.title) for p in cfg.priorities]
     year, reported = selected
+    names = dict(measures_of(cfg))
     rows = []
     for line in lines:
         progress = {}
@@ -174,7 +176,7 @@ def _collect(store, cfg: Config, selected: tuple[int, int], baseline: int | None
             f"{line.objective.number}.{line.action.number}", line.action.text, line.action.lead,
             line.action.ends_on, line.action.resources, line.action.measures, progress,
             line.action.time_scales, line.action.baseline, line.action.target,
-            line.action.measure_key,
+            line.action.measure_key, names.get(line.action.measure_key, line.action.measure_key),
         ))
     full = True
     if baseline is not None:
@@ -258,7 +260,7 @@ def _outcome(row: PlanRow) -> str:
     parts = [row.measures] if row.measures else []
     parts += [f"{label}: {value}" for label, value in (
         ("Baseline", row.baseline), ("Target", row.target),
-        ("Tracked by", dict(MEASURES).get(row.measure_key, row.measure_key))) if value]
+        ("Tracked by", row.tracked_by or row.measure_key)) if value]
     return "\n".join(parts)
 
 

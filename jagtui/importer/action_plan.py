@@ -38,6 +38,7 @@ from jagtui.rules.quarters import label
 from jagtui.store import audit
 from jagtui.store import plan as store_plan
 from jagtui.store.measures import MEASURES
+from jagtui.store.plan import Measures
 from jagtui.store.models import PLAN_STATUSES, PlanAction, PlanObjective, PlanPriority
 
 ORDINALS = ("one", "two", "three", "four")
@@ -143,9 +144,9 @@ def read_date(text: str) -> date | None:
     return None
 
 
-def _measure_lookup() -> dict[str, str]:
-    lookup = {key.casefold(): key for key, _ in MEASURES}
-    lookup.update({name.casefold(): key for key, name in MEASURES})
+def _measure_lookup(measures: Measures) -> dict[str, str]:
+    lookup = {key.casefold(): key for key, _ in measures}
+    lookup.update({name.casefold(): key for key, name in measures})
     return lookup
 
 
@@ -170,13 +171,14 @@ def _columns(extract: Extract) -> tuple[dict[str, int], list[Problem]]:
     return found, problems
 
 
-def check_rows(extract: Extract, year: int) -> tuple[list[PlanRowIn], list[Problem], list[str]]:
+def check_rows(extract: Extract, year: int, measures: Measures = MEASURES
+               ) -> tuple[list[PlanRowIn], list[Problem], list[str]]:
     """Every row checked; (rows, problems, notes). Problems name the row and column."""
     columns, problems = _columns(extract)
     notes = list(extract.notes)
     if problems:
         return [], problems, notes
-    measures = _measure_lookup()
+    known, measures = measures, _measure_lookup(measures)
     rows: list[PlanRowIn] = []
     priority = key = period = objective = strategy = ""
     defaulted = 0
@@ -242,9 +244,9 @@ def check_rows(extract: Extract, year: int) -> tuple[list[PlanRowIn], list[Probl
         tracked = get.get("measure_key", "")
         if tracked:
             if tracked.casefold() not in measures:
-                known = "; ".join(f"{k} ({n})" for k, n in MEASURES)
+                names = "; ".join(f"{k} ({n})" for k, n in known)
                 problems.append(Problem(number, "Tracked by", f"{visible(tracked)!r} is not a "
-                                        f"counted measure: use one of {known}, or leave it blank"))
+                                        f"counted measure: use one of {names}, or leave it blank"))
                 continue
             values["measure_key"] = measures[tracked.casefold()]
         for n in range(1, 5):
@@ -279,8 +281,9 @@ def _changed(row, values: dict[str, object]) -> dict[str, object]:
 class _Writer:
     """Adds or updates the plan from checked rows, in one session, counting as it goes."""
 
-    def __init__(self, session, report: PlanImportReport, year: int, named: set[str]) -> None:
-        self.session, self.report, self.year = session, report, year
+    def __init__(self, session, report: PlanImportReport, year: int, named: set[str],
+                 measures: Measures) -> None:
+        self.session, self.report, self.year, self.measures = session, report, year, measures
         self.priorities = store_plan.current_priorities(session)
         self.keys = {p.key for p in session.scalars(select(PlanPriority))}
         self.named = named  # keys the file gives: a priority without one takes none of them
@@ -328,10 +331,11 @@ class _Writer:
             PlanAction.objective_id == objective.id, PlanAction.retired_at.is_(None))).all()
         match = next((a for a in found if a.text.casefold() == row.text.casefold()), None)
         if match is None:
-            match = store_plan.add_plan_action(s, objective.id, None, row.text, **row.values)
+            match = store_plan.add_plan_action(s, objective.id, None, row.text,
+                                               known_measures=self.measures, **row.values)
             r.added["actions"] += 1
         elif changes := _changed(match, row.values):
-            store_plan.edit_plan_action(s, match.id, changes, None)
+            store_plan.edit_plan_action(s, match.id, changes, None, self.measures)
             r.changed["actions"] += 1
         existing = {u.quarter: u for u in store_plan.updates_of(s, match.id)}
         for n, (status, text) in row.quarters.items():
@@ -344,8 +348,9 @@ class _Writer:
 
 
 def import_plan(store, path: str | Path, *, year: int, dry_run: bool = False, sheet: str = "",
-                limits: Limits | None = None) -> PlanImportReport:
-    """Check ``path`` and (unless ``dry_run`` or a problem) write it in one transaction."""
+                limits: Limits | None = None, measures: Measures = MEASURES) -> PlanImportReport:
+    """Check ``path`` and (unless ``dry_run`` or a problem) write it in one transaction.
+    A row's measure is one of ``measures`` (``measures_of(cfg)``: with the referral ones)."""
     extract = read_extract(path, sheet, limits)
     report = PlanImportReport(extract.name, label(year), dry_run=dry_run)
     detail = {"file": extract.name, "path": str(Path(extract.path).expanduser().absolute()),
@@ -354,7 +359,7 @@ def import_plan(store, path: str | Path, *, year: int, dry_run: bool = False, sh
         report.problems = list(extract.problems) or [Problem(None, "", "The file has no rows")]
         _audit(store, report, detail, "refused")
         return report
-    rows, report.problems, report.notes = check_rows(extract, year)
+    rows, report.problems, report.notes = check_rows(extract, year, measures)
     report.rows = extract.row_count
     if report.problems:
         _audit(store, report, detail, "refused")
@@ -365,7 +370,7 @@ def import_plan(store, path: str | Path, *, year: int, dry_run: bool = False, sh
 
     try:
         with store.write() as session:
-            writer = _Writer(session, report, year, {r.priority_key for r in rows})
+            writer = _Writer(session, report, year, {r.priority_key for r in rows}, measures)
             for row in rows:
                 priority = writer.priority(row)
                 if row.objective:

@@ -20,8 +20,9 @@ from jagtui.screens.forms.base import ConfirmScreen
 from jagtui.screens.forms.plan_update import update_for
 from jagtui.screens.writes import OrderedWrites
 from jagtui.store import plan
+from jagtui.store.measures import MEASURES, measures_of
 from jagtui.store.models import PlanAction, PlanObjective, PlanPriority
-from jagtui.store.plan import PlanLine, PriorityNode, measure_name, plan_tree
+from jagtui.store.plan import Measures, PlanLine, PriorityNode, measure_name, plan_tree
 
 STATUS_STYLES = {"not started": "dim", "on track": "green", "at risk": "yellow",
                  "off track": "bold red", "complete": "bold green"}
@@ -39,7 +40,7 @@ def action_label(line: PlanLine, quarter: str) -> Text:
     return text
 
 
-def action_detail(line: PlanLine, quarter: str) -> Text:
+def action_detail(line: PlanLine, quarter: str, measures: Measures = MEASURES) -> Text:
     action = line.action
     out = Text.assemble((f"{line.priority.key} ", "bold"), literal(line.priority.title, "bold"))
     out.append(f"\nObjective {line.objective.number}: ")
@@ -53,7 +54,7 @@ def action_detail(line: PlanLine, quarter: str) -> Text:
                          ("Ends", fmt_date(action.ends_on)),
                          ("Resources", action.resources), ("Outcome/measure", action.measures),
                          ("Baseline", action.baseline), ("Target", action.target),
-                         ("Tracked by", measure_name(action.measure_key))):
+                         ("Tracked by", measure_name(action.measure_key, measures))):
         if value:
             out.append(f"\n{label}: ", style="dim")
             out.append_text(literal(value))
@@ -272,7 +273,8 @@ class PlanScreen(Screen):
             detail.update(Text("p adds a priority; highlight an action to see its progress.",
                                style="dim"))
         elif found[0] == "action":
-            detail.update(action_detail(self.lines[found[1].id], self.quarter))
+            detail.update(action_detail(self.lines[found[1].id], self.quarter,
+                                        measures_of(self.app.cfg)))
         else:
             detail.update(item_detail(found[0], found[1],
                                       self.counts.get((found[0], found[1].id), 0)))

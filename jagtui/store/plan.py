@@ -22,7 +22,7 @@ from jagtui.store.models import (
 )
 from jagtui.store.records import conflict, edit, fetch, one_of, require
 
-MEASURE_KEYS = tuple(key for key, _ in MEASURES)
+Measures = tuple[tuple[str, str], ...]  # (key, name): MEASURES, or measures_of(cfg)
 PRIORITY_FIELDS = ("key", "title", "period")
 OBJECTIVE_FIELDS = ("title", "strategy")
 ACTION_FIELDS = ("text", "lead", "time_scales", "ends_on", "resources", "measures", "baseline",
@@ -35,25 +35,26 @@ KINDS: dict[type[Tracked], tuple[str, str, str]] = {
 }
 
 
-def measure_name(key: str) -> str:
-    return dict(MEASURES).get(key, key)
+def measure_name(key: str, known: Measures = MEASURES) -> str:
+    return dict(known).get(key, key)
 
 
-def _measure_key(value: str) -> str:
+def _measure_key(value: str, known: Measures) -> str:
     value = (value or "").strip()
-    if value and value not in MEASURE_KEYS:
-        known = ", ".join(f"{k} ({n})" for k, n in MEASURES)
-        raise Invalid(f"Measure must be one of: {known} (got {value!r})")
+    if value and value not in dict(known):
+        names = ", ".join(f"{k} ({n})" for k, n in known)
+        raise Invalid(f"Measure must be one of: {names} (got {value!r})")
     return value
 
 
-def _clean(fields: dict[str, Any], allowed: tuple[str, ...]) -> dict[str, Any]:
+def _clean(fields: dict[str, Any], allowed: tuple[str, ...],
+           known: Measures = MEASURES) -> dict[str, Any]:
     unknown = [key for key in fields if key not in allowed]
     if unknown:
         raise Invalid(f"Cannot set {', '.join(unknown)} on a plan item")
     out = {key: (value.strip() if isinstance(value, str) else value) for key, value in fields.items()}
     if "measure_key" in out:
-        out["measure_key"] = _measure_key(out["measure_key"])
+        out["measure_key"] = _measure_key(out["measure_key"], known)
     return out
 
 
@@ -96,11 +97,12 @@ def add_objective(session: Session, priority_id: int, number: int | None, title:
     return objective
 
 
-def add_plan_action(session: Session, objective_id: int, number: int | None, text: str,
-                    **fields) -> PlanAction:
-    """An action under an objective; ``number`` None: after the last one."""
+def add_plan_action(session: Session, objective_id: int, number: int | None, text: str, *,
+                    known_measures: Measures = MEASURES, **fields) -> PlanAction:
+    """An action under an objective; ``number`` None: after the last one. Its measure key
+    is one of ``known_measures`` (pass ``measures_of(cfg)`` for the referral measures)."""
     fetch(session, PlanObjective, objective_id, "objective", lock=True)
-    fields = _clean(fields, ACTION_FIELDS)
+    fields = _clean(fields, ACTION_FIELDS, known_measures)
     if number is None:
         number = _next(session, PlanAction.number, PlanAction.objective_id, objective_id)
     action = PlanAction(objective_id=objective_id, number=number, text=require(text, "The action"),
@@ -135,9 +137,10 @@ def edit_objective(session: Session, objective_id: int, changes: dict[str, Any],
 
 
 def edit_plan_action(session: Session, action_id: int, changes: dict[str, Any],
-                     expected_version: int | None) -> PlanAction:
+                     expected_version: int | None, known_measures: Measures = MEASURES
+                     ) -> PlanAction:
     action = fetch(session, PlanAction, action_id, "plan action", lock=True)
-    changes = _clean(changes, ACTION_FIELDS)
+    changes = _clean(changes, ACTION_FIELDS, known_measures)
     if "text" in changes:
         require(changes["text"], "The action")
     return edit(session, action, changes, expected_version)

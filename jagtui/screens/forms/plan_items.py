@@ -18,7 +18,7 @@ from jagtui.display import literal
 from jagtui.screens.forms.base import FormScreen, field
 from jagtui.screens.widgets import DateField
 from jagtui.store import plan
-from jagtui.store.measures import MEASURES
+from jagtui.store.measures import MEASURES, measures_of
 from jagtui.store.models import PlanAction, PlanObjective, PlanPriority
 
 
@@ -129,9 +129,6 @@ class ObjectiveForm(_PlanItemForm):
         return plan.edit_objective(session, record_id, values, version)
 
 
-MEASURE_CHOICES = [(name, key) for key, name in MEASURES]
-
-
 class PlanActionForm(_PlanItemForm):
     """Key action, lead, time scales, financial & resource implications, outcome/measure
     with its baseline and target, and the counted measure it is tracked by."""
@@ -146,6 +143,7 @@ class PlanActionForm(_PlanItemForm):
         self.today = today
         self.record = record
         self.form_title = "New plan action" if record is None else "Edit plan action"
+        self.known = MEASURES  # with the configured referral measures once composed
         self.draft_key = (f"plan-action:{record.id}" if record
                           else f"plan-action:new:{objective.id}")
 
@@ -168,9 +166,11 @@ class PlanActionForm(_PlanItemForm):
                                       placeholder="Where it starts (e.g. 2022/23: 41)"))
         yield field("Target", Input(r.target if r else "", id="target",
                                     placeholder="Where it should get to (e.g. 10% fewer)"))
-        known = r is not None and r.measure_key in dict(MEASURES)
-        yield field("Tracked by", Select(MEASURE_CHOICES, id="measure_key", prompt="(no measure)",
-                                         value=r.measure_key if known else Select.NULL),
+        self.known = measures_of(self.app.cfg)
+        held = r is not None and r.measure_key in dict(self.known)
+        yield field("Tracked by", Select([(name, key) for key, name in self.known], id="measure_key",
+                                         prompt="(no measure)",
+                                         value=r.measure_key if held else Select.NULL),
                     "The counted measure plan progress reports this action against")
 
     def problems(self) -> dict[str, str]:
@@ -191,7 +191,8 @@ class PlanActionForm(_PlanItemForm):
 
     def add(self, session, values):
         values = dict(values)
-        return plan.add_plan_action(session, self.objective.id, None, values.pop("text"), **values)
+        return plan.add_plan_action(session, self.objective.id, None, values.pop("text"),
+                                    known_measures=self.known, **values)
 
     def change(self, session, record_id, values, version):
-        return plan.edit_plan_action(session, record_id, values, version)
+        return plan.edit_plan_action(session, record_id, values, version, self.known)
