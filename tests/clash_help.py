@@ -13,6 +13,7 @@ from jagtui.store.db import open_store
 from jagtui.store.models import AuditEntry
 
 from case_data import TODAY
+from pilot_help import settle
 
 
 def make_pair(store):
@@ -22,13 +23,6 @@ def make_pair(store):
     yield alice, bob
     alice.dispose()
     bob.dispose()
-
-
-async def settle(app, pilot) -> None:
-    for _ in range(3):
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 @asynccontextmanager

@@ -14,6 +14,7 @@ from jagtui.app import JagApp
 from jagtui.screens.actions import ActionsScreen
 from jagtui.store import actions, cases, people
 from jagtui.store.users import add_user
+from pilot_help import settle as _settle
 
 TODAY = date(2026, 11, 22)
 
@@ -35,13 +36,6 @@ def seeded(store):
         actions.add_action(session, ref="221126 Item 2", owner="Dee Housing",
                            owner_agency="CBC-HOUSING", text="Share the patrol plan")
         return case.reference
-
-
-async def _settle(app, pilot):
-    for _ in range(2):
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def _search(app, pilot, text: str) -> list[str]:

@@ -8,6 +8,7 @@ from textual.widgets import DataTable, OptionList, Static
 
 from jagtui.app import JagApp
 from jagtui.store import actions, cases, meetings, people, users
+from pilot_help import settle
 
 TODAY = date(2026, 11, 22)
 
@@ -30,12 +31,6 @@ def seed(store):
         later = actions.add_action(session, ref="151026 Item 2", text="Letter to the landlord",
                                    owner="Ann ASB", owner_agency="CBC-ASB", due_on=TODAY + timedelta(14))
     return case.id, late.id, later.id
-
-
-async def settle(app, pilot):
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def open_screen(app, pilot):

@@ -12,14 +12,9 @@ from jagtui.screens.audit import PAGE, AuditScreen
 from jagtui.screens.retention import RetentionScreen
 from jagtui.store import audit, cases, people
 from jagtui.store.models import AuditEntry, Case, RetentionReview
+from pilot_help import settle as _settle
 
 TODAY = date(2026, 11, 22)
-
-
-async def _settle(app, pilot):
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def _text(widget: Static) -> str:

@@ -11,6 +11,7 @@ from jagtui.app import JagApp
 from jagtui.screens.case_view import CaseScreen
 from jagtui.store import actions, cases, incidents, interventions, meetings, people, users
 from jagtui.store.models import Action, AuditEntry, Case, Intervention, Meeting
+from pilot_help import settle
 
 TODAY = date(2026, 12, 4)
 
@@ -19,13 +20,6 @@ def make_app(store, cfg) -> JagApp:
     app = JagApp(store, cfg, today=lambda: TODAY)
     app.change_poll_seconds = 0  # no background polling: the tests decide when things load
     return app
-
-
-async def settle(app, pilot) -> None:
-    for _ in range(3):
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def viewed_cases(store) -> list[int]:

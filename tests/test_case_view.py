@@ -17,19 +17,13 @@ from jagtui.store.cases import get_case, parties
 from jagtui.store.models import AuditEntry
 
 from case_data import TODAY, seed
+from pilot_help import settle
 
 
 def make_app(store, cfg, **kwargs) -> JagApp:
     app = JagApp(store, cfg, today=lambda: TODAY, **kwargs)
     app.change_poll_seconds = 0  # no background polling: the tests decide when things load
     return app
-
-
-async def settle(app, pilot) -> None:
-    for _ in range(3):
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def column(app, key) -> list[str]:
@@ -401,7 +395,6 @@ async def test_the_case_views_commands_are_in_the_palette(sqlite_store, cfg):
         await settle(app, pilot)
         titles = [command.title for command in app.get_system_commands(app.screen)]
         assert "New case (n)" in titles and "Filter (f)" in titles
-
 
 
 def _state(app):

@@ -11,6 +11,7 @@ from jagtui.config import LadderStep
 from jagtui.rules.ladder import LadderState
 from jagtui.screens.escalation import ladder_line
 from jagtui.store import cases, interventions, people
+from pilot_help import settle
 
 TODAY = date(2026, 11, 22)
 
@@ -34,12 +35,6 @@ def history(store, case_id):
     with store.read() as session:
         return [(i.step, i.outcome, i.review_on, [b.breached_on for b in bs])
                 for i, bs in interventions.for_case(session, case_id)]
-
-
-async def settle(app, pilot):
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def open_screen(app, pilot):

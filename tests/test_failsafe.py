@@ -22,6 +22,7 @@ from jagtui.screens.plan import PlanScreen
 from jagtui.store import plan
 
 from meeting_data import TODAY, seed
+from pilot_help import settle
 
 VICTIM = "Jane Testvictim"
 ADDRESS = "12 Acacia Road"
@@ -44,13 +45,6 @@ def _app(store, cfg, tmp_path):
     app.error_log = tmp_path / "logs" / "errors.log"
     app.reraise_errors = False
     return app
-
-
-async def settle(app, pilot, rounds: int = 2) -> None:
-    for _ in range(rounds):
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def _plan(app, pilot) -> PlanScreen:

@@ -9,6 +9,7 @@ from textual.widgets import DataTable, Static
 
 from jagtui.app import JagApp
 from jagtui.store import cases, incidents, people, risk
+from pilot_help import settle
 
 TODAY = date(2026, 11, 22)
 CATS = ["ASB-PERSONAL", "ASB-NUISANCE", "THEFT"]
@@ -49,12 +50,6 @@ def seed(store, cfg):
                                                                "fear": 1, "health": 1},
                                review_due=TODAY - timedelta(12))
     return ann.id, case.id
-
-
-async def settle(app, pilot):
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def cells(app, column):

@@ -29,6 +29,7 @@ from jagtui.store.models import AuditEntry, ItemNote
 from jagtui.store.notify import ChangeWatcher
 
 from meeting_data import TODAY, seed
+from pilot_help import settle
 
 STARTED = datetime(2026, 11, 22, 10, 2, tzinfo=timezone.utc)
 HOSTILE = "Zoë O'Brien-Łukasz \x1b[31m[bold]x[/] \u202eevil"
@@ -53,13 +54,6 @@ def _app(store: Store, cfg, login: str, role: str) -> JagApp:
     app = JagApp(Store(store.engine, login), cfg, role=role, today=lambda: TODAY)
     app.change_poll_seconds = 0  # only the watchers refresh
     return app
-
-
-async def settle(app, pilot, rounds: int = 2) -> None:
-    for _ in range(rounds):
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def shown(app) -> str:

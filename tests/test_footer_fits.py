@@ -23,6 +23,7 @@ from jagtui.store import meeting_run
 from jagtui.store.meeting_run import Attendee
 
 from meeting_data import TODAY, seed
+from pilot_help import settle
 
 WIDTH, HEIGHT = 80, 24
 
@@ -36,13 +37,6 @@ def demo_store(tmp_path_factory, cfg):
     build_demo(store, cfg, TODAY)
     yield store
     store.dispose()
-
-
-async def settle(app, pilot) -> None:
-    for _ in range(2):
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def assert_fits(app, where: str, width: int = WIDTH, height: int = HEIGHT) -> list[FooterKey]:

@@ -13,19 +13,13 @@ from jagtui.screens.forms.plan_update import PlanUpdateForm
 from jagtui.store import actions, plan
 
 from meeting_data import TODAY, seed
+from pilot_help import settle
 
 
 def _app(store, cfg):
     app = JagApp(store, cfg, today=lambda: TODAY)
     app.change_poll_seconds = 0
     return app
-
-
-async def settle(app, pilot, rounds: int = 2) -> None:
-    for _ in range(rounds):
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def test_a_refused_save_puts_the_cursor_in_the_first_field_in_error(store, cfg):

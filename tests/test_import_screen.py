@@ -12,12 +12,7 @@ from jagtui.app import JagApp
 from jagtui.screens.import_screen import ImportScreen, complete_path
 from jagtui.store import cases, incidents, people
 from jagtui.store.models import Incident
-
-
-async def settle(app, pilot):
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+from pilot_help import settle
 
 
 def incident_count(store) -> int:

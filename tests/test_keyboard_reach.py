@@ -15,6 +15,7 @@ import pytest
 
 from jagtui.app import JagApp
 from jagtui.screens.nav import NAV
+from pilot_help import settle
 
 TODAY = date(2026, 11, 22)
 # Keys whose target is leaving the app.
@@ -30,12 +31,6 @@ def demo_store(tmp_path_factory, cfg):
     build_demo(store, cfg, TODAY)
     yield store
     store.dispose()
-
-
-async def settle(app, pilot):
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def footer_keys(screen) -> list[tuple[str, str]]:

@@ -12,6 +12,7 @@ from textual.widgets import DataTable
 from jagtui.app import JagApp
 from jagtui.store import actions, cases, incidents, interventions, people
 from jagtui.store.errors import StoreError
+from pilot_help import settle
 
 TODAY = date(2026, 11, 22)
 # (nav key, screen, notification title, table, a column cut to fit at under 120 columns)
@@ -44,12 +45,6 @@ def seed(store, cfg):
                            owner="PC Dana Whitlow", owner_agency="POLICE",
                            due_on=TODAY + timedelta(14), case_id=case.id)
     return case.id
-
-
-async def settle(app, pilot):
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def open_screen(app, pilot, key, name):

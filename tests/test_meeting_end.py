@@ -19,6 +19,7 @@ from jagtui.store.meeting_run import Attendee
 
 from export_fixture import exports_cfg
 from meeting_data import TODAY, seed
+from pilot_help import settle
 
 STARTED = datetime(2026, 11, 22, 10, 2, tzinfo=timezone.utc)
 
@@ -26,13 +27,6 @@ STARTED = datetime(2026, 11, 22, 10, 2, tzinfo=timezone.utc)
 @pytest.fixture(autouse=True)
 def no_ticking(monkeypatch):
     monkeypatch.setattr(AgendaRunnerScreen, "tick_seconds", None)
-
-
-async def settle(app, pilot, rounds: int = 3) -> None:
-    for _ in range(rounds):
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 @pytest.fixture

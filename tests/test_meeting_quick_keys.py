@@ -23,6 +23,7 @@ from jagtui.store.minutes import minutes_data
 from jagtui.store.models import Action, ActionUpdate, Person
 
 from meeting_data import TODAY, seed
+from pilot_help import settle
 
 STARTED = datetime(2026, 11, 22, 10, 2, tzinfo=timezone.utc)
 FROZEN = datetime(2026, 11, 22, 10, 41, 30, tzinfo=timezone.utc)
@@ -52,13 +53,6 @@ def _app(store, cfg):
     app = JagApp(store, cfg, role="admin", today=lambda: TODAY)
     app.change_poll_seconds = 0
     return app
-
-
-async def settle(app, pilot, rounds: int = 2) -> None:
-    for _ in range(rounds):
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def press(app, pilot, *keys: str) -> None:

@@ -15,6 +15,7 @@ from jagtui.screens.meeting import ConfidentialityScreen, MeetingsScreen
 from jagtui.screens.meeting_end import MeetingEndScreen
 from jagtui.store import actions, agenda, meeting_run, meetings
 from jagtui.store.meeting_run import Attendee
+from pilot_help import settle
 
 TODAY = date(2026, 11, 22)
 FROZEN = datetime(2026, 11, 22, 10, 30, tzinfo=timezone.utc)
@@ -30,13 +31,6 @@ def frozen_clocks(monkeypatch):
 def demo(sqlite_store, cfg, tmp_path):
     build_demo(sqlite_store, cfg, TODAY)
     return sqlite_store, cfg.model_copy(update={"exports": Exports(directory=str(tmp_path / "out"))})
-
-
-async def settle(app, pilot, rounds: int = 2) -> None:
-    for _ in range(rounds):
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def press(app, pilot, *keys: str) -> None:

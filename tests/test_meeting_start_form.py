@@ -22,6 +22,7 @@ from jagtui.store.models import Meeting
 from sqlalchemy import select
 
 from meeting_data import TODAY, seed
+from pilot_help import settle
 
 STARTED = datetime(2026, 11, 22, 10, 2, tzinfo=timezone.utc)
 SIZES = pytest.mark.parametrize("size", [(80, 24), (160, 48)], ids=["80x24", "160x48"])
@@ -36,13 +37,6 @@ def _app(store, cfg):
     app = JagApp(store, cfg, role="admin", today=lambda: TODAY)
     app.change_poll_seconds = 0
     return app
-
-
-async def settle(app, pilot, rounds: int = 3) -> None:
-    for _ in range(rounds):
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def press(app, pilot, *keys) -> None:

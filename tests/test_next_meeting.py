@@ -21,6 +21,7 @@ from jagtui.store.meeting_view import meeting_view
 from jagtui.store.models import Meeting
 
 from meeting_data import PREVIOUS, TODAY, seed
+from pilot_help import settle
 
 STARTED = datetime(2026, 11, 22, 10, 2, tzinfo=timezone.utc)
 SIX_WEEKS_ON = TODAY + timedelta(weeks=6)  # 3 Jan 2027
@@ -35,13 +36,6 @@ def _app(store, cfg):
     app = JagApp(store, cfg, role="admin", today=lambda: TODAY)
     app.change_poll_seconds = 0
     return app
-
-
-async def settle(app, pilot, rounds: int = 3) -> None:
-    for _ in range(rounds):
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def _start(store, cfg) -> int:

@@ -19,19 +19,13 @@ from jagtui.screens.help import HelpScreen
 from jagtui.store import actions
 
 from meeting_data import TODAY, seed
+from pilot_help import settle
 
 
 def _app(store, cfg):
     app = JagApp(store, cfg, today=lambda: TODAY)
     app.change_poll_seconds = 0
     return app
-
-
-async def settle(app, pilot, rounds: int = 2) -> None:
-    for _ in range(rounds):
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def _found(app, pilot, words: str) -> list[str]:

@@ -20,6 +20,7 @@ from jagtui.store.meeting_run import Attendee
 from textual._xterm_parser import XTermParser
 
 from meeting_data import TODAY, seed
+from pilot_help import settle
 
 PASTED = "alpha \x1b[31mRED \x1b[0m omega"
 SHOWN = "alpha \u241b[31mRED \u241b[0m omega"
@@ -36,13 +37,6 @@ def _app(store, cfg):
     app = JagApp(store, cfg, today=lambda: TODAY)
     app.change_poll_seconds = 0
     return app
-
-
-async def settle(app, pilot, rounds: int = 2) -> None:
-    for _ in range(rounds):
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def test_a_pasted_note_keeps_its_order_in_the_database_and_the_minutes(store, cfg, tmp_path):

@@ -16,6 +16,7 @@ from jagtui.screens.case_list import CaseListScreen
 from jagtui.store import actions, cases, people
 from jagtui.store.case_search import case_search_texts
 from jagtui.store.users import add_user
+from pilot_help import settle as _settle
 
 TODAY = date(2026, 11, 22)
 
@@ -48,12 +49,6 @@ def _app(store, cfg):
     app = JagApp(store, cfg, role="restricted", user_name="Restricted User", today=lambda: TODAY)
     app.change_poll_seconds = 0
     return app
-
-
-async def _settle(app, pilot):
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def test_restricted_searchable_text_holds_references_and_localities_only(store, cfg, seeded):

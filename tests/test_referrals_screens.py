@@ -16,6 +16,7 @@ from jagtui.screens.referrals import CaseReferralsScreen
 from jagtui.store import cases, people, referrals, users
 from jagtui.store.models import AuditEntry
 from jagtui.store.referral_tables import Referral, ReferralStep
+from pilot_help import settle
 
 TODAY = date(2026, 12, 4)
 REASON = "Zoë O'Brien-Łukasz \x1b[31m[bold]coerced[/]\x1b[0m \u202eevil\u202c by cousin"
@@ -25,13 +26,6 @@ def make_app(store, cfg, role="member") -> JagApp:
     app = JagApp(store, cfg, role=role, today=lambda: TODAY)
     app.change_poll_seconds = 0
     return app
-
-
-async def settle(app, pilot) -> None:
-    for _ in range(3):
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def seed(store) -> tuple[int, int, int]:

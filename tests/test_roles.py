@@ -25,6 +25,7 @@ from jagtui.screens.nav import NAV
 from jagtui.store.db import create_store
 from jagtui.store.models import ROLES, AuditEntry, Person
 from jagtui.store.users import add_user, get_user
+from pilot_help import settle as _settle
 
 TODAY = date(2026, 11, 22)
 LOGIN = {role: f"{role}-user" for role in ROLES}
@@ -195,12 +196,6 @@ def _app(path, cfg, role):
 
     app.notify = recording
     return store, app, seen
-
-
-async def _settle(app, pilot):
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def _home(app, pilot):

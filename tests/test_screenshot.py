@@ -19,6 +19,7 @@ from jagtui.store.models import AuditEntry
 from jagtui.store.users import add_user
 
 from export_fixture import exports_cfg
+from pilot_help import settle
 
 TODAY = date(2026, 11, 22)
 
@@ -29,13 +30,6 @@ def _app(store, cfg, role):
     app = JagApp(store, cfg, role=role, today=lambda: TODAY)
     app.change_poll_seconds = 0
     return app
-
-
-async def settle(app, pilot) -> None:
-    for _ in range(2):
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def palette_prompts(app, pilot, words: str) -> list[str]:
