@@ -104,6 +104,15 @@ def test_store_refusals_in_words(store):
     with store.write() as session:
         with pytest.raises(Invalid, match="already a priority 'P1'"):
             plan.add_priority(session, "P1", "Another")
+    for written in ("p1", " P1 "):  # the same key in another case or with spaces
+        with store.write() as session, pytest.raises(Invalid, match="already a priority 'P1'"):
+            plan.add_priority(session, written, "Another")
+    with store.write() as session:
+        plan.add_priority(session, "P2", "Second")
+        [own] = session.scalars(select(PlanPriority).where(PlanPriority.key == "P1")).all()
+        plan.edit_priority(session, own.id, {"key": "p1"}, None)  # its own key, re-cased: fine
+        with pytest.raises(Invalid, match="already a priority 'P2'"):
+            plan.edit_priority(session, own.id, {"key": "p2"}, None)
     with store.write() as session:
         with pytest.raises(Invalid, match="Measure must be one of"):
             plan.edit_plan_action(session, action_id, {"measure_key": "nonsense"}, None)

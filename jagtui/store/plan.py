@@ -67,9 +67,11 @@ def _next(session: Session, column, parent=None, parent_id: int | None = None) -
 
 def _free_key(session: Session, key: str, own_id: int | None = None) -> str:
     key = require(key, "A key")
-    found = session.scalar(select(PlanPriority.id).where(PlanPriority.key == key))
-    if found is not None and found != own_id:
-        raise Invalid(f"There is already a priority {key!r}: choose another key")
+    # "p1" beside "P1" would read as the same priority on every export: refused too.
+    found = session.scalars(select(PlanPriority).where(
+        func.lower(PlanPriority.key) == key.lower(), PlanPriority.id != (own_id or -1))).first()
+    if found is not None:
+        raise Invalid(f"There is already a priority {found.key!r}: choose another key")
     return key
 
 
