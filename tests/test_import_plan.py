@@ -262,3 +262,19 @@ def test_a_plan_action_can_be_tracked_by_a_configured_referral_measure(db, tmp_p
             assert session.get(PlanAction, action.id).measure_key == "referrals_safeguarding"
     finally:
         store.dispose()
+
+
+def test_every_problem_of_a_row_is_named_and_an_impossible_date_is_one(db, tmp_path, capsys):
+    bad = tmp_path / "bad.csv"
+    bad.write_text(HEAD.replace("Time Scales,", "Time Scales,Ends,")
+                   + "P1: Safety,Fewer victims,Patrols,Police,Weekly,tomorrow,,,,,nonsense,,\n"
+                   + "P1: Safety,Fewer victims,Visits,Police \x1b[31m,,,,,,,nonsense,,\n"
+                   + "P1: Safety,Fewer victims,Letters,Police,By 31/02/2026,,,,,,,,\n",
+                   encoding="utf-8")
+    assert run("import", "plan", str(bad), "--db", db, "--dry-run") == 1
+    out = capsys.readouterr().out
+    assert "row 2, Ends: 'tomorrow' is not a date" in out
+    assert "row 2, Tracked by: 'nonsense' is not a counted measure" in out
+    assert "row 3, Lead:" in out and "row 3, Tracked by: 'nonsense'" in out
+    assert "row 4, Time Scales: 'By 31/02/2026' holds a date that does not exist" in out
+    assert counts(db) == (0, 0, 0, 0)

@@ -121,6 +121,10 @@ class PlanImportReport:
                 **{f"updated_{k}": v for k, v in self.changed.items()}}
 
 
+# Day/month/year or year-month-day numbers in a Time Scales cell ("By 31/02/2026").
+_DATE_LIKE = re.compile(r"\b(\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{1,2}-\d{1,2})\b")
+
+
 def read_date(text: str) -> date | None:
     """``2026-03-31``, ``31/03/2026``, ``31 March 2026``, ``March 2026`` (its last day),
     each perhaps after "By"; None when the text is not a date."""
@@ -186,18 +190,15 @@ def check_rows(extract: Extract, year: int, measures: Measures = MEASURES
         get = {name: str(cells[pos]).strip() for name, pos in columns.items()}
         if not any(get.values()):
             continue
-        bad = False
+        # Every problem of the row is named, not only its first.
+        found_before = len(problems)
         for name, value in get.items():
             found = CONTROL_IN_TEXT.findall(value)
             if found:
                 problems.append(Problem(number, HEADINGS[name], control_problem(found)))
-                bad = True
             elif name in LIMITS and len(value) > LIMITS[name]:
                 problems.append(Problem(number, HEADINGS[name], f"is too long: at most "
                                         f"{LIMITS[name]} characters (got {len(value)})"))
-                bad = True
-        if bad:
-            continue
         if get.get("priority"):
             new_key, title = get.get("priority_key", ""), get["priority"]
             prefixed = _KEY_PREFIX.match(title)
@@ -238,17 +239,21 @@ def check_rows(extract: Extract, year: int, measures: Measures = MEASURES
             if values["ends_on"] is None:
                 problems.append(Problem(number, "Ends", f"{visible(ends)!r} is not a date "
                                         "(try 2026-03-31, 31/03/2026 or March 2026)"))
-                continue
         elif (when := read_date(values["time_scales"])) is not None:
             values["ends_on"], values["time_scales"] = when, ""  # "By March 2026": a date
+        elif _DATE_LIKE.search(values["time_scales"]):  # "By 31/02/2026": no such day
+            problems.append(Problem(number, "Time Scales", f"{visible(values['time_scales'])!r} "
+                                    "holds a date that does not exist (try 31/03/2026)"))
         tracked = get.get("measure_key", "")
         if tracked:
             if tracked.casefold() not in measures:
                 names = "; ".join(f"{k} ({n})" for k, n in known)
                 problems.append(Problem(number, "Tracked by", f"{visible(tracked)!r} is not a "
                                         f"counted measure: use one of {names}, or leave it blank"))
-                continue
-            values["measure_key"] = measures[tracked.casefold()]
+            else:
+                values["measure_key"] = measures[tracked.casefold()]
+        if len(problems) > found_before:
+            continue
         for n in range(1, 5):
             cell = get.get(f"q{n}", "")
             if not cell:
