@@ -211,6 +211,39 @@ async def test_the_register_fits_80x24_with_the_steps_in_view(store, cfg):
         assert "OVERDUE" in detail.content.plain
 
 
+async def test_a_decision_dated_next_week_is_refused_by_the_form(store, cfg):
+    """'Decided on +1w' would save a decision (and then a review) not yet made."""
+    _, dana_id, _ = _case(store)
+    with store.write() as session:
+        rid = case_reviews.add_application(session, cfg, received_on=date(2026, 12, 14),
+                                           person_id=dana_id).id
+    app = _app(store, cfg)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        from jagtui.screens.case_review_view import open_review
+
+        open_review(app, rid)
+        await settle(app, pilot)
+        await pilot.press("d")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, StepForm)
+        await pilot.press("M")
+        form.query_one("#decided_on", Input).focus()
+        await pilot.press(*"+1w", "ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is form
+        assert form.query_one("#form-status").content.plain == "Not saved: Cannot be in the future"
+        with store.read() as session:
+            assert (session.get(CaseReview, rid).threshold, session.get(CaseReview, rid).decided_on) == ("", None)
+        form.query_one("#decided_on", Input).value = ""
+        await pilot.press(*"today", "ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseReviewScreen)
+        with store.read() as session:
+            assert session.get(CaseReview, rid).decided_on == TODAY
+
+
 def test_applicant_in_privacy_mode():
     from jagtui.screens.case_review_view import shown_applicant
     from jagtui.store.case_reviews import ReviewRow

@@ -245,3 +245,54 @@ def test_overdue_steps_on_the_main_groups_agenda_by_reference_only(store, cfg):
                  "applicant told of the decision was due 15 Dec 2026")]
     assert late[-2].kind == "aob" and "Dana" not in lines[0].title
     assert not any("ASB case review" in e.title for e in other)
+
+
+def test_the_victim_must_be_on_the_case_named(store, cfg):
+    """Anil's application on Patrick's case would open from Patrick's case (T) and test
+    Anil's incidents: refused in words, on making it and on changing it."""
+    patrick_id, patrick_case = _victim(store, cfg, "Patrick Ambleford")
+    anil_id, anil_case = _victim(store, cfg, "Anil Ambleford", asb=0)
+    words = f"Anil Ambleford is not on {patrick_case}: link them to the case first, or leave the case blank"
+    with pytest.raises(Invalid) as refused, store.write() as session:
+        case_reviews.add_application(session, cfg, received_on=RECEIVED, person_id=anil_id,
+                                     case_reference=patrick_case)
+    assert str(refused.value) == words
+    rid, v = _apply(store, cfg, anil_id, case_reference=anil_case)
+    for changes in ({"case_reference": patrick_case}, {"person_id": patrick_id}):
+        with pytest.raises(Invalid, match="is not on"), store.write() as session:
+            case_reviews.update_application(session, cfg, rid, v, changes)
+    with store.read() as session:
+        review = session.get(CaseReview, rid)
+        assert (review.version, review.person_id) == (v, anil_id)
+        assert session.scalar(select(CaseReview.id).where(CaseReview.person_id == anil_id)) == rid
+    # Both changed together, to a victim on the case: fine; and no case at all: fine.
+    with store.write() as session:
+        v = case_reviews.update_application(session, cfg, rid, v, {
+            "person_id": patrick_id, "case_reference": patrick_case}).version
+        case_reviews.update_application(session, cfg, rid, v, {"person_id": anil_id, "case_reference": ""})
+    _apply(store, cfg, anil_id)
+
+
+@pytest.mark.parametrize("key", [k for k, _ in case_reviews.DONE_DATES])
+def test_a_step_date_in_the_future_is_refused_when_today_is_known(store, cfg, key):
+    """'Decided on +1w' would count a review not yet held in the yearly figures."""
+    today = date(2026, 12, 4)
+    person_id, _ = _victim(store, cfg)
+    rid, v = _apply(store, cfg, person_id, received_on=date(2026, 11, 20))
+    later = today + timedelta(days=7)
+    changes = {"threshold": "met", "decided_on": today, "review_on": today,
+               "escalation_requested_on": today, key: later}
+    with pytest.raises(Invalid, match=r"\(11 Dec 2026\) is in the future: record it once done"), \
+            store.write() as session:
+        case_reviews.update_application(session, cfg, rid, v, changes, today)
+    with store.read() as session:
+        assert session.get(CaseReview, rid).version == v
+        assert case_reviews.yearly_figures(session, 2026).reviews == 0
+    if key == "received_on":
+        with pytest.raises(Invalid, match="is in the future"), store.write() as session:
+            case_reviews.add_application(session, cfg, received_on=later, person_id=person_id,
+                                         today=today)
+    # Today itself is fine.
+    changes[key] = today
+    with store.write() as session:
+        case_reviews.update_application(session, cfg, rid, v, changes, today)

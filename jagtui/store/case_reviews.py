@@ -25,7 +25,7 @@ from jagtui.rules.working_days import BankHolidays, CalendarError, load_bank_hol
 from jagtui.store.actions import add_action
 from jagtui.store.case_review_tables import THRESHOLDS, CaseReview, CaseReviewAction
 from jagtui.store.errors import Invalid, StoreError
-from jagtui.store.models import Action, Case, Incident, IncidentParty, Person
+from jagtui.store.models import Action, Case, CaseParty, Incident, IncidentParty, Person
 from jagtui.store.numbering import allocate
 from jagtui.store.records import edit, fetch
 
@@ -44,6 +44,16 @@ _ORDER = (
     ("escalation_decided_on", "escalation_requested_on",
      "The escalation outcome cannot be before it was asked for"),
 )
+# Each date that records something done, so cannot be after today (field, words).
+DONE_DATES = (
+    ("received_on", "The date the application was received"),
+    ("decided_on", "The date of the threshold decision"),
+    ("told_decision_on", "The date the applicant was told the decision"),
+    ("review_on", "The date of the review meeting"),
+    ("told_outcome_on", "The date the applicant was told the outcome"),
+    ("escalation_requested_on", "The date the escalation route was asked for"),
+    ("escalation_decided_on", "The date the escalation was decided"),
+)
 
 
 def holidays(cfg: Config) -> BankHolidays:
@@ -59,8 +69,15 @@ def _dates(review: CaseReview) -> rules.Dates:
                        review.escalation_requested_on, review.escalation_decided_on)
 
 
-def _check(review: CaseReview, today: date | None = None) -> None:
-    """Refuse a record that says something impossible, in words."""
+def _check(review: CaseReview, today: date | None = None, changed=None) -> None:
+    """Refuse a record that says something impossible, in words. Given ``today``, a
+    date that records something done (of those ``changed``, or all) cannot be after it:
+    else the yearly figures count a review that has not happened."""
+    if today is not None:
+        for key, words in DONE_DATES:
+            on = getattr(review, key)
+            if on is not None and on > today and (changed is None or key in changed):
+                raise Invalid(f"{words} ({fmt_date(on)}) is in the future: record it once done")
     if review.threshold not in THRESHOLDS:
         raise Invalid(f"The threshold decision must be met or not met (got {review.threshold!r})")
     if review.threshold and review.decided_on is None:
@@ -89,6 +106,20 @@ def _case_id(session: Session, reference: str) -> int | None:
     return found
 
 
+def _check_victim_on_case(session: Session, person_id: int | None, case_id: int | None) -> None:
+    """The victim named must be on the case named: else ``T`` in that case opens
+    someone else's application and the threshold test counts the wrong incidents."""
+    if person_id is None or case_id is None:
+        return
+    linked = session.scalar(select(CaseParty.id).where(
+        CaseParty.case_id == case_id, CaseParty.person_id == person_id).limit(1))
+    if linked is None:
+        name = session.scalar(select(Person.name).where(Person.id == person_id)) or "The victim"
+        reference = session.scalar(select(Case.reference).where(Case.id == case_id))
+        raise Invalid(f"{name} is not on {reference}: link them to the case first, "
+                      "or leave the case blank")
+
+
 def reference_for(session: Session, cfg: Config, received_on: date) -> str:
     """``ASBR-26-001``: the prefix, the year received and a running number in it."""
     prefix = f"{cfg.case_reviews.reference_prefix}-{received_on:%y}-"
@@ -105,9 +136,10 @@ def reference_for(session: Session, cfg: Config, received_on: date) -> str:
 
 def add_application(session: Session, cfg: Config, *, received_on: date, person_id: int | None = None,
                     applicant_name: str = "", applicant_relation: str = "", case_reference: str = "",
-                    summary: str = "", lead_agency: str = "") -> CaseReview:
+                    summary: str = "", lead_agency: str = "", today: date | None = None) -> CaseReview:
     """A new application, numbered; the applicant is the victim (``person_id``) or
-    someone on their behalf (``applicant_name``), or both."""
+    someone on their behalf (``applicant_name``), or both. Given ``today`` (the forms
+    give it), a received date after it is refused."""
     if person_id is not None:
         fetch(session, Person, person_id, "person")
     if lead_agency and lead_agency not in {a.key for a in cfg.agencies}:
@@ -116,7 +148,8 @@ def add_application(session: Session, cfg: Config, *, received_on: date, person_
                         applicant_name=applicant_name.strip(), applicant_relation=applicant_relation.strip(),
                         case_id=_case_id(session, case_reference), summary=summary.strip(),
                         lead_agency=lead_agency)
-    _check(review)
+    _check(review, today)
+    _check_victim_on_case(session, review.person_id, review.case_id)
     review.reference = reference_for(session, cfg, received_on)
     session.add(review)
     session.flush()
@@ -124,8 +157,9 @@ def add_application(session: Session, cfg: Config, *, received_on: date, person_
 
 
 def update_application(session: Session, cfg: Config, review_id: int, expected_version: int | None,
-                       changes: dict[str, Any]) -> CaseReview:
-    """Change an application's fields; a row changed since ``expected_version`` is a Conflict."""
+                       changes: dict[str, Any], today: date | None = None) -> CaseReview:
+    """Change an application's fields; a row changed since ``expected_version`` is a Conflict.
+    Given ``today`` (the forms give it), a date changed to after it is refused."""
     unknown = sorted(set(changes) - set(FIELDS) - {"case_reference"})
     if unknown:
         raise Invalid(f"Cannot set {', '.join(unknown)} on an ASB case review")
@@ -144,7 +178,9 @@ def update_application(session: Session, cfg: Config, review_id: int, expected_v
     if not changes:
         return review
     edit(session, review, changes, expected_version)
-    _check(review)
+    _check(review, today, changes)
+    if "person_id" in changes or "case_id" in changes:
+        _check_victim_on_case(session, review.person_id, review.case_id)
     session.flush()
     return review
 

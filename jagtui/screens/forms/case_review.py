@@ -91,7 +91,7 @@ class StepForm(FormScreen[bool]):
             yield field(spec.label, widget, spec.hint)
 
     def problems(self) -> dict[str, str]:
-        wrong = {}
+        wrong, today = {}, self.app.today()
         for spec in self.specs:
             widget = self.query_one(f"#{spec.key}")
             if isinstance(widget, DateField):
@@ -99,6 +99,9 @@ class StepForm(FormScreen[bool]):
                     wrong[spec.key] = widget.validation_message
                 elif spec.required and widget.date is None:
                     wrong[spec.key] = "Type a date"
+                elif widget.date is not None and widget.date > today:
+                    # Every step date records something done (as Received on does).
+                    wrong[spec.key] = "Cannot be in the future"
             elif spec.required and (widget.value in (None, Select.NULL) or not str(widget.value).strip()):
                 wrong[spec.key] = f"{spec.label} is needed"
         return wrong
@@ -116,11 +119,11 @@ class StepForm(FormScreen[bool]):
         return found
 
     def saver(self):
-        changes, cfg = self.changes(), self.app.cfg
+        changes, cfg, today = self.changes(), self.app.cfg, self.app.today()
         review_id, version = self.review.id, self.against(self.review.version)
 
         def write(session) -> bool:
-            case_reviews.update_application(session, cfg, review_id, version, changes)
+            case_reviews.update_application(session, cfg, review_id, version, changes, today)
             return True
 
         return write
@@ -175,7 +178,7 @@ class ApplicationForm(FormScreen[int]):
         return wrong
 
     def saver(self):
-        cfg = self.app.cfg
+        cfg, today = self.app.cfg, self.app.today()
         picked = self.query_one("#victim", PickField).picked
         lead = self.query_one("#lead_agency", Select).value
         values = dict(received_on=self.query_one("#received_on", DateField).date,
@@ -190,8 +193,8 @@ class ApplicationForm(FormScreen[int]):
 
         def write(session) -> int:
             if review is None:
-                return case_reviews.add_application(session, cfg, **values).id
-            case_reviews.update_application(session, cfg, review.id, version, values)
+                return case_reviews.add_application(session, cfg, **values, today=today).id
+            case_reviews.update_application(session, cfg, review.id, version, values, today)
             return review.id
 
         return write
