@@ -14,7 +14,7 @@ from jagtui.app import JagApp
 from jagtui.screens.case_review_view import CaseReviewScreen
 from jagtui.screens.case_reviews import CaseReviewsScreen
 from jagtui.screens.case_view import CaseScreen, open_case
-from jagtui.screens.forms.case_review import ApplicationForm, StepForm
+from jagtui.screens.forms.case_review import ApplicationForm, RecommendationForm, StepForm
 from jagtui.screens.forms.clash import ClashScreen
 from jagtui.screens.help import HelpScreen
 from jagtui.store import case_reviews, casework, users
@@ -242,6 +242,44 @@ async def test_a_decision_dated_next_week_is_refused_by_the_form(store, cfg):
         assert isinstance(app.screen, CaseReviewScreen)
         with store.read() as session:
             assert session.get(CaseReview, rid).decided_on == TODAY
+
+
+async def test_a_recommendation_complete_by_the_next_meeting_the_meetings_list_shows(store, cfg):
+    """'next meeting' in Complete by is the main group's planned meeting, as in the Actions form."""
+    from jagtui.store import meetings
+    from jagtui.store.models import Action
+
+    _, dana_id, _ = _case(store)
+    planned = date(2027, 1, 7)  # not the 6-weekly cadence's guess (27 Jan)
+    with store.write() as session:
+        meetings.create_meeting(session, held_on=planned, subgroup=cfg.subgroups[0].key)
+        made = case_reviews.add_application(session, cfg, received_on=date(2026, 12, 1), person_id=dana_id)
+        case_reviews.update_application(session, cfg, made.id, made.version, {
+            "threshold": "met", "decided_on": date(2026, 12, 3), "review_on": date(2026, 12, 10)})
+        rid = made.id
+    app = _app(store, cfg)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        from jagtui.screens.case_review_view import open_review
+
+        open_review(app, rid)
+        await settle(app, pilot)
+        await pilot.press("a")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, RecommendationForm)
+        form.query_one("#text", Input).focus()
+        await pilot.press(*"Patrols")
+        form.query_one("#owner", Input).focus()
+        await pilot.press(*"PC Hill")
+        form.query_one("#due_on", Input).focus()
+        await pilot.press(*"next meeting", "ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseReviewScreen), form.query_one("#form-status").content.plain
+    with store.read() as session:
+        action = session.scalars(select(Action)).one()
+        assert (action.ref, action.text, action.owner, action.due_on) == (
+            "ASBR-26-001 R1", "Patrols", "PC Hill", planned)
 
 
 def test_applicant_in_privacy_mode():

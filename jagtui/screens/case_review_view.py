@@ -31,6 +31,7 @@ from jagtui.store import case_reviews
 from jagtui.store.case_reviews import ReviewDetail, ReviewRow, applicant_words
 from jagtui.store.casework import Picked
 from jagtui.store.errors import StoreError
+from jagtui.store.meetings import next_meeting_on
 
 THRESHOLD_WORDS = {"met": "MET", "not met": "NOT MET", "": "not decided yet"}
 
@@ -247,9 +248,26 @@ class CaseReviewScreen(ModalScreen[int | None]):
             self.app.notify("Recommendations come from the review: record the review meeting first (v)",
                             severity="warning")
             return
+        self._recommend(found)
+
+    @work(thread=True, exclusive=True, group="case-review-recommend")
+    def _recommend(self, found: ReviewDetail) -> None:
+        """The main group's next meeting, read first as the Actions screen's ``a`` does,
+        so "next meeting" in Complete by is the one the Meetings list shows."""
+        app = self.app
+        try:
+            with app.store.read() as session:
+                upcoming = next_meeting_on(session, app.cfg.meetings.cadence_weeks, app.today(),
+                                           app.cfg.subgroups[0].key)
+        except StoreError as error:
+            app.call_from_thread(app.notify, str(error), severity="error", markup=False)
+            return
+        app.call_from_thread(self._open_recommend, found, upcoming)
+
+    def _open_recommend(self, found: ReviewDetail, upcoming) -> None:
         from jagtui.screens.forms.case_review import RecommendationForm
 
-        self.app.push_screen(RecommendationForm(found.review), self._saved)
+        self.app.push_screen(RecommendationForm(found.review, upcoming), self._saved)
 
     def action_details(self) -> None:
         found = self.found

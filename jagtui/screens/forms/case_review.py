@@ -15,6 +15,7 @@ from textual.app import ComposeResult
 from textual.widgets import Input, Select, Static
 
 from jagtui.display import literal
+from jagtui.rules.dates import fmt_date
 from jagtui.screens.forms.base import FormScreen, field
 from jagtui.screens.forms.fields import PickField
 from jagtui.screens.widgets import DateField
@@ -206,9 +207,10 @@ class ApplicationForm(FormScreen[int]):
 class RecommendationForm(FormScreen[int]):
     """A recommendation of the review: an action with its owner and complete-by date."""
 
-    def __init__(self, review: CaseReview) -> None:
+    def __init__(self, review: CaseReview, next_meeting: date | None = None) -> None:
         super().__init__()
         self.review = review
+        self.next_meeting = next_meeting  # what "next meeting" means in Complete by
         self.form_title = f"Recommendation: {review.reference}"
         self.draft_key = f"case-review:{review.id}:recommendation"
 
@@ -221,7 +223,10 @@ class RecommendationForm(FormScreen[int]):
         yield field("Owner", Input(id="owner"), "Who carries it out")
         yield field("Agency", Select([(a.name, a.key) for a in cfg.agencies], id="owner_agency",
                                      prompt="Choose (optional)"))
-        yield field("Complete by", DateField(today=self.app.today(), optional=True, id="due_on"))
+        upcoming = f" ({fmt_date(self.next_meeting)})" if self.next_meeting else ""
+        yield field("Complete by", DateField(today=self.app.today(), next_meeting=self.next_meeting,
+                                             optional=True, id="due_on"),
+                    f"2026-12-01, +6w or next meeting{upcoming} (blank: no date)")
 
     def problems(self) -> dict[str, str]:
         wrong = {}
