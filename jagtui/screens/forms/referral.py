@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.widget import Widget
 from textual.widgets import Input, OptionList, Select, Static
@@ -85,7 +87,39 @@ class ReferralForm(FormScreen[int]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option_list.id == "person":
-            self.focus_next()
+            self._person_done()
+
+    def on_key(self, event: events.Key) -> None:
+        # Tab and Enter on the person go to the service, always the next field: the
+        # list's own Enter (select) and the app's Tab raced with the Select there.
+        person = self.focused
+        if isinstance(person, RecipientList) and event.key in ("tab", "enter"):
+            event.stop()
+            event.prevent_default()
+            if event.key == "enter" and person.value is None:
+                self._touched.add("person")
+                self.show_problems()
+                return
+            self._person_done()
+            return
+        super().on_key(event)
+
+    def _person_done(self) -> None:
+        service = self.query_one("#service", Select)
+        service.expanded = False
+        service.focus()
+
+    def show_problems(self, all_fields: bool = False) -> dict[str, str]:
+        wrong = super().show_problems(all_fields)
+        # "Not saved: <what was wrong>" goes once that is put right: the next thing
+        # still wrong is named instead, or nothing.
+        if self.is_mounted:
+            status = self.query_one("#form-status", Static)
+            said = status.render().plain
+            if said.startswith("Not saved: ") and said.removeprefix("Not saved: ") not in wrong.values():
+                first = next((wrong[w.id] for w in self.inputs() if w.id in wrong), None)
+                status.update(Text(f"Not saved: {first}", style="bold red") if first else "")
+        return wrong
 
     def refresh_privacy(self) -> None:
         super().refresh_privacy()

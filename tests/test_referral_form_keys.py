@@ -1,0 +1,85 @@
+"""The referral form by keys, on SQLite and PostgreSQL: Tab and Enter go Person →
+Service → Reason; letters on the service choose it (as every other list in a
+form); the "Not saved" line goes once what it named is put right."""
+
+from __future__ import annotations
+
+from jagtui.screens.case_view import CaseScreen, open_case
+from jagtui.screens.forms.referral import ReferralForm
+from jagtui.screens.referrals import CaseReferralsScreen
+from pilot_help import settle
+from test_referrals_screens import make_app, referral_rows, seed
+
+
+def focused_id(app) -> str | None:
+    return app.screen.focused.id if app.screen.focused else None
+
+
+async def open_form(app, pilot, case_id):
+    open_case(app, case_id)
+    await settle(app, pilot)
+    await pilot.press("o")  # the list's R: nobody chosen yet, focus on Person
+    await settle(app, pilot)
+    assert isinstance(app.screen, CaseReferralsScreen)
+    await pilot.press("R")
+    await settle(app, pilot)
+    assert isinstance(app.screen, ReferralForm)
+
+
+async def test_tab_and_enter_go_person_service_reason(store, cfg):
+    case_id, victim_id, son_id = seed(store)
+    app = make_app(store, cfg)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await open_form(app, pilot, case_id)
+        assert focused_id(app) == "person"
+        await pilot.press("down", "tab")
+        await settle(app, pilot)
+        assert focused_id(app) == "service"
+        await pilot.press("tab")
+        await settle(app, pilot)
+        assert focused_id(app) == "reason"
+        await pilot.press("shift+tab", "shift+tab")
+        await settle(app, pilot)
+        assert focused_id(app) == "person"
+        # Enter on the person moves on to the service, its list closed: letters choose.
+        await pilot.press("down", "enter")
+        await settle(app, pilot)
+        assert focused_id(app) == "service"
+        assert not app.screen.query_one("#service").expanded
+        await pilot.press(*"Youth")
+        await settle(app, pilot)
+        assert app.screen.query_one("#service").value == "YOUTH"
+        await pilot.press("tab")
+        await settle(app, pilot)
+        assert focused_id(app) == "reason"
+        await pilot.press(*"Missing school", "ctrl+s")
+        await settle(app, pilot)
+    (row,) = referral_rows(store)
+    assert (row.person_id, row.service, row.reason) == (son_id, "YOUTH", "Missing school")
+
+
+async def test_the_not_saved_line_goes_once_the_service_is_chosen(store, cfg):
+    case_id, victim_id, son_id = seed(store)
+    app = make_app(store, cfg)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await open_form(app, pilot, case_id)
+        await pilot.press("down", "enter", "ctrl+s")
+        await settle(app, pilot)
+        status = app.screen.query_one("#form-status")
+        assert status.render().plain == "Not saved: Choose the service referred to"
+        assert focused_id(app) == "service"
+        await pilot.press(*"Youth")
+        await settle(app, pilot)
+        # The service is put right: the line names what is still missing instead.
+        assert status.render().plain == "Not saved: Say why: the reason for the referral"
+        assert "Choose the service" not in app.screen.query_one("#service-msg").render().plain
+        app.screen.query_one("#reason").focus()
+        await pilot.press(*"Truanting")
+        await settle(app, pilot)
+        assert status.render().plain == ""
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseReferralsScreen)
+    assert [r.service for r in referral_rows(store)] == ["YOUTH"]
