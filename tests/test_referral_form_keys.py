@@ -83,3 +83,29 @@ async def test_the_not_saved_line_goes_once_the_service_is_chosen(store, cfg):
         await settle(app, pilot)
         assert isinstance(app.screen, CaseReferralsScreen)
     assert [r.service for r in referral_rows(store)] == ["YOUTH"]
+
+
+async def test_a_second_open_referral_is_refused_in_plain_words(store, cfg):
+    from datetime import timedelta
+
+    from jagtui.store import referrals
+    from test_referrals_screens import TODAY
+
+    case_id, victim_id, son_id = seed(store)
+    with store.write() as session:
+        referrals.make_referral(session, cfg, TODAY, case_id=case_id, person_id=son_id,
+                                service="YOUTH", referred_on=TODAY - timedelta(days=2),
+                                reason="First", made_by="tester")
+    app = make_app(store, cfg)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await open_form(app, pilot, case_id)
+        await pilot.press("down", "down", "enter", *"Youth", "tab", *"Again", "ctrl+s")
+        await settle(app, pilot)
+        said = app.screen.query_one("#form-status").render().plain
+        assert isinstance(app.screen, ReferralForm)  # kept open with what was typed
+        assert said == ("Not saved: Kyle Whitlock already has a referral to Youth offending / "
+                        "youth justice prevention (made 2 Dec 2026, no answer yet): update "
+                        "that one instead"), said
+        assert "made, made" not in said
+    assert len(referral_rows(store)) == 1

@@ -87,9 +87,10 @@ def make_referral(
         Referral.person_id == person.id, Referral.service == service,
         Referral.status.in_(("made", "accepted"))).limit(1))
     if open_one is not None:
+        state = "accepted" if open_one.status == "accepted" else "no answer yet"
         raise Invalid(f"{person.name} already has a referral to "
-                      f"{cfg.referrals.service_name(service)} ({open_one.status}, made "
-                      f"{fmt_date(open_one.referred_on)}): update that one instead")
+                      f"{cfg.referrals.service_name(service)} (made "
+                      f"{fmt_date(open_one.referred_on)}, {state}): update that one instead")
     referral = Referral(
         case_id=case.id, person_id=person.id, service=service, referred_on=referred_on,
         reason=reason, made_by=made_by, made_by_agency=made_by_agency, status="made",
