@@ -109,3 +109,38 @@ async def test_a_second_open_referral_is_refused_in_plain_words(store, cfg):
                         "that one instead"), said
         assert "made, made" not in said
     assert len(referral_rows(store)) == 1
+
+
+async def test_the_list_shows_the_follow_up_date_at_80_columns_overdue_marked(store, cfg):
+    from datetime import timedelta
+
+    from jagtui.store import referrals
+    from test_case_screens_keys import screen_text
+    from test_referrals_screens import TODAY
+
+    case_id, victim_id, son_id = seed(store)
+    crimex = next(s for s in cfg.referrals.services if s.name.startswith("County criminal"))
+    with store.write() as session:
+        referrals.make_referral(session, cfg, TODAY, case_id=case_id, person_id=son_id,
+                                service=crimex.key, referred_on=TODAY - timedelta(days=30),
+                                follow_up_on=TODAY - timedelta(days=16), reason="Late one",
+                                made_by="tester")
+        referrals.make_referral(session, cfg, TODAY, case_id=case_id, person_id=victim_id,
+                                service="YOUTH", referred_on=TODAY - timedelta(days=1),
+                                reason="In time", made_by="tester")
+    app = make_app(store, cfg)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        open_case(app, case_id)
+        await settle(app, pilot)
+        await pilot.press("o")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseReferralsScreen)
+        text = screen_text(app)
+        lines = text.splitlines()
+        assert max(len(line.rstrip()) for line in lines) <= 80
+        assert any("Follow up" in line for line in lines), text
+        late = next(line for line in lines if "Late one" in line or "!18 Nov 2026" in line)
+        assert "!18 Nov 2026" in late and "AWAITING" in late, late
+        due = next(line for line in lines if "17 Dec 2026" in line)
+        assert "!17 Dec 2026" not in due and "made" in due, due

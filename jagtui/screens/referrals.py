@@ -31,6 +31,10 @@ from jagtui.store.referrals import ReferralRow
 from jagtui.store.users import get_user
 
 STATUS_STYLES = {"made": "bold", "accepted": "green", "declined": "yellow", "closed": "dim"}
+# (heading, width or None for the rest); the follow-up before the reason so it always shows.
+COLUMNS = (("Made", 11), ("Follow up", 12), ("Person", 14), ("Service", 16), ("Status", 8),
+           ("Reason", None))
+OVERDUE_MARK = "!"  # before an overdue follow-up date (and the date in red)
 
 
 def people_of(parties: Sequence[Party]) -> list[Recipient]:
@@ -90,8 +94,10 @@ class CaseReferralsScreen(ModalScreen[None]):
         with Vertical(id="form"):
             yield Static(self._title(), id="form-title", markup=False)
             table = DataTable(id="referrals-table", cursor_type="row", zebra_stripes=True)
-            for label in ("Made", "Person", "Service", "Status", "Follow up", "Reason"):
-                table.add_column(label, key=label.lower())
+            # Widths that keep the follow-up date on an 80-column screen: long service
+            # names and people are cut with an ellipsis (the detail below has them whole).
+            for label, width in COLUMNS:
+                table.add_column(label, width=width, key=label.lower())
             yield table
             yield Static("", id="referral-detail", classes="detail", markup=False)
             yield Static("R refer · Enter update · Esc back", classes="hint")
@@ -135,16 +141,16 @@ class CaseReferralsScreen(ModalScreen[None]):
         today, private = self.app.today(), self.app.private
         for row in self.rows:
             late = row.overdue(today)
+            follow = fmt_date(row.follow_up_on) if row.follow_up_on else ""
             table.add_row(
-                fmt_date(row.referred_on), cell(person_name(row.person, private) or "(erased)"),
+                fmt_date(row.referred_on),
+                Text(f"{OVERDUE_MARK}{follow}" if late else follow,
+                     style="bold red" if late else ""),
+                cell(person_name(row.person, private) or "(erased)"),
                 cell(row.service_name),
                 Text("AWAITING" if late else row.status,
                      style="bold red" if late else STATUS_STYLES.get(row.status, "")),
-                Text(fmt_date(row.follow_up_on), style="bold red" if late else ""),
                 cell(" ".join(self._reason(row.reason).split())), key=str(row.id))
-        if not self.rows:
-            table.add_row("", Text("No referrals yet: press R to make one", style="dim"),
-                          "", "", "", "")
         if table.row_count:
             table.move_cursor(row=min(max(row_at, 0), table.row_count - 1))
         self.show_detail()
@@ -160,7 +166,7 @@ class CaseReferralsScreen(ModalScreen[None]):
         detail = self.query_one("#referral-detail", Static)
         row = self.selected
         if row is None:
-            detail.update("")
+            detail.update(Text("No referrals yet: press R to make one", style="dim"))
             return
         private = self.app.private
         text = Text()
