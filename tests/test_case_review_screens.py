@@ -282,6 +282,55 @@ async def test_a_recommendation_complete_by_the_next_meeting_the_meetings_list_s
             "ASBR-26-001 R1", "Patrols", "PC Hill", planned)
 
 
+def screen_text(app) -> str:
+    """The terminal's text, as the user reads it."""
+    import io
+
+    from rich.console import Console
+
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True,
+                      color_system="truecolor", record=True, legacy_windows=False, safe_box=False)
+    console.print(app.screen._compositor.render_update(full=True))
+    return console.export_text(styles=False)
+
+
+async def test_at_80x24_the_register_shows_next_step_due_and_overdue(store, cfg):
+    """Every column in view, even after the register was empty (f: none overdue yet)."""
+    _, dana_id, _ = _case(store)
+    with store.write() as session:
+        case_reviews.add_application(session, cfg, received_on=date(2026, 12, 14),
+                                     person_id=dana_id, applicant_name="Cllr Ann Patel-Ambleford")
+    app = _app(store, cfg)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("0")
+        await settle(app, pilot)
+        screen = app.screen
+        await pilot.press("f")               # overdue only: none yet
+        await settle(app, pilot)
+        assert "No applications here: n records a new one" in screen_text(app)
+        with store.write() as session:       # one overdue arrives
+            case_reviews.add_application(session, cfg, received_on=date(2026, 11, 2), person_id=dana_id)
+        await pilot.press("f5")
+        await settle(app, pilot)
+        for _ in range(2):                   # overdue only, then open: both rows
+            text = screen_text(app)
+            lines = [line for line in text.splitlines() if "ASBR-26-" in line]
+            assert lines, text
+            header = next((line for line in text.splitlines() if "Received" in line), text)
+            for label in ("Ref", "Received", "Victim", "Status", "Next step", "Due"):
+                assert label in header, header
+            late = next(line for line in lines if "ASBR-26-002" in line)
+            assert "2 Nov 2026" in late and "OVERDUE" in late and "16 Nov 2026" in late, late
+            assert all(len(line.rstrip()) <= 80 for line in lines)
+            await pilot.press("f")
+            await settle(app, pilot)
+        assert len(screen.visible_rows) == 2
+        on_time = next(line for line in screen_text(app).splitlines() if "ASBR-26-001" in line)
+        assert "14 Dec 2026" in on_time and "30 Dec 2026" in on_time and "OVERDUE" not in on_time, on_time
+
+
 def test_applicant_in_privacy_mode():
     from jagtui.screens.case_review_view import shown_applicant
     from jagtui.store.case_reviews import ReviewRow

@@ -27,6 +27,21 @@ from jagtui.store.case_reviews import ReviewRow, register
 
 COLUMNS = (("Ref", "ref"), ("Received", "received"), ("Victim", "victim"), ("Status", "status"),
            ("Next step", "next"), ("Due", "due"))
+DATE_WIDTH = 11  # "ASBR-26-001", "30 Nov 2026"
+# The most the text columns need; what is cropped is in full on the line under the table.
+MOST = {"victim": 22, "status": 21, "next": 40}
+
+
+def column_widths(width: int) -> dict[str, int]:
+    """Fixed widths for a screen ``width`` wide, so Due (and OVERDUE) stay in view at 80
+    columns: a column left to fit its content never shrinks again (an empty register's
+    line once made Received 36 wide) and pushed Next step and Due off the screen."""
+    # Each column has a cell of padding either side; 2 for the scrollbar.
+    spare = max(width - 2 - 2 * len(COLUMNS) - 3 * DATE_WIDTH, 24)
+    victim = min(MOST["victim"], spare * 3 // 10)
+    status = min(MOST["status"], spare * 3 // 10)
+    return {"ref": DATE_WIDTH, "received": DATE_WIDTH, "victim": victim, "status": status,
+            "next": min(MOST["next"], spare - victim - status), "due": DATE_WIDTH}
 FILTERS = (None, "overdue", "open")
 FILTER_NAMES = {None: "All applications", "overdue": "Overdue steps only", "open": "Open only"}
 CLOSED = ("threshold not met", "review complete", "escalation decided")
@@ -56,10 +71,7 @@ class CaseReviewsScreen(ListScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="reviews-summary", markup=False)
-        table = DataTable(id="case-reviews", cursor_type="row", zebra_stripes=True)
-        for label, key in COLUMNS:
-            table.add_column(label, key=key)
-        yield table
+        yield DataTable(id="case-reviews", cursor_type="row", zebra_stripes=True)
         yield Static("", id="reviews-detail", markup=False)
         yield KeysFooter()
 
@@ -82,7 +94,10 @@ class CaseReviewsScreen(ListScreen):
     def fill(self) -> None:
         table = self.query_one(DataTable)
         at = table.cursor_row
-        table.clear()
+        table.clear(columns=True)
+        widths = column_widths(self.size.width)
+        for label, key in COLUMNS:
+            table.add_column(label, key=key, width=widths[key])
         private = self.app.private
         shown = self.visible_rows
         for row in shown:
@@ -91,14 +106,11 @@ class CaseReviewsScreen(ListScreen):
             table.add_row(
                 literal(row.reference), Text(fmt_date(row.received_on)),
                 cell(person_name(row.victim, private) or "(not held)"),
-                Text(row.status, style="bold" if row.status not in CLOSED else "dim"),
+                cell(row.status, "bold" if row.status not in CLOSED else "dim"),
                 cell(("OVERDUE " if late else "") + (step.name if step else "-"),
                      "bold red" if late else ""),
                 Text(fmt_date(row.next_due) if row.next_due else "-", style="bold red" if late else ""),
                 key=str(row.id))
-        if not shown:
-            table.add_row("", Text("No applications" + ("" if self.kind is None else " here")
-                                   + ": n records a new one", style="dim"), "", "", "", "")
         if table.row_count:
             table.move_cursor(row=min(max(at, 0), table.row_count - 1))
         late = sum(1 for row in self.rows if row.overdue)
@@ -120,8 +132,9 @@ class CaseReviewsScreen(ListScreen):
     def show_detail(self) -> None:
         row = self.selected
         detail = self.query_one("#reviews-detail", Static)
-        if row is None:
-            detail.update(Text("n records a new application.", style="dim"))
+        if row is None:  # said here, not in a cell: no column is wide enough for it
+            detail.update(Text("No applications" + ("" if self.kind is None else " here")
+                               + ": n records a new one", style="dim"))
             return
         text = literal(row.reference, "bold")
         text.append(": applicant ")
