@@ -282,6 +282,33 @@ async def test_a_recommendation_complete_by_the_next_meeting_the_meetings_list_s
             "ASBR-26-001 R1", "Patrols", "PC Hill", planned)
 
 
+async def test_the_application_form_refuses_a_case_the_victim_is_not_on(store, cfg):
+    """c, then Patrick's case typed on Anil's application: refused in words, nothing saved."""
+    _, _, patrick_case = _case(store)  # Dana Whitlock's case
+    with store.write() as session:
+        anil = casework.new_person(session, "Anil Ambleford")
+        rid = case_reviews.add_application(session, cfg, received_on=date(2026, 12, 14), person_id=anil.id).id
+    app = _app(store, cfg)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        from jagtui.screens.case_review_view import open_review
+
+        open_review(app, rid)
+        await settle(app, pilot)
+        await pilot.press("c")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, ApplicationForm) and form.query_one("#victim").picked.id == anil.id
+        form.query_one("#case_reference", Input).focus()
+        await pilot.press(*patrick_case, "ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is form
+        assert (f"Anil Ambleford is not on {patrick_case}: link them to the case first, or leave the "
+                "case blank") in form.query_one("#form-status").content.plain
+        with store.read() as session:
+            assert session.get(CaseReview, rid).case_id is None
+
+
 def screen_text(app) -> str:
     """The terminal's text, as the user reads it."""
     import io
