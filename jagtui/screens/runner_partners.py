@@ -21,6 +21,7 @@ from textual.widgets import Input, Select, Static
 
 from jagtui.display import initials, literal
 from jagtui.store.agenda import ADHOC_KINDS, add_item_after
+from jagtui.store.models import MeetingItem
 from jagtui.store.partner_reports import SECTION_TITLES, PartnersView, ReportRow, accept_report
 from jagtui.store.partner_tables import REPORT_SECTIONS
 from jagtui.store.partner_work import PartnerUpdate, accept_updates
@@ -28,6 +29,7 @@ from jagtui.store.partner_work import PartnerUpdate, accept_updates
 REPORT_KINDS = ("agency updates", "subgroup updates")
 KIND_LABELS = {"other": "Ad-hoc item", "agency updates": "Partner agency updates",
                "subgroup updates": "Subgroup chairs' updates"}
+TITLE_MAX = MeetingItem.__table__.c.title.type.length  # what the store keeps
 
 
 def updates_text(updates: tuple[PartnerUpdate, ...], private_mask) -> Text:
@@ -75,21 +77,48 @@ def reports_text(reports: list[ReportRow], kind: str) -> Text:
 
 
 class AddItemForm(ModalScreen[tuple[str, str]]):
-    """``+``: the title and kind of an item added during the meeting."""
+    """``+``: the title and kind of an item added during the meeting. A title too long
+    to keep is said under the box as it is typed (or pasted) and keeps the dialog open
+    with the text, to be shortened; a save the store refuses reopens it as it was."""
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Add", id="additem-save", tooltip="Add the item after this one"),
         Binding("escape", "dismiss", "Cancel", key_display="Esc", id="additem-cancel",
                 tooltip="Close without adding"),
     ]
+    HINT = "Enter or ctrl+s adds · Esc cancels"
+
+    def __init__(self, title: str = "", kind: str = "other", problem: str = "") -> None:
+        super().__init__()
+        self.title_text, self.kind, self.problem = title, kind, problem
 
     def compose(self) -> ComposeResult:
         with Vertical(id="goto"):
             yield Static("Add an item after this one", classes="goto-title", markup=False)
-            yield Input(id="item_title", placeholder="Title, e.g. Update on the summer plan")
+            # No max_length: it would cut a paste silently; the line below says instead.
+            yield Input(self.title_text, id="item_title",
+                        placeholder="Title, e.g. Update on the summer plan")
             yield Select([(KIND_LABELS[k], k) for k in ADHOC_KINDS], id="item_kind",
-                         allow_blank=False, value="other", compact=True)
-            yield Static("Enter or ctrl+s adds · Esc cancels", classes="hint", markup=False)
+                         allow_blank=False, value=self.kind if self.kind in ADHOC_KINDS else "other",
+                         compact=True)
+            yield Static(Text(self.problem, style="bold red") if self.problem else self.HINT,
+                         id="item_msg", classes="hint", markup=False)
+
+    def _wrong(self, title: str) -> str:
+        if not title:
+            return "Type the item's title"
+        if len(title) > TITLE_MAX:
+            return (f"Too long: {len(title)} characters, at most {TITLE_MAX}. Shorten it "
+                    "(the rest can go in the notes)")
+        return ""
+
+    @on(Input.Changed, "#item_title")
+    def typed(self, event: Input.Changed) -> None:
+        if self.problem and event.value == self.title_text:
+            return  # reopened after a refusal: why stays said until the title changes
+        wrong = self._wrong(event.value.strip()) if event.value.strip() else ""
+        self.query_one("#item_msg", Static).update(
+            Text(wrong, style="bold red") if wrong else Text(self.HINT))
 
     @on(Input.Submitted)
     def submitted(self, _event) -> None:
@@ -97,8 +126,11 @@ class AddItemForm(ModalScreen[tuple[str, str]]):
 
     def action_save(self) -> None:
         title = self.query_one("#item_title", Input).value.strip()
-        if not title:
-            self.app.notify("Type the item's title", severity="warning")
+        wrong = self._wrong(title)
+        if wrong:
+            self.query_one("#item_msg", Static).update(Text(wrong, style="bold red"))
+            self.app.bell()
+            self.query_one("#item_title", Input).focus()
             return
         self.dismiss((title, self.query_one("#item_kind", Select).value))
 
@@ -193,7 +225,10 @@ class PartnerKeys(Screen):
             meeting_id = self.meeting_id
             self.writes.submit(
                 lambda session: add_item_after(session, meeting_id, after, kind, title).id,
-                self._added)
+                self._added,
+                # Refused (the notice says why): the dialog back with what was typed.
+                lambda: self.app.push_screen(AddItemForm(title, kind, "Not added (the notice says why): change it, or Esc"),
+                                             chosen))
 
         self.app.push_screen(AddItemForm(), chosen)
 
