@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from datetime import date
 
 from rich.text import Text
-from textual import events
 from textual.app import ComposeResult
 from textual.widget import Widget
 from textual.widgets import Input, OptionList, Select, Static
@@ -89,22 +88,8 @@ class ReferralForm(FormScreen[int]):
         if event.option_list.id == "person":
             self._person_done()
 
-    def on_key(self, event: events.Key) -> None:
-        # Tab and Enter on the person go to the service, always the next field: the
-        # list's own Enter (select) and the app's Tab raced with the Select there.
-        person = self.focused
-        if isinstance(person, RecipientList) and event.key in ("tab", "enter"):
-            event.stop()
-            event.prevent_default()
-            if event.key == "enter" and person.value is None:
-                self._touched.add("person")
-                self.show_problems()
-                return
-            self._person_done()
-            return
-        super().on_key(event)
-
     def _person_done(self) -> None:
+        # Enter on the person: the service next, its list closed so letters choose.
         service = self.query_one("#service", Select)
         service.expanded = False
         service.focus()
