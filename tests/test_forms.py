@@ -344,3 +344,34 @@ async def test_a_draft_puts_back_the_chosen_place_and_people(sqlite_store, cfg):
         assert form.query_one("#location", PickField).picked.id == place.id
         assert [(p.id, role) for p, role in form.query_one("#people", InvolvedList).people] == [
             (one.id, "witness"), (two.id, "perpetrator")]
+
+
+async def test_a_fast_burst_of_down_in_the_picker_is_not_lost(store, cfg):
+    """↓↓↓↓ typed fast in the search box reach the fourth match (the first ↓ enters the
+    list): the ↓ that came before the focus had moved were dropped, and Enter then
+    picked the first match, silently."""
+    seed(store, cfg)
+    with store.write() as session:
+        for first in ("Anil", "Bea", "Cal", "Dev", "Eli", "Fay"):
+            people.add_person(session, f"{first} Ambleford")
+    app = make_app(store, cfg)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_first_case(app, pilot)
+        await pilot.press("p", "a")
+        await settle(app, pilot)
+        picker = app.screen
+        assert isinstance(picker, PartyPicker)
+        await pilot.press(*"ambleford")
+        await settle(app, pilot)
+        names = [p.name for p in picker.found]
+        assert len(names) == 6
+        for _ in range(4):  # as a terminal delivers a burst: all before the focus moves
+            picker.action_to_results()
+        await settle(app, pilot)
+        results = picker.query_one("#picker-list")
+        assert results.has_focus and results.highlighted == 3
+        await pilot.press("down", "up", "enter")  # one at a time, as before
+        await settle(app, pilot)
+        link = app.screen
+        assert isinstance(link, LinkPartyForm)
+        assert link.query_one("#subject").picked.name == names[3]

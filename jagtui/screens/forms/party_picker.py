@@ -77,6 +77,7 @@ class PartyPicker(ModalScreen[Picked | None]):
         self.what = what
         # A search box holds nothing worth keeping after a hang-up: no draft.
         self.draft_key = ""
+        self._entering_list = False  # a ↓ has asked for the list; the focus not there yet
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker"):
@@ -129,8 +130,19 @@ class PartyPicker(ModalScreen[Picked | None]):
         self.refresh_privacy()
 
     def action_to_results(self) -> None:
-        if self.found:
-            self.query_one("#picker-list", OptionList).focus()
+        if not self.found:
+            return
+        results = self.query_one("#picker-list", OptionList)
+        if self._entering_list:
+            # A fast ↓↓↓↓ arrives before the focus has moved (Textual moves it after
+            # this key): each further ↓ still moves the highlight, as in the list.
+            results.highlighted = min(len(self.found) - 1, (results.highlighted or 0) + 1)
+            return
+        self._entering_list = True
+        results.focus()
+
+    def on_descendant_focus(self, event) -> None:
+        self._entering_list = False
 
     @on(Input.Submitted, "#picker-search")
     def pick_highlighted(self) -> None:
