@@ -410,3 +410,20 @@ def test_purging_a_case_erases_what_followers_sent_about_it(store, cfg):
         erasure = retention.purge_case(session, case.id, today, 6)
     assert len(erasure.erased["follow_messages"]) == 1
     assert _messages(store) == []
+
+
+async def test_a_read_ending_after_the_follow_screen_closed_is_dropped(running, cfg):
+    """The watcher's read may end as the follower leaves (or the app closes): its result
+    is dropped, not drawn into a screen that has gone (NoMatches, seen once under load)."""
+    store, meeting_id, _high, _index = running
+    follower = _app(store, cfg, "member1", "member")
+    async with follower.run_test(size=(120, 40)) as fp:
+        screen = FollowScreen(meeting_id)
+        follower.push_screen(screen)
+        await until(fp, lambda: screen.view is not None)
+        view = screen.view
+        follower.pop_screen()
+        await settle(follower, fp)
+        screen.show(view)  # as call_from_thread would, after the screen went
+        screen.show(None)
+        assert follower.screen is not screen

@@ -155,6 +155,8 @@ class FollowScreen(Screen):
         return redact(value, self.view.parties, self.app.private)
 
     def show(self, view: FollowView | None) -> None:
+        if not self.is_mounted or not self.query("#follow-line"):
+            return  # a read that ended as the screen (or the app) closed
         before = self.view
         self.view = view
         if view is not None:

@@ -157,6 +157,8 @@ class FollowerInbox(Screen):
         self.app.call_from_thread(self.show_inbox, waiting)
 
     def show_inbox(self, waiting: tuple[FollowMessage, ...]) -> None:
+        if not self.is_mounted or not self.query("#follow-inbox"):
+            return  # a read that ended as the runner (or the app) closed
         self._set_inbox(waiting)
         line = self.query_one("#follow-inbox", InboxLine)
         line.set_class(bool(waiting), "-waiting")
