@@ -87,3 +87,51 @@ async def test_a_long_correction_is_read_whole_before_it_is_answered(running, cf
         await until(cp, lambda: [m.status for m in _messages(store)] == ["accepted"])
         assert any("THE VERY END" in n for n in _notes(store, high.id))
         await until(cp, lambda: "follower(True)" not in footer_actions(chair))
+
+
+async def test_a_read_that_ends_after_an_answer_does_not_bring_the_answered_one_back(
+        running, cfg, monkeypatch):
+    """The chair answers one message and at once the next: an inbox read that began
+    before the first answer (the watcher saw the follower's own send) and ends after it
+    must not put the answered message back at the head, or the second y answers it
+    again and the update is never minuted (seen over SSH in CI)."""
+    import threading
+
+    store, meeting_id, high, index = running
+    with store.write() as session:
+        follow.offer_presence(session, cfg, meeting_id, "member1")
+        follow.send(session, cfg, meeting_id, high.id, "update", "Patrol done \u202e", "member1")
+    gate, held = threading.Event(), threading.Event()
+    hold = {"on": False}
+    real = follow.waiting
+
+    def slow_waiting(session, meeting):
+        found = real(session, meeting)
+        if hold["on"]:
+            hold["on"] = False
+            held.set()
+            gate.wait(10)
+        return found
+
+    monkeypatch.setattr(follow, "waiting", slow_waiting)
+    chair = _app(store, cfg, "chair1", "chair")
+    async with chair.run_test(size=(80, 24)) as cp:
+        await settle(chair, cp)
+        chair.push_screen(AgendaRunnerScreen(meeting_id, start_at=index))
+        await settle(chair, cp)
+        await until(cp, lambda: "joined remotely" in shown(chair))
+        hold["on"] = True
+        chair.screen.load_inbox()  # a read that sees both messages, then stalls
+        await until(cp, held.is_set)
+        await cp.press("y")  # present: accepted
+        await until(cp, lambda: "Update from Sam Officer" in shown(chair))
+        gate.set()  # the stale read ends now
+        await settle(chair, cp)
+        await cp.pause(0.2)
+        await settle(chair, cp)
+        assert "joined remotely" not in shown(chair)
+        await cp.press("y")  # the update: minuted
+        await settle(chair, cp)
+        await until(cp, lambda: all(m.status == "accepted" for m in _messages(store)))
+        assert [m.status for m in _messages(store)] == ["accepted", "accepted"]
+        assert any("Patrol done" in text for text in _notes(store, high.id))

@@ -120,6 +120,9 @@ class FollowerInbox(Screen):
                 tooltip="Read the whole of what a follower sent, then accept or decline it"),
     ]
     inbox: tuple[FollowMessage, ...] = ()
+    # Answered here, its write maybe not yet committed: a read that began before the
+    # answer must not put it back at the head, where the next y would answer it again.
+    _answered: frozenset[int] = frozenset()
     _inbox_watch: ChangeWatcher | None = None
 
     def on_mount(self) -> None:
@@ -159,6 +162,7 @@ class FollowerInbox(Screen):
     def show_inbox(self, waiting: tuple[FollowMessage, ...]) -> None:
         if not self.is_mounted or not self.query("#follow-inbox"):
             return  # a read that ended as the runner (or the app) closed
+        waiting = tuple(m for m in waiting if m.id not in self._answered)
         self._set_inbox(waiting)
         line = self.query_one("#follow-inbox", InboxLine)
         line.set_class(bool(waiting), "-waiting")
@@ -199,9 +203,14 @@ class FollowerInbox(Screen):
         if not any(m.id == message.id for m in self.inbox):
             return  # answered meanwhile
         # The next one is answered next, even before the reload.
-        rest = tuple(m for m in self.inbox if m.id != message.id)
-        self.show_inbox(rest)
+        self._answered |= {message.id}
+        self.show_inbox(self.inbox)
+
+        def failed() -> None:  # refused (a clash): it is offered again, as it now stands
+            self._answered -= {message.id}
+            self.load_inbox()
+
         self.writes.submit(
             lambda session: follow.decide(session, message.id, message.version, accept),
             lambda _: (self.refresh_current(), self.load_inbox()),
-            self.load_inbox)
+            failed)
