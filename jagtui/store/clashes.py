@@ -11,13 +11,22 @@ from sqlmodel import Session
 
 from jagtui.store import audit
 from jagtui.store.errors import Conflict
-from jagtui.store.models import TRACKED_TABLES, Case
+from jagtui.store.models import Case, Tracked
 
 OVERWRITE = "overwrite"
 
 
+def _model_of(table: str) -> type[Tracked] | None:
+    # Looked up now, not from ``models.TRACKED_TABLES``: that tuple is taken when
+    # models.py is imported, before the tables in other modules (referrals, partner
+    # reports, follow messages) exist, so their clashes lost their case.
+    return next((m for m in Tracked.__subclasses__()
+                 if getattr(m, "__tablename__", None) == table
+                 and getattr(m, "__table__", None) is not None), None)
+
+
 def _case_of(session: Session, clash: Conflict) -> int | None:
-    model = next((m for m in TRACKED_TABLES if m.__tablename__ == clash.table), None)
+    model = _model_of(clash.table)
     if model is None or clash.record_id is None:
         return None
     if model is Case:
