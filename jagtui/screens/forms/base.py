@@ -205,7 +205,22 @@ class FormScreen(ClashHandling, ModalScreen[T], Generic[T]):
             bad = widget.id in wrong and shown
             line.say(wrong[widget.id] if bad else hints.get(widget.id, line.hint), error=bad)
             widget.set_class(bad, "bad")
+        self._clear_refusal(wrong)
         return wrong
+
+    def _clear_refusal(self, wrong: dict[str, str]) -> None:
+        # "Not saved: <what was wrong>" goes once the user edits after the refusal and
+        # that is no longer wrong (a store's refusal names no field: the first edit
+        # clears it); the next thing still wrong is named instead, or nothing.
+        found = self.query("#form-status")
+        if not found:
+            return
+        status = found.first(Static)
+        said = status.render().plain
+        if not said.startswith("Not saved: ") or said.removeprefix("Not saved: ") in wrong.values():
+            return
+        first = next((wrong[w.id] for w in self.inputs() if w.id in wrong), None)
+        status.update(Text(f"Not saved: {first}", style="bold red") if first else "")
 
     @on(Input.Changed)
     @on(Select.Changed)

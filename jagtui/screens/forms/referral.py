@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.widget import Widget
 from textual.widgets import Input, OptionList, Select, Static
@@ -93,18 +92,6 @@ class ReferralForm(FormScreen[int]):
         service = self.query_one("#service", Select)
         service.expanded = False
         service.focus()
-
-    def show_problems(self, all_fields: bool = False) -> dict[str, str]:
-        wrong = super().show_problems(all_fields)
-        # "Not saved: <what was wrong>" goes once that is put right: the next thing
-        # still wrong is named instead, or nothing.
-        if self.is_mounted:
-            status = self.query_one("#form-status", Static)
-            said = status.render().plain
-            if said.startswith("Not saved: ") and said.removeprefix("Not saved: ") not in wrong.values():
-                first = next((wrong[w.id] for w in self.inputs() if w.id in wrong), None)
-                status.update(Text(f"Not saved: {first}", style="bold red") if first else "")
-        return wrong
 
     def refresh_privacy(self) -> None:
         super().refresh_privacy()
