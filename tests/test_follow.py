@@ -427,3 +427,22 @@ async def test_a_read_ending_after_the_follow_screen_closed_is_dropped(running, 
         screen.show(view)  # as call_from_thread would, after the screen went
         screen.show(None)
         assert follower.screen is not screen
+
+
+async def test_esc_in_jagtui_follow_leaves_the_session(running, cfg):
+    """``jagtui follow`` is the follow view alone: Esc ("Leave" in its footer) ends it,
+    rather than opening the whole app under it."""
+    from jagtui.commands.follow import follow_app
+
+    store, meeting_id, high, _index = running
+    with store.write() as session:
+        meeting_place_keep(session, meeting_id, high.id)
+    follower = follow_app(Store(store.engine, "member1"), cfg, "member", "Sam Officer", None)
+    follower.change_poll_seconds = 0
+    async with follower.run_test(size=(80, 24)) as fp:
+        await until(fp, lambda: isinstance(follower.screen, FollowScreen)
+                    and f"Item {high.number} of" in shown(follower))
+        await fp.press("escape")
+        await settle(follower, fp)
+        assert follower.return_code == 0  # the app was told to exit
+        assert not follower.is_running  # not the meetings list under the view
