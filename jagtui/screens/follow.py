@@ -28,6 +28,7 @@ from jagtui.screens import meeting_text as show
 from jagtui.screens.footer import KeysFooter
 from jagtui.screens.forms.base import FormScreen, field
 from jagtui.screens.privacy import person_name, redact
+from jagtui.screens.worker_calls import call_from_worker, still_shown
 from jagtui.store import follow
 from jagtui.store.errors import StoreError
 from jagtui.store.follow import FollowView
@@ -101,13 +102,8 @@ class FollowScreen(Screen):
     def on_mount(self) -> None:
         app = self.app
 
-        def changed() -> None:
-            try:
-                app.call_from_thread(self.load)
-            except RuntimeError:
-                pass  # the app is closing
-
-        self.watcher = ChangeWatcher(app.store.engine, changed).start()
+        self.watcher = ChangeWatcher(app.store.engine,
+                                     lambda: call_from_worker(app, self.load)).start()
         if self.watcher.error:
             app.notify(f"Live updates are off ({self.watcher.error}): f5 refreshes",
                        severity="warning", markup=False)
@@ -141,9 +137,9 @@ class FollowScreen(Screen):
                 with app.store.write() as session:
                     follow.offer_presence(session, app.cfg, view.meeting.id, app.store.login)
         except StoreError as error:
-            app.call_from_thread(app.notify, str(error), severity="error", markup=False)
+            call_from_worker(app, app.notify, str(error), severity="error", markup=False)
             return
-        app.call_from_thread(self.show, view)
+        call_from_worker(app, self.show, view)
 
     def action_reload(self) -> None:
         self.load()
@@ -155,7 +151,7 @@ class FollowScreen(Screen):
         return redact(value, self.view.parties, self.app.private)
 
     def show(self, view: FollowView | None) -> None:
-        if not self.is_mounted or not self.query("#follow-line"):
+        if not still_shown(self, "#follow-line"):
             return  # a read that ended as the screen (or the app) closed
         before = self.view
         self.view = view

@@ -22,6 +22,7 @@ from jagtui.display import literal
 from jagtui.screens.footer import KeysFooter
 from jagtui.screens.forms.base import FORMS_CSS
 from jagtui.screens.privacy import redact
+from jagtui.screens.worker_calls import call_from_worker, still_shown
 from jagtui.store import follow
 from jagtui.store.follow_tables import FollowMessage
 from jagtui.store.notify import ChangeWatcher
@@ -129,14 +130,8 @@ class FollowerInbox(Screen):
         self.query_one("#notes-pane").mount(InboxLine("", id="follow-inbox", markup=False),
                                             before="#note_draft")
         app = self.app
-
-        def changed() -> None:
-            try:
-                app.call_from_thread(self.load_inbox)
-            except RuntimeError:
-                pass  # the app is closing
-
-        self._inbox_watch = ChangeWatcher(app.store.engine, changed).start()
+        self._inbox_watch = ChangeWatcher(app.store.engine,
+                                          lambda: call_from_worker(app, self.load_inbox)).start()
         self.watch(app, "private", lambda _private: self.show_inbox(self.inbox), init=False)
         self.load_inbox()
 
@@ -157,10 +152,10 @@ class FollowerInbox(Screen):
     def _read_inbox(self) -> None:
         with self.app.store.read() as session:
             waiting = tuple(follow.waiting(session, self.meeting_id))
-        self.app.call_from_thread(self.show_inbox, waiting)
+        call_from_worker(self.app, self.show_inbox, waiting)
 
     def show_inbox(self, waiting: tuple[FollowMessage, ...]) -> None:
-        if not self.is_mounted or not self.query("#follow-inbox"):
+        if not still_shown(self, "#follow-inbox"):
             return  # a read that ended as the runner (or the app) closed
         waiting = tuple(m for m in waiting if m.id not in self._answered)
         self._set_inbox(waiting)
