@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from datetime import date
 
+from rich.cells import cell_len
 from rich.text import Text
 from sqlmodel import Session
 from textual import on, work
@@ -49,6 +50,12 @@ WIDE = 120
 Loaded = tuple[list["Standing"], dict[int, list[NamedParty]] | None]
 
 
+def shown(text: str) -> str:
+    """``visible``, without its two pattern substitutions for the text nearly all is
+    (printable: no control, bidi or non-character code point): a few per case, 2,000 cases."""
+    return text if text.isprintable() else visible(text)
+
+
 @dataclass(frozen=True)
 class Standing:
     """Where one case stands: its ladder state and what needs doing soon."""
@@ -58,15 +65,15 @@ class Standing:
     expiring: tuple[InterventionRow, ...]
     lapsed: tuple[InterventionRow, ...]
 
-    @property
+    @cached_property
     def breached(self) -> bool:
         """The latest intervention at the current step was breached: escalate."""
         current = self.state.current
         if current is None:
             return False
-        latest = max((row for row in self.case.interventions if row.step == current.key),
-                     key=lambda row: (row.issued_on, row.id))
-        return latest.fact.breached
+        # Oldest first (issued, id): the last at the current step is the latest.
+        return next(row for row in reversed(self.case.interventions)
+                    if row.step == current.key).breached
 
     @property
     def alert(self) -> Text:
@@ -80,16 +87,17 @@ class Standing:
         case, state = self.case, self.state
         alert = ("LAPSED" if self.lapsed else "BREACH" if self.breached
                  else "DUE SOON" if self.expiring else "")
-        breaches = sum(len(row.breaches) for row in case.interventions)
-        latest = max(case.interventions, key=lambda row: (row.issued_on, row.id), default=None)
+        rows = case.interventions
+        breaches = sum(len(row.breaches) for row in rows) if rows else 0
+        latest = rows[-1] if rows else None  # oldest first (issued, id)
         return {
-            "ref": visible(case.reference), "alert": alert,
+            "ref": shown(case.reference), "alert": alert,
             "step": state.current.key if state.current else "-",
             "next": state.suggested.key if state.suggested else "-",
             "breaches": str(breaches) if breaches else "-",
-            "latest": visible(f"{latest.step} {fmt_date(latest.issued_on)} ({latest.issuing_agency})"
-                              if latest else "-"),
-            "lead": visible(case.lead_agency), "beat": visible(case.beat or "-"),
+            "latest": shown(f"{latest.step} {fmt_date(latest.issued_on)} ({latest.issuing_agency})"
+                            if latest else "-"),
+            "lead": shown(case.lead_agency), "beat": shown(case.beat or "-"),
             "type": case.case_type, "review": fmt_date(self.next_review),
         }
 
@@ -116,19 +124,20 @@ class Standing:
 
 
 def standing(case: EscalationCase, cfg: Config, today: date) -> Standing:
-    facts = case.facts
-    by_id = {row.id: row for row in case.interventions}
-    within = cfg.meetings.cadence_weeks * 7  # due before the next meeting, roughly
+    # The rows themselves go to the ladder rules (they have a fact's fields): no fact
+    # and no look-up by id made per intervention, 2,000 cases a load.
+    rows = case.interventions
     try:
-        state = ladder_state(cfg.ladder, facts)
+        state = ladder_state(cfg.ladder, rows)
     except ValueError as error:
         # A step no longer on the configured ladder: say so on this case, show the rest.
         state = LadderState(None, -1, None, str(error))
-    return Standing(
-        case, state,
-        tuple(by_id[f.id] for f in expiring(facts, today, within)),
-        tuple(by_id[f.id] for f in lapsed(facts, today)),
-    )
+    reviewed = [row for row in rows if row.outcome == "active" and row.review_on is not None]
+    if not reviewed:
+        return Standing(case, state, (), ())
+    within = cfg.meetings.cadence_weeks * 7  # due before the next meeting, roughly
+    return Standing(case, state, tuple(expiring(reviewed, today, within)),
+                    tuple(lapsed(reviewed, today)))
 
 
 def ladder_line(cfg: Config, state: LadderState) -> Text:
@@ -240,6 +249,29 @@ class EscalationScreen(ListScreen):
                       plain["type"]]
         return texts
 
+    def widest_texts(self, wide: bool) -> list[str]:
+        """The widest text of each column over every case, as :meth:`case_texts` gives
+        them: the widths are set from these alone. Each column's distinct texts are
+        measured once (the steps, agencies, beats and dates repeat across 2,000 cases),
+        rather than a row of texts made and measured per case before the first frame."""
+        rows, today, private = self.rows, self.app.today(), self.app.private
+
+        def widest(texts) -> str:
+            return max(texts, key=cell_len, default="")
+
+        plains = [item.plain for item in rows]
+        subjects = {case_subject(item.case, private) for item in rows}
+        reviews = ({plain["review"] for plain in plains} if wide
+                   else {short_date(review, today) for review in {item.next_review for item in rows}})
+        texts = [widest({plain["ref"] for plain in plains}),
+                 widest({visible(subject) for subject in subjects}),
+                 *(widest({plain[key] for plain in plains}) for key in ("alert", "step", "next")),
+                 widest(reviews)]
+        if wide:
+            texts += [widest({plain[key] for plain in plains})
+                      for key in ("breaches", "latest", "lead", "beat", "type")]
+        return texts
+
     def case_cells(self, item: Standing) -> list[Text]:
         """A case's cells, made when its row comes into view."""
         texts = self.case_texts(item, self.wide)
@@ -260,9 +292,8 @@ class EscalationScreen(ListScreen):
         # Widths set from what is shown (names or initials), the subject cut to fit; the
         # table makes the cells of the rows in view only.
         wide = self.wide
-        widths = fit_widths([label for label, _ in columns],
-                            [self.case_texts(item, wide) for item in self.rows], self.size.width - 2,
-                            flex=1, cap=40 if wide else 18)
+        widths = fit_widths([label for label, _ in columns], [self.widest_texts(wide)],
+                            self.size.width - 2, flex=1, cap=40 if wide else 18)
         table.clear(columns=True)
         table.forget_cells()
         for (label, key), width in zip(columns, widths, strict=True):
