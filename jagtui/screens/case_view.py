@@ -6,10 +6,15 @@ any save it reloads, and the screen underneath reloads when it resumes.
 
 Opening must be quick (issue 6: 100 ms on a county-sized database), and the
 time goes into widgets, not the query: each tab's widgets are built the first
-time it is shown, and fills touch only the tabs built so far.
+time it is shown, and fills touch only the tabs built so far. The read runs
+while the screen mounts, and the screen is filled as it resumes if the read is
+in by then (waiting for it a moment if not): the first frame shows the case,
+not a "Loading case…" frame painted over again straight after (issue 15).
 """
 
 from __future__ import annotations
+
+import threading
 
 from rich.text import Text
 from textual import on, work
@@ -83,7 +88,23 @@ def pane_content(pane: str) -> list[Widget]:
     return [VerticalScroll(Static("", id="history-body"), id="history-scroll")]
 
 
+def measure_rows(table: DataTable) -> None:
+    """Size the table for the rows just added now, as DataTable does when next idle (its
+    ``_on_idle``; lazy_table.py relies on the same internals): done then, after the frame
+    that follows the fill, the table is laid out and painted again to show its rows."""
+    if table._require_update_dimensions:
+        table._require_update_dimensions = False
+        rows = table._new_rows.copy()
+        table._new_rows.clear()
+        table._update_dimensions(rows)
+
+
 KEPT = "case-view"  # the name the kept case screen is installed under
+# How long the screen, as it resumes, waits for a read still under way so that its
+# first frame shows the case: a read takes 5-25 ms, a painted frame of this screen
+# 15-40 ms of CPU (a "Loading case…" frame, then the case, cost two). Keys typed
+# meanwhile wait in the queue; a slower read still shows "Loading case…" first.
+READ_WAIT_SECONDS = 0.06
 
 
 def open_case(app, case_id: int) -> None:
@@ -160,6 +181,12 @@ class CaseScreen(Screen):
         self._viewed = False
         self._key_context = (True, False)  # the People tab: "a" links, "e" edits the case
         self._built = [TAB_IDS[0]]  # the tabs shown so far: the others have no widgets yet
+        self._fitted_to = 0  # the width the header and the ladder were fitted to
+        # The latest read: its number, set when it ends (loaded, gone or failed), and
+        # what it loaded, taken from the worker before its call back to the UI arrives.
+        self._read_number = 0
+        self._read_started, self._read_done = threading.Event(), threading.Event()
+        self._read_result: tuple[int, CaseFile] | None = None
 
     def reopen(self, case_id: int) -> None:
         """Show another case in this (kept, mounted) screen: emptied first, so nothing of
@@ -196,8 +223,21 @@ class CaseScreen(Screen):
 
     # -- loading -----------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="case-file")
     def load(self) -> None:
+        """Read the case in a thread worker (a newer read cancels an older one)."""
+        self._read_number += 1
+        self._read_started, self._read_done = threading.Event(), threading.Event()
+        self._read(self._read_number, self._read_started, self._read_done)
+
+    @work(thread=True, exclusive=True, group="case-file")
+    def _read(self, number: int, started: threading.Event, done: threading.Event) -> None:
+        started.set()
+        try:
+            self._read_case(number, done)
+        finally:
+            done.set()  # however it ended
+
+    def _read_case(self, number: int, done: threading.Event) -> None:
         app = self.app
         first = not self._viewed
         try:
@@ -207,14 +247,37 @@ class CaseScreen(Screen):
                 if first:
                     record_view(session, loaded.case)
         except NotFound as error:
+            done.set()  # before each call back: the UI may be waiting on it (_take_read)
             app.call_from_thread(self._gone, str(error))
             return
         except StoreError as error:
+            done.set()
             app.call_from_thread(app.notify, str(error), severity="error", markup=False)
             return
         self._viewed = True
-        if not get_current_worker().is_cancelled:
-            app.call_from_thread(self.show, loaded)
+        if get_current_worker().is_cancelled:
+            return
+        self._read_result = (number, loaded)
+        done.set()
+        app.call_from_thread(self._arrived, number, loaded)
+
+    def _arrived(self, number: int, loaded: CaseFile) -> None:
+        # Not if a newer read began, nor if the screen showed this one as it resumed.
+        if number == self._read_number and loaded is not self.file:
+            self.show(loaded)
+
+    def _take_read(self) -> bool:
+        """As the screen resumes: show the latest read if it is in, after waiting for it
+        a moment if it is under way (not if its thread has not started: the wait would
+        hold it back). Whether it was shown."""
+        latest = self._read_result is not None and self._read_result[0] == self._read_number
+        if not latest and self._read_started.is_set():
+            self._read_done.wait(READ_WAIT_SECONDS)
+        result = self._read_result
+        if result is None or result[0] != self._read_number or result[1] is self.file:
+            return False
+        self.show(result[1])
+        return True
 
     def _gone(self, message: str) -> None:
         self.app.notify(message, severity="error", markup=False)
@@ -231,14 +294,19 @@ class CaseScreen(Screen):
         self.fill_header()
         for pane in self._built:
             self.fill_pane(pane)
+        for table in self.query(DataTable):
+            measure_rows(table)
 
     def fill_header(self) -> None:
         # Fitted to the width (less the padding): every flag shows at 80 columns.
+        self._fitted_to = self.app.size.width  # the ladder too (fill_interventions)
         header = case_text.header(self.file, self.app.cfg, self.app.private, self.app.size.width - 2)
         self.query_one("#case-header", Static).update(header)
 
     def on_resize(self) -> None:
-        if self.file is not None and self.is_mounted:
+        # Not for the resize every screen gets after its first layout: refitting the same
+        # header would lay the screen out and paint it again before the case shows.
+        if self.file is not None and self.is_mounted and self.app.size.width != self._fitted_to:
             self.fill_header()
             if "interventions" in self._built:
                 self.fill_interventions()  # the ladder's words follow the width
@@ -264,9 +332,10 @@ class CaseScreen(Screen):
         self.fill()
 
     def on_screen_resume(self) -> None:
-        # The case may have loaded before the screen was mounted, privacy may have
-        # changed on another screen, and forms may have saved.
-        if self.file is not None:
+        # Before Textual's own resume handler lays the screen out and paints it. The case
+        # may have loaded before the screen was mounted, privacy may have changed on
+        # another screen, and forms may have saved.
+        if not self._take_read() and self.file is not None:
             self.fill()
 
     def on_data_changed(self, _event) -> None:
@@ -445,6 +514,8 @@ class CaseScreen(Screen):
             self._built.append(pane.id)
             if self.file is not None:
                 self.fill_pane(pane.id)
+                for table in pane.query(DataTable):
+                    measure_rows(table)
         # Keep the keyboard in the tab's content so arrows move through its rows.
         scrolls = list(pane.query(VerticalScroll))
         tables = list(pane.query(DataTable))
