@@ -8,8 +8,7 @@ screen shows it and records interventions, breaches and outcomes.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, field
 from datetime import date
 
 from rich.cells import cell_len
@@ -58,54 +57,21 @@ def shown(text: str) -> str:
 
 @dataclass(frozen=True)
 class Standing:
-    """Where one case stands: its ladder state and what needs doing soon."""
+    """Where one case stands: its ladder state and what needs doing soon, and the list's
+    columns as plain text (see :func:`standing`)."""
 
     case: EscalationCase
     state: LadderState
     expiring: tuple[InterventionRow, ...]
     lapsed: tuple[InterventionRow, ...]
-
-    @cached_property
-    def breached(self) -> bool:
-        """The latest intervention at the current step was breached: escalate."""
-        current = self.state.current
-        if current is None:
-            return False
-        # Oldest first (issued, id): the last at the current step is the latest.
-        return next(row for row in reversed(self.case.interventions)
-                    if row.step == current.key).breached
+    breached: bool = False  # the latest intervention at the current step was: escalate
+    next_review: date | None = None
+    plain: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property
     def alert(self) -> Text:
         word = self.plain["alert"]
         return Text(word, style=ALERT_STYLES.get(word, ""))
-
-    @cached_property
-    def plain(self) -> dict[str, str]:
-        """The list's columns as plain text, those that depend on neither privacy mode
-        nor the width: worked out once, in the worker that reads the board."""
-        case, state = self.case, self.state
-        alert = ("LAPSED" if self.lapsed else "BREACH" if self.breached
-                 else "DUE SOON" if self.expiring else "")
-        rows = case.interventions
-        breaches = sum(len(row.breaches) for row in rows) if rows else 0
-        latest = rows[-1] if rows else None  # oldest first (issued, id)
-        return {
-            "ref": shown(case.reference), "alert": alert,
-            "step": state.current.key if state.current else "-",
-            "next": state.suggested.key if state.suggested else "-",
-            "breaches": str(breaches) if breaches else "-",
-            "latest": shown(f"{latest.step} {fmt_date(latest.issued_on)} ({latest.issuing_agency})"
-                            if latest else "-"),
-            "lead": shown(case.lead_agency), "beat": shown(case.beat or "-"),
-            "type": case.case_type, "review": fmt_date(self.next_review),
-        }
-
-    @cached_property
-    def next_review(self) -> date | None:
-        due = [row.review_on for row in self.case.interventions
-               if row.outcome == "active" and row.review_on is not None]
-        return min(due) if due else None
 
     def attention(self) -> tuple:
         """Lapsed first, then breached, then expiring, then the rest by reference."""
@@ -124,20 +90,42 @@ class Standing:
 
 
 def standing(case: EscalationCase, cfg: Config, today: date) -> Standing:
+    """Where the case stands, worked out once, in the worker that reads the board (all
+    of it at once: 2,000 cases a load, where cached properties cost as much again)."""
     # The rows themselves go to the ladder rules (they have a fact's fields): no fact
-    # and no look-up by id made per intervention, 2,000 cases a load.
+    # and no look-up by id made per intervention.
     rows = case.interventions
     try:
         state = ladder_state(cfg.ladder, rows)
     except ValueError as error:
         # A step no longer on the configured ladder: say so on this case, show the rest.
         state = LadderState(None, -1, None, str(error))
+    current = state.current
+    # Oldest first (issued, id): the last at the current step is the latest.
+    breached = current is not None and next(
+        row for row in reversed(rows) if row.step == current.key).breached
     reviewed = [row for row in rows if row.outcome == "active" and row.review_on is not None]
-    if not reviewed:
-        return Standing(case, state, (), ())
-    within = cfg.meetings.cadence_weeks * 7  # due before the next meeting, roughly
-    return Standing(case, state, tuple(expiring(reviewed, today, within)),
-                    tuple(lapsed(reviewed, today)))
+    if reviewed:
+        within = cfg.meetings.cadence_weeks * 7  # due before the next meeting, roughly
+        soon, late = tuple(expiring(reviewed, today, within)), tuple(lapsed(reviewed, today))
+        next_review = min(row.review_on for row in reviewed)
+    else:
+        soon, late, next_review = (), (), None
+    # The list's columns that depend on neither privacy mode nor the width.
+    alert = "LAPSED" if late else "BREACH" if breached else "DUE SOON" if soon else ""
+    breaches = sum(len(row.breaches) for row in rows) if rows else 0
+    latest = rows[-1] if rows else None
+    plain = {
+        "ref": shown(case.reference), "alert": alert,
+        "step": current.key if current else "-",
+        "next": state.suggested.key if state.suggested else "-",
+        "breaches": str(breaches) if breaches else "-",
+        "latest": shown(f"{latest.step} {fmt_date(latest.issued_on)} ({latest.issuing_agency})"
+                        if latest else "-"),
+        "lead": shown(case.lead_agency), "beat": shown(case.beat or "-"),
+        "type": case.case_type, "review": fmt_date(next_review),
+    }
+    return Standing(case, state, soon, late, breached, next_review, plain)
 
 
 def ladder_line(cfg: Config, state: LadderState) -> Text:
@@ -201,8 +189,6 @@ class EscalationScreen(ListScreen):
         def read(session: Session) -> Loaded:
             board = escalation_cases(session)
             found = sorted((standing(case, cfg, today) for case in board), key=Standing.attention)
-            for item in found:
-                item.plain  # noqa: B018 - worked out here, off the UI thread
             # The names mask notes in privacy mode only: read then, and only for cases
             # with notes (reading every board case's people took ~0.3 s at county scale).
             noted = [case.case_id for case in board
