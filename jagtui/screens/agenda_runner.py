@@ -50,6 +50,10 @@ from jagtui.store.partner_reports import partners_view
 NOTE_DEBOUNCE = 1.0
 
 
+# Under a case item's notes box: its keys left out of the footer at 80 columns.
+CASE_KEYS = "R refer someone · x close the case"
+
+
 class NotesBox(TextArea):
     """Where discussion points are typed; ctrl+s adds one, ctrl+g adds an AGREED decision."""
 
@@ -247,6 +251,9 @@ class AgendaRunnerScreen(FollowerInbox, PartnerKeys, EntryKeys, Screen):
         if applies != self._applies:  # redrawing the footer is costly: only when it changes
             self._applies = applies
             self.refresh_bindings()
+            # A case's keys the footer has no room for at 80 columns, said on the box.
+            self.query_one("#note_draft", NotesBox).border_subtitle = (
+                CASE_KEYS if item.case_id is not None else "")
         if item.kind == "actions":
             self.query_one("#review", DataTable).focus()
         elif self.focused is not None and self.focused.id == "review":

@@ -146,21 +146,40 @@ class FlagsScreen(ListScreen):
 
     def fill_kinds(self) -> None:
         counts = {code: sum(1 for line in self.rows if line.code == code) for code in BOARD_CODES}
+        uncased = sum(1 for line in self.rows if line.case_id is None
+                      and line.code not in ("review_overdue", "case_review_overdue"))
+        closed = sum(1 for line in self.rows if line.closed_case)
+        # One line, the longest that fits: at 80 columns the kinds' names wrapped it onto
+        # four, above a board that needs the rows. Shortest, the badges stand for the
+        # names (the line under the board names the highlighted flag's kind in full).
+        room = (self.size.width or self.app.size.width) - 2
+        for length in ("full", "badges", "short"):
+            text = self.kinds_text(counts, uncased, closed, length)
+            if cell_len(text.plain) <= room:
+                break
+        self.query_one("#flags-kinds", Static).update(text)
+
+    def kinds_text(self, counts: dict[str, int], uncased: int, closed: int, length: str) -> Text:
+        short = length == "short"
         text = Text()
-        text.append(f"Showing: {kind_name(self.kind)}", style="bold reverse")
+        if short:
+            text.append("All", style="bold reverse" if self.kind is None else "dim")
+        else:
+            text.append(f"Showing: {kind_name(self.kind)}", style="bold reverse")
         for code in BOARD_CODES:
             badge, name = FLAG_BADGES[code]
             text.append("  ")
-            text.append(badge, style=BADGE_STYLES[code])
-            text.append(f" {name} {counts[code]}", style="bold" if code == self.kind else "")
-        uncased = sum(1 for line in self.rows if line.case_id is None
-                      and line.code not in ("review_overdue", "case_review_overdue"))
+            text.append(badge, style=(BADGE_STYLES[code] + " reverse") if short and code == self.kind
+                        else BADGE_STYLES[code])
+            text.append(f" {name} {counts[code]}" if length == "full" else f" {counts[code]}",
+                        style="bold" if code == self.kind else "")
         if uncased:
-            text.append(f"  · {uncased} with no case yet", style="bold red")
-        closed = sum(1 for line in self.rows if line.closed_case)
+            text.append(f"  · {uncased} {'no case' if short else 'with no case yet'}",
+                        style="bold red")
         if closed:
-            text.append(f"  · {closed} whose case is closed", style="bold yellow")
-        self.query_one("#flags-kinds", Static).update(text)
+            text.append(f"  · {closed} {'case closed' if short else 'whose case is closed'}",
+                        style="bold yellow")
+        return text
 
     @property
     def selected(self) -> FlagLine | None:

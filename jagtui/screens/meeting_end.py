@@ -57,6 +57,12 @@ class MeetingEndScreen(Screen[bool]):
 
     TITLE = "End of meeting"
     CSS_PATH = "meeting.tcss"
+    DEFAULT_CSS = """
+    MeetingEndScreen #end-keys { height: auto; padding: 0 1; background: $boost; display: none; }
+    """
+    # Once final, on a line of its own: at 80 columns the footer has no room for p (or
+    # Esc), and the body's list of exports scrolls out of sight under the summary.
+    KEYS_HINT = "m r l R export the minutes and action log · p the plan progress · Esc back"
     BINDINGS = [
         Binding("ctrl+s", "finalise", "Finalise minutes", id="end-finalise",
                 tooltip="End the meeting: the minutes become final and read-only"),
@@ -101,6 +107,7 @@ class MeetingEndScreen(Screen[bool]):
             box.compact = True
             yield box
             yield Static("ctrl+s ends the meeting: the minutes become final", classes="hint")
+        yield Static(self.KEYS_HINT, id="end-keys", classes="hint", markup=False)
         yield KeysFooter()
 
     def on_mount(self) -> None:
@@ -131,6 +138,7 @@ class MeetingEndScreen(Screen[bool]):
         if first and proposed is not None:
             box.value = proposed.isoformat()
         self.query_one("#next-row").display = not self.final
+        self.query_one("#end-keys").display = self.final
         if self.final:
             self.query_one("#end-body").focus()
         else:
