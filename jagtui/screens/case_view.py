@@ -17,7 +17,7 @@ from __future__ import annotations
 import threading
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.worker import get_current_worker
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -182,6 +182,7 @@ class CaseScreen(Screen):
         self._key_context = (True, False)  # the People tab: "a" links, "e" edits the case
         self._built = [TAB_IDS[0]]  # the tabs shown so far: the others have no widgets yet
         self._fitted_to = 0  # the width the header and the ladder were fitted to
+        self._resumed = False
         # The latest read: its number, set when it ends (loaded, gone or failed), and
         # what it loaded, taken from the worker before its call back to the UI arrives.
         self._read_number = 0
@@ -331,12 +332,18 @@ class CaseScreen(Screen):
     def refresh_privacy(self) -> None:
         self.fill()
 
-    def on_screen_resume(self) -> None:
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
         # Before Textual's own resume handler lays the screen out and paints it. The case
         # may have loaded before the screen was mounted, privacy may have changed on
         # another screen, and forms may have saved.
         if not self._take_read() and self.file is not None:
             self.fill()
+        if not self._resumed:
+            # Its first: every widget was styled as it mounted, just now; restyling them
+            # all again was 10-15 ms of the first opening. Later resumes restyle (a theme
+            # may have changed meanwhile).
+            self._resumed = True
+            event.refresh_styles = False
 
     def on_data_changed(self, _event) -> None:
         # Someone changed data (jagtui.screens.lifecycle): show the case as it is now.
