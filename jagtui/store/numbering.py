@@ -13,18 +13,29 @@ from collections.abc import Callable
 from datetime import date
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from jagtui.store.models import Case, Counter, ItemNote, Meeting, MeetingItem
 from jagtui.store.records import fetch
 
 
+def _insert(session: Session):
+    """The dialect's INSERT (with ON CONFLICT) for the session's database.
+
+    Imported here, for the database in use: SQLAlchemy's postgresql package loads every
+    PostgreSQL driver's dialect (~20 ms), which a SQLite start has no use for; on
+    PostgreSQL its engine has imported it already."""
+    if session.bind.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
+
+
 def allocate(session: Session, name: str, floor: Callable[[], int] = lambda: 0) -> int:
     """The next number in series ``name``: one more than both the last handed out
     and ``floor()`` (the highest already in use, read once the series is locked)."""
-    dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
-    session.execute(dialect.insert(Counter).values(name=name, value=0)
+    session.execute(_insert(session)(Counter).values(name=name, value=0)
                     .on_conflict_do_nothing(index_elements=["name"]))
     last = session.scalar(select(Counter.value).where(Counter.name == name).with_for_update())
     value = max(last or 0, floor()) + 1
