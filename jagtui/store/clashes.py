@@ -17,9 +17,8 @@ OVERWRITE = "overwrite"
 
 
 def _model_of(table: str) -> type[Tracked] | None:
-    # Looked up now, not from ``models.TRACKED_TABLES``: that tuple is taken when
-    # models.py is imported, before the tables in other modules (referrals, partner
-    # reports, follow messages) exist, so their clashes lost their case.
+    # Looked up when the clash is recorded: tables in other modules (referrals,
+    # partner reports, follow messages) subclass Tracked after models.py is imported.
     return next((m for m in Tracked.__subclasses__()
                  if getattr(m, "__tablename__", None) == table
                  and getattr(m, "__table__", None) is not None), None)

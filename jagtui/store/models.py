@@ -436,8 +436,3 @@ class AuditEntry(SQLModel, table=True):
     record_id: int | None = None
     case_id: int | None = None
     detail: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-
-
-TRACKED_TABLES = tuple(
-    cls for cls in Tracked.__subclasses__() if getattr(cls, "__table__", None) is not None
-)
