@@ -57,9 +57,6 @@ class MeetingEndScreen(Screen[bool]):
 
     TITLE = "End of meeting"
     CSS_PATH = "meeting.tcss"
-    DEFAULT_CSS = """
-    MeetingEndScreen #end-keys { height: auto; padding: 0 1; background: $boost; display: none; }
-    """
     # Once final, on a line of its own: at 80 columns the footer has no room for p (or
     # Esc), and the body's list of exports scrolls out of sight under the summary.
     KEYS_HINT = "m r l R export the minutes and action log · p the plan progress · Esc back"
