@@ -56,3 +56,32 @@ def test_the_case_list_starts_on_sqlite_without_other_screens_commands_or_postgr
     report = json.loads(done.stderr.strip().splitlines()[-1])
     assert report["code"] == 0 and report["modules"], done.stderr
     assert unwanted(report["modules"]) == []
+
+
+async def test_the_next_screens_are_warmed_up_only_once_the_rows_are_drawn(store, cfg,
+                                                                         monkeypatch):
+    """Their imports (~50 ms) held the interpreter's lock from the rows' first frame."""
+    from case_data import TODAY, seed
+    from pilot_help import settle
+
+    from jagtui.app import JagApp
+    from jagtui.screens import case_list
+
+    imported, at_load = [], []
+    monkeypatch.setattr(case_list, "import_module", imported.append)
+    loaded = case_list.CaseListScreen.loaded
+
+    def record(self, *args):
+        started = len(self.app.workers)
+        loaded(self, *args)
+        # Nothing more set going by the load itself: the warm-up waits for the frame.
+        at_load.append((len(self.app.workers) - started, self.query_one("#cases").row_count))
+
+    monkeypatch.setattr(case_list.CaseListScreen, "loaded", record)
+    seed(store, cfg)
+    app = JagApp(store, cfg, today=lambda: TODAY)
+    app.change_poll_seconds = 0
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert at_load and at_load[0][0] == 0 and at_load[0][1] > 0
+        assert imported == list(case_list.OPENED_NEXT)
