@@ -58,7 +58,7 @@ def users_command(args, cfg) -> int:
             if not first:
                 authorise(session, "admin")
             if args.users_command == "add":
-                print(_add(session, args, first))
+                print(_add(session, args, first, cfg))
             elif args.users_command in ("enable", "disable"):
                 users.set_active(session, args.login, args.users_command == "enable")
                 print(f"{args.users_command.capitalize()}d {args.login}")
@@ -70,7 +70,7 @@ def users_command(args, cfg) -> int:
     return 0
 
 
-def _add(session, args, first: bool) -> str:
+def _add(session, args, first: bool, cfg) -> str:
     from jagtui.identity import display_name_of, is_system_login
     from jagtui.store import users
 
@@ -78,6 +78,10 @@ def _add(session, args, first: bool) -> str:
     if first and role != "admin":
         raise CliError("The first user must be an admin (they add everyone else): "
                        "use --role admin or leave --role out")
+    known = [agency.key for agency in cfg.agencies]
+    if args.agency and args.agency not in known:
+        raise CliError(f"Unknown agency {args.agency!r}: use one of {', '.join(known)} "
+                       "(the [[agencies]] keys in config.toml)")
     users.add_user(session, args.login, args.name or display_name_of(args.login), args.agency, role)
     note = " (the first user is always an admin)" if first else ""
     if not is_system_login(args.login):

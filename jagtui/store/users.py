@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from sqlalchemy import func, select
 from sqlmodel import Session
 
@@ -15,16 +18,40 @@ class NotAllowed(StoreError):
     """The login may not use jagtui (unknown or disabled); the message says what to do."""
 
 
+# What servers and directory services (SSSD: name@domain, DOMAIN\name) accept as a
+# login; anything else (spaces, control codes) cannot be someone's login and would
+# be echoed to an administrator's terminal.
+_LOGIN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.@\\-]{0,62}\$?")
+# Right-to-left overrides and isolates reorder what follows them on screen and paper.
+_BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
+
+
+def _login(login: str) -> str:
+    login = require(login, "A login")
+    if not _LOGIN.fullmatch(login):
+        raise Invalid("A login is letters, digits and . _ - @ \\ only (as the server spells it), "
+                      "at most 64 characters")
+    return login
+
+
+def _display_name(name: str) -> str:
+    name = require(name, "A display name")
+    if any(unicodedata.category(c) == "Cc" or c in _BIDI for c in name):
+        raise Invalid("A display name cannot hold control characters (such as ESC) or "
+                      "right-to-left overrides")
+    return name
+
+
 def get_user(session: Session, login: str) -> User | None:
     return session.scalar(select(User).where(User.login == login))
 
 
 def add_user(session: Session, login: str, display_name: str, agency: str = "",
              role: str = "member") -> User:
-    login = require(login, "A login")
+    login = _login(login)
     if get_user(session, login) is not None:
         raise Invalid(f"User {login!r} already exists")
-    user = User(login=login, display_name=require(display_name, "A display name"), agency=agency,
+    user = User(login=login, display_name=_display_name(display_name), agency=agency,
                 role=one_of(role, ROLES, "Role"))
     session.add(user)
     session.flush()
