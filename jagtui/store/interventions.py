@@ -211,7 +211,10 @@ def escalation_cases(session: Session, case_id: int | None = None) -> list[Escal
                Intervention.issuing_agency, Intervention.issued_on, Intervention.review_on,
                Intervention.outcome, Intervention.notes, Intervention.person_id, Person.name)
         .outerjoin(Person, Person.id == Intervention.person_id)
-        .where(Intervention.case_id.in_(board)).order_by(Intervention.issued_on, Intervention.id)
+        .where(Intervention.case_id.in_(board))
+        # Each case's oldest first; by case first, SQLite reads them in its index's order
+        # (case, issued, id) instead of sorting 4,000 rows (9 -> 4.5 ms at 10,000 cases).
+        .order_by(Intervention.case_id, Intervention.issued_on, Intervention.id)
     ).all():
         rows[cid].append(InterventionRow(iid, version, step, agency, issued, review, outcome, notes,
                                          pid, tuple(breaches.get(iid, ())), name or ""))
