@@ -103,3 +103,5 @@ def test_escape_says_no_in_every_confirmation():
         bindings = dialog._merged_bindings.key_to_bindings
         assert [b.action for b in bindings["escape"]] == ["answer(False)"], dialog
         assert [b.action for b in bindings["y"]] == ["answer(True)"], dialog
+        # Enter is never a yes: it would discard typing meant for the form underneath.
+        assert "answer(True)" not in [b.action for b in bindings.get("enter", [])], dialog

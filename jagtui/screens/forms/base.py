@@ -96,12 +96,16 @@ def options(pairs) -> list[tuple[str, str]]:
 
 
 class ConfirmScreen(ModalScreen[bool]):
-    """A yes/no question; y or Enter says yes, n or Escape says no."""
+    """A yes/no question; y says yes, n or Escape says no.
+
+    Enter answers nothing: these questions guard what cannot be undone (discarding
+    typing, leaving the meeting), and an Enter meant for the form must not say yes."""
 
     CSS_PATH = FORMS_CSS
     BINDINGS = [
-        Binding("y,enter", "answer(True)", "Yes", id="confirm-yes"),
+        Binding("y", "answer(True)", "Yes", id="confirm-yes"),
         Binding("n,escape", "answer(False)", "No", key_display="n/Esc", id="confirm-no"),
+        Binding("enter", "remind", show=False, id="confirm-enter"),
     ]
     HINT = "y yes · n or Esc no"
 
@@ -116,6 +120,9 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
+
+    def action_remind(self) -> None:
+        self.app.notify(self.HINT, severity="warning", timeout=3)
 
 
 class FormScreen(ClashHandling, ModalScreen[T], Generic[T]):
