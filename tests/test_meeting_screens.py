@@ -335,9 +335,9 @@ async def test_case_quick_keys_record_under_the_item(running, cfg):
         await settle(app, pilot)
         await pilot.press("ctrl+s")
         await settle(app, pilot)
-        await pilot.press("r")                      # RAG: another rating than now
+        await pilot.press("r")                      # RAG: opens on amber, the rating now
         await settle(app, pilot)
-        await pilot.press("ctrl+s")
+        await pilot.press("r", "ctrl+s")            # RED chosen by its letter
         await settle(app, pilot)
         await pilot.press("s", "y", "3", *["n"] * (len(cfg.risk.questions) - 2))
         await settle(app, pilot)

@@ -71,6 +71,7 @@ class MeetingReviewForm(ChairOnly, ActionUpdateForm):
         meeting_id, action_id, complete = self.meeting_id, self.row.action.id, self.complete
         # Someone who completed (or reopened) the action since the chair read it: a clash.
         version = self.against(self.row.action.version)
+        reopen = bool(self._overwrite)  # kept over a completion, in the clash panel
 
         def write(session) -> str:
             if complete:
@@ -78,7 +79,7 @@ class MeetingReviewForm(ChairOnly, ActionUpdateForm):
                                                 expected_version=version)
                 return "complete"
             meeting_entries.review_update(session, meeting_id, action_id, text,
-                                          expected_version=version)
+                                          expected_version=version, reopen=reopen)
             return "open"
 
         return write
@@ -120,10 +121,11 @@ class CarryForwardForm(ChairOnly, FormScreen[date]):
         due, note = self.query_one("#due", DateField).date, self.query_one("#note", Input).value
         meeting_id, action_id = self.meeting.id, self.row.action.id
         version = self.against(self.row.action.version)
+        reopen = bool(self._overwrite)  # kept over a completion, in the clash panel
 
         def write(session) -> date:
             meeting_entries.carry_forward(session, meeting_id, action_id, due, note,
-                                          expected_version=version)
+                                          expected_version=version, reopen=reopen)
             return due
 
         return write
@@ -280,8 +282,8 @@ class RagForm(ChairOnly, FormScreen[str]):
 
     def fields(self) -> ComposeResult:
         yield _context((self.case.reference, "bold"), (f"  now {self.case.rag.upper()}", ""))
-        others = [rag for rag in RAG if rag != self.case.rag]
-        yield field("RAG", Select([(rag.upper(), rag) for rag in RAG], value=others[0],
+        # Opens on the case's rating: a ctrl+s straight away changes nothing (refused below).
+        yield field("RAG", Select([(rag.upper(), rag) for rag in RAG], value=self.case.rag,
                                   allow_blank=False, id="rag"), "Red, amber or green")
 
     def problems(self) -> dict[str, str]:
