@@ -209,6 +209,9 @@ async def test_rag_in_the_meeting(pair, cfg, choice):
     with alice.read() as session:
         form = RagForm(item, case_file(session, cfg, TODAY, ids.case_id))
     async with open_form(alice, cfg, form) as (app, pilot):
+        assert form.query_one("#rag", Select).value == "red"  # opens on the rating now
+        await pilot.press("a")  # AMBER, by its letter
+        await settle(app, pilot)
         with bob.write() as session:
             cases.update_case(session, ids.case_id, None, rag="green")
         assert form.query_one("#rag", Select).value == "amber"
