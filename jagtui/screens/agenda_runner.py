@@ -76,6 +76,7 @@ class NotesBox(TextArea):
 class GoToItem(ModalScreen[int]):
     """Type an item number, Enter to go there."""
 
+    CSS_PATH = "meeting.tcss"  # its box (#goto), wherever it is opened from
     BINDINGS = [Binding("escape", "dismiss", "Cancel", key_display="Esc")]
 
     def __init__(self, count: int) -> None:

@@ -81,6 +81,7 @@ class AddItemForm(ModalScreen[tuple[str, str]]):
     to keep is said under the box as it is typed (or pasted) and keeps the dialog open
     with the text, to be shortened; a save the store refuses reopens it as it was."""
 
+    CSS_PATH = "meeting.tcss"  # its box (#goto), wherever it is opened from
     BINDINGS = [
         Binding("ctrl+s", "save", "Add", id="additem-save", tooltip="Add the item after this one"),
         Binding("escape", "dismiss", "Cancel", key_display="Esc", id="additem-cancel",
