@@ -111,8 +111,9 @@ async def test_restricted_sees_free_text_masked_in_any_written_form(store, cfg, 
         row = app.screen.rows[0]
         masked = app.screen.masked(row, row.action.text)
         shown = _visible_text(app)
+    # "Vellacott" alone, and she is on no case of the action: hidden, not her initials.
     assert masked == ("Visit P.Q. (P.Q.) at Shelthorpe; ring [phone number removed]; "
-                      "O.V.'s son too")
+                      "[name]'s son too")
     for leak in ("Quillfield", "Patrick", "Vellacott", "900", "Larkspur", "No.17"):
         assert leak not in masked and leak not in shown, leak
     assert "Visit P.Q. (P.Q.)" in shown

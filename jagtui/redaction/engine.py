@@ -19,7 +19,11 @@ Who a name becomes depends on the labels: in a document, people on the cases
 become their role and letters (``Victim A``), anyone else ``Person <letters>``;
 on a screen, initials. A name several people have becomes ``[name withheld]``
 unless exactly one of them is on the cases, and a first name a member of staff
-also has is always withheld: nobody can tell who is meant.
+also has is always withheld: nobody can tell who is meant. A name part alone
+("O'Brien's shop", "Dr O'Brien"), with or without a title or initial, is given a
+label only when its person is on the case the text belongs to; otherwise it is
+``[name]``: it may be someone else of that name, so it is hidden but never
+pinned on the person held.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from jagtui.redaction.patterns import (
 )
 
 WITHHELD = "[name withheld]"
+NAME = "[name]"  # a name part alone whose person is not on the text's case
 POSTCODE_REMOVED = "[postcode removed]"
 PHONE_REMOVED = "[phone number removed]"
 EMAIL_REMOVED = "[e-mail removed]"
@@ -293,7 +298,8 @@ class Redactor:
                 start, replacement = self._resolve(claims, found, folded, i, size, first_free,
                                                    fits, case_id)
             elif found[i][2].isupper() and folded[i] in self.initials:
-                replacement = self._name({*self.initials[folded[i]]}, True, case_id, folded[i])
+                replacement = self._name({*self.initials[folded[i]]}, True, True, case_id,
+                                         folded[i])
                 size = 1
             if replacement is None:
                 i += max(size, 1)
@@ -335,7 +341,7 @@ class Redactor:
                 matching = {pid for pid in ids
                             if words(self.subject(pid).name)[:1][0][:1] == initial}
                 ids = matching or ids
-            return start, self._name(ids, single and size == 1, case_id, folded[i])
+            return start, self._name(ids, single, single and size == 1, case_id, folded[i])
         if addresses:
             return (number_start if numbered else i), self._address(addresses)
         places = [c for c in claims if c.kind == PLACE]
@@ -346,12 +352,21 @@ class Redactor:
             return i, f"[vulnerability: {vulns[0].category}]"
         return i, None
 
-    def _name(self, ids: set[int], single: bool, case_id: int | None, word: str) -> str:
+    def _name(self, ids: set[int], part: bool, single: bool, case_id: int | None,
+              word: str) -> str:
+        """``part``: a name part alone (no full name); ``single``: one word."""
         self._named = True
         if single and word in self.staff_first:
             return WITHHELD
-        on_cases = ids & self.parties
-        chosen = on_cases if on_cases else ids
+        if part:
+            # Only someone on this very case is taken to be meant ("O'Brien" in another
+            # case's note, or in a heading about no case, may be anyone of that name).
+            chosen = {pid for pid in ids if (case_id, pid) in self.labels.roles}
+            if not chosen:
+                return NAME
+        else:
+            on_cases = ids & self.parties
+            chosen = on_cases if on_cases else ids
         if len(chosen) != 1:
             return WITHHELD
         return self.labels.person(self.subject(next(iter(chosen))), case_id)

@@ -1,6 +1,7 @@
 """The shapes of identifiers as people really write them (pure: regular expressions only).
 
-- Words are compared folded: casefolded, accents dropped ("Zoë" = "zoe"), and the
+- Words are compared folded: casefolded, accents dropped ("Zoë" = "zoe", however the
+  accent is encoded: one character, or a letter and a combining mark), and the
   usual street abbreviations expanded ("Cl." = "Close", "Rd" = "Road"), so a
   phrase stored one way is found written any of the others.
 - UK phone numbers in any spelling: brackets, dots, hyphens, spaces, +44, 0044,
@@ -19,7 +20,10 @@ import unicodedata
 from datetime import date
 from functools import lru_cache
 
-TOKEN = re.compile(r"[^\W_]+")
+# A word: letters and digits, and the combining accents of text in decomposed form (NFD,
+# as some systems write it): "Nguyễn" is one word however it is encoded.
+_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+TOKEN = re.compile(rf"[^\W_]+(?:[{_MARKS}]+[^\W_]*)*")
 # What may separate the words of one name or address: spaces, line breaks, light punctuation.
 GAP = re.compile(r"[\s,.'\u2019\-/&]{1,6}")
 # Street words written short; Dr is also a title, which folds the same way on both sides.
@@ -53,8 +57,8 @@ RANKS = TITLES | {"insp", "inspector", "ci", "supt", "pc", "pcso", "ps", "sgt", 
 @lru_cache(maxsize=1 << 16)  # names and street words repeat: fold each once
 def fold(word: str) -> str:
     """A word as compared: casefolded, accents dropped, a street abbreviation expanded."""
-    if not word.isascii():
-        word = "".join(c for c in unicodedata.normalize("NFKD", word)
+    if not word.isascii():  # casefolded first: "İ" folds to "i" and a mark, dropped next
+        word = "".join(c for c in unicodedata.normalize("NFKD", word.casefold())
                        if not unicodedata.combining(c))
     word = word.casefold()
     return STREET_WORDS.get(word, word)
