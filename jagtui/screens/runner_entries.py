@@ -87,6 +87,11 @@ class EntryKeys:
         row = self.pane.review_row(self.view)
         if row is None or not self.app.allowed("chair"):
             return
+        if kind != "complete" and row.action.status != "open":
+            # As on the Actions screen: u or f would reopen it (the store refuses it too).
+            self.app.notify(f"This action is already {row.action.status}: u and f are for "
+                            "open actions", severity="warning")
+            return
         meeting = self.view.meeting
         if kind == "carry":
             form = CarryForwardForm(row, meeting, self.view.next_on)

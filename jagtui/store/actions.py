@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from jagtui.rules.dates import meeting_code
+from jagtui.store.errors import Invalid
 from jagtui.store.models import (
     Action, ActionUpdate, Attendance, Case, CaseParty, Location, Meeting, MeetingItem, Person, User,
 )
@@ -42,18 +43,25 @@ def add_action(
 
 def add_update(session: Session, action_id: int, updated_on: date, text: str, *,
                status: str = "open", meeting_id: int | None = None,
-               expected_version: int | None = None) -> ActionUpdate:
+               expected_version: int | None = None, reopen: bool = False) -> ActionUpdate:
     """An update; a status other than ``open`` also closes the action.
 
     With ``expected_version`` (the action as the user read it), an action whose
     status someone else changed since is a :class:`Conflict`: an update would
     otherwise silently reopen an action just completed. Updates alone never clash:
     each is its own row.
+
+    An ``open`` update on an action already complete (or cancelled) is refused
+    unless ``reopen`` says the user chose to reopen it (kept theirs over a
+    completion, in the clash panel): every path, the Actions screen and the
+    meeting's action log alike, gets the same rule here.
     """
     action = fetch(session, Action, action_id, "action", lock=True)
     if (expected_version is not None and action.version != expected_version
             and action.status != status):
         raise conflict(action, {"status": status})
+    if status == "open" and action.status != "open" and not reopen:
+        raise Invalid(already_closed(action))
     update = ActionUpdate(action_id=action_id, updated_on=updated_on, text=require(text, "An update"),
                           status=one_of(status, STATUSES, "Status"), meeting_id=meeting_id)
     session.add(update)
@@ -62,6 +70,12 @@ def add_update(session: Session, action_id: int, updated_on: date, text: str, *,
         action.completed_on = updated_on if status == "complete" else None
     session.flush()
     return update
+
+
+def already_closed(action: Action) -> str:
+    """Why an action that is no longer open takes no update that would reopen it."""
+    return (f"This action is already {action.status}: an update or a new date would reopen "
+            "it, so none was recorded")
 
 
 def update_action(session: Session, action_id: int, expected_version: int | None, **changes) -> Action:

@@ -38,16 +38,17 @@ def _reviewing(session: Session, meeting_id: int, action_id: int) -> Action:
 
 
 def review_update(session: Session, meeting_id: int, action_id: int, text: str, *,
-                  expected_version: int | None = None) -> ActionUpdate:
+                  expected_version: int | None = None, reopen: bool = False) -> ActionUpdate:
     """The owner's update; the action stays open.
 
     ``expected_version`` (the action as the chair read it): an action someone else
-    completed since is a clash, not silently reopened (``actions.add_update``).
+    completed since is a clash, not silently reopened; one already complete is
+    refused unless ``reopen`` (``actions.add_update``).
     """
     _reviewing(session, meeting_id, action_id)
     on = changeable_meeting(session, meeting_id).held_on
     return actions.add_update(session, action_id, on, text, status="open", meeting_id=meeting_id,
-                              expected_version=expected_version)
+                              expected_version=expected_version, reopen=reopen)
 
 
 def review_complete(session: Session, meeting_id: int, action_id: int, text: str = "", *,
@@ -61,7 +62,8 @@ def review_complete(session: Session, meeting_id: int, action_id: int, text: str
 
 
 def carry_forward(session: Session, meeting_id: int, action_id: int, due_on: date,
-                  text: str = "", *, expected_version: int | None = None) -> ActionUpdate:
+                  text: str = "", *, expected_version: int | None = None,
+                  reopen: bool = False) -> ActionUpdate:
     """Still open: a ``Carried forward`` update and the new complete-by date."""
     action = _reviewing(session, meeting_id, action_id)
     meeting = changeable_meeting(session, meeting_id)
@@ -69,7 +71,8 @@ def carry_forward(session: Session, meeting_id: int, action_id: int, due_on: dat
         raise Invalid(f"The new date ({fmt_date(due_on)}) is before this meeting")
     words = f"{CARRIED} to {fmt_date(due_on)}" + (f": {text.strip()}" if text.strip() else ".")
     update = actions.add_update(session, action_id, meeting.held_on, words, status="open",
-                                meeting_id=meeting_id, expected_version=expected_version)
+                                meeting_id=meeting_id, expected_version=expected_version,
+                                reopen=reopen)
     action.due_on = due_on
     session.flush()
     return update

@@ -313,10 +313,11 @@ class ActionUpdateForm(_OnAction, FormScreen[str]):
         action_id, today = self.row.action.id, self.today
         # An action someone else completed (or reopened) since it was read is a clash.
         version = self.against(self.row.action.version)
+        reopen = bool(self._overwrite)  # kept over a completion, in the clash panel
 
         def write(session) -> str:
             actions.add_update(session, action_id, today, text, status=status,
-                               expected_version=version)
+                               expected_version=version, reopen=reopen)
             return status
 
         return write

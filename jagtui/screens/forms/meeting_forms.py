@@ -250,11 +250,10 @@ class MeetingRiskForm(ChairOnly, RiskForm):
         self.draft_key = f"meeting:{item.meeting_id}:item:{item.id}:risk"
 
     def saver(self):
-        subject = self.file.subject
         values = dict(
             assessed_on=self.app.today(), assessor=self.app.user_name, answers=self.answers(),
             review_due=self.query_one("#review_due", DateField).date,
-            person_id=subject.person_id if subject and subject.is_person else None,
+            person_id=self.victim.person_id if self.victim else None,  # the case's victim
             override_level=self.override(),
             override_reason=self.query_one("#override_reason", Input).value.strip(),
         )

