@@ -118,7 +118,7 @@ async def test_the_chairs_note_reaches_the_follower_within_a_second(running, cfg
         with store.read() as session:
             present = {(a.name, a.kind) for a in meetings.attendance(session, meeting_id)}
         assert ("Sam Officer", "present") in present
-        await until(fp, lambda: "Present: accepted by the chair" in shown(follower), 5.0)
+        await until(fp, lambda: "Your attendance: accepted by the chair" in shown(follower), 5.0)
 
 
 async def test_a_restricted_follower_never_sees_a_name(running, cfg):
@@ -166,7 +166,7 @@ async def test_an_update_from_a_follower_is_minuted_only_once_the_chair_accepts(
         assert any(n.startswith("Update from Sam Officer (") and "Tenancy warning served." in n
                    for n in notes)
         await until(fp, lambda: "Update: accepted by the chair" in shown(follower), 5.0)
-        assert "Present: declined by the chair" in shown(follower)
+        assert "Your attendance: declined by the chair" in shown(follower)
         # A correction, declined: not minuted, and the follower sees it.
         await fp.press("c", *"Wrong date", "ctrl+s")
         await until(cp, lambda: "Correction from Sam Officer" in shown(chair), 5.0)

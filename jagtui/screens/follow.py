@@ -36,7 +36,7 @@ from jagtui.store.notify import ChangeWatcher
 
 STATUS_WORDS = {"waiting": "waiting for the chair", "accepted": "accepted by the chair",
                 "declined": "declined by the chair"}
-KIND_WORDS = {"update": "Update", "correction": "Correction", "present": "Present"}
+KIND_WORDS = {"update": "Update", "correction": "Correction", "present": "Your attendance"}
 
 
 class SendToChair(FormScreen[int]):
