@@ -16,6 +16,7 @@ naming many by their filter.
 from __future__ import annotations
 
 from collections import defaultdict
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -31,6 +32,7 @@ from jagtui.rules.facts import IncidentFact
 from jagtui.rules.harm import harm_from_incidents, windows
 from jagtui.store import caselist, cases, incidents, people, risk
 from jagtui.store.caselist import case_flags, case_rows
+from jagtui.store.errors import Invalid
 from jagtui.store.flagboard import REFERRAL_RULE, FlagLine, flag_board
 from jagtui.store.incidents import case_incidents
 from jagtui.store.referral_tables import Referral
@@ -358,10 +360,12 @@ def _build(store, cfg, plan: Plan, tag: str) -> list[int]:
                 hate=hate, location_id=None if where is None else places[where],
                 people=[(persons[who], role) for who, role in involved])
         for which, days_ago, due_in in plan.assessments:
-            risk.record_assessment(session, cfg.risk, case_id=case_ids[which],
-                                   assessed_on=plan.today - timedelta(days=days_ago),
-                                   assessor="PC Example", answers={"ongoing": 1},
-                                   review_due=plan.today + timedelta(days=due_in))
+            # A case with no victim to assess (a perpetrator's) is refused: drawn, not kept.
+            with suppress(Invalid):
+                risk.record_assessment(session, cfg.risk, case_id=case_ids[which],
+                                       assessed_on=plan.today - timedelta(days=days_ago),
+                                       assessor="PC Example", answers={"ongoing": 1},
+                                       review_due=plan.today + timedelta(days=due_in))
     return case_ids
 
 

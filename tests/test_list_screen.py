@@ -122,13 +122,15 @@ def seed_many(store, cfg, count):
                                    subgroup="JAG", lead_agency="POLICE",
                                    opened_on=TODAY - timedelta(90))
             cases.link_party(session, case.id, "perpetrator", person_id=person.id, primary=True)
+            victim = people.add_person(session, f"Victim {n:03}", beat="62")  # whose risk is assessed
+            cases.link_party(session, case.id, "victim", person_id=victim.id)
             interventions.record_intervention(
                 session, case_id=case.id, step="LETTER", steps=[s.key for s in cfg.ladder],
                 issuing_agency="POLICE", issued_on=TODAY - timedelta(60),
                 review_on=TODAY + timedelta(30), person_id=person.id)
             actions.add_action(session, ref=f"A{n:03}", text=f"Action {n:03}", owner="PC Example",
                                owner_agency="POLICE", due_on=TODAY + timedelta(n), case_id=case.id)
-            risk.record_assessment(session, cfg.risk, case_id=case.id,
+            risk.record_assessment(session, cfg.risk, case_id=case.id, person_id=victim.id,
                                    assessed_on=TODAY - timedelta(40), assessor="PC Example",
                                    answers={"ongoing": 1}, review_due=TODAY - timedelta(12))
 

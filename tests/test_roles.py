@@ -98,9 +98,10 @@ def small_db(tmp_path_factory, cfg):
                                        category=categories[0], source="police",
                                        source_ref=f"R{n}-{k}", categories=categories,
                                        people=[(person.id, "perpetrator" if n else "victim")])
-            risk.record_assessment(session, cfg.risk, case_id=case.id, person_id=person.id,
-                                   assessed_on=date(2026, 10, 1), assessor="PC Example",
-                                   answers=answers, review_due=date(2026, 11, 1))
+            if not n:  # the risk questionnaire is the victim's: never a perpetrator's
+                risk.record_assessment(session, cfg.risk, case_id=case.id, person_id=person.id,
+                                       assessed_on=date(2026, 10, 1), assessor="PC Example",
+                                       answers=answers, review_due=date(2026, 11, 1))
             if n:
                 done = interventions.record_intervention(
                     session, case_id=case.id, step=steps[0], steps=steps, issuing_agency="POLICE",

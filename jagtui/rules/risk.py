@@ -99,6 +99,27 @@ def assess(
     return RiskResult(total, computed, level, unanswered, level != computed)
 
 
+def whom_problem(case_type: str, roles: Mapping[int, set[str]], person_id: int | None) -> str | None:
+    """Why a risk assessment cannot be recorded for this person on this case, or None.
+
+    The questionnaire (the ASB risk matrix) scores a victim's risk: never a party who is
+    only the perpetrator on the case, and never a case with nobody to assess but its
+    perpetrator. ``roles`` holds each person on the case with their roles there.
+    """
+    if person_id is not None:
+        held = roles.get(person_id, set())
+        if "perpetrator" in held and "victim" not in held:
+            return ("The risk assessment scores a victim's risk: this person is the perpetrator "
+                    "on the case, not its victim")
+        return None
+    if any("victim" in held for held in roles.values()):
+        return None
+    if case_type == "perpetrator" or any("perpetrator" in held for held in roles.values()):
+        return ("No victim on this case: the risk assessment scores a victim's risk. "
+                "Link the victim to the case first")
+    return None
+
+
 def review_due(level: str, assessed_on: date, risk_cfg: Risk, next_meeting: date | None) -> date:
     """Assessed date plus the level's review days; 0 days means at the next meeting
     (or six weeks on if none is scheduled)."""

@@ -1,5 +1,8 @@
 """The victim risk questionnaire: one key answers each question, the level updates live.
 
+It assesses the case's victim, named in its title; on a case with no victim to assess
+(a perpetrator case with none linked) it does not open, and says why.
+
 A review (``start_from_latest``) opens on the last assessment's answers: unchanged,
 ctrl+s confirms them; each changed answer is its one key (y / n / a digit) on
 its question. Where an answer differs from the last assessment, its old value
@@ -24,8 +27,9 @@ from jagtui.display import RISK_STYLES, literal
 from jagtui.rules import risk as rules
 from jagtui.rules.dates import fmt_date
 from jagtui.screens.forms.base import FORMS_CSS, FieldMessage, FormScreen, field
+from jagtui.screens.privacy import party_name
 from jagtui.screens.widgets import DateField
-from jagtui.store.casefile import CaseFile
+from jagtui.store.casefile import CaseFile, Party
 from jagtui.store.risk import record_assessment
 
 RISK_CSS = Path(__file__).parent.parent / "risk_form.tcss"
@@ -37,6 +41,20 @@ def answer_words(question, value: int | None) -> str:
     if question.kind == "yn":
         return "yes" if value else "no"
     return f"{value}/{question.max}"
+
+
+def victim_of(file: CaseFile) -> Party | None:
+    """The person the questionnaire assesses: the case's victim (the primary one first)."""
+    return next((p for p in file.parties if p.is_person and p.role == "victim"), None)
+
+
+def refusal(file: CaseFile, victim: Party | None) -> str | None:
+    """Why no risk assessment can be made on this case (the store refuses it too)."""
+    roles: dict[int, set[str]] = {}
+    for party in file.parties:
+        if party.is_person:
+            roles.setdefault(party.person_id, set()).add(party.role)
+    return rules.whom_problem(file.case.case_type, roles, victim.person_id if victim else None)
 
 
 class Questionnaire(OptionList):
@@ -146,6 +164,8 @@ class RiskForm(FormScreen[bool]):
     def __init__(self, file: CaseFile, start_from_latest: bool = False) -> None:
         super().__init__()
         self.file = file
+        self.victim = victim_of(file)
+        self.refused = refusal(file, self.victim)
         self.start_from_latest = start_from_latest and file.latest_risk is not None
         self.form_title = f"Risk assessment · {file.case.reference}"  # assessor added on mount
         self.draft_key = f"risk:new:case:{file.case.id}"
@@ -180,12 +200,28 @@ class RiskForm(FormScreen[bool]):
                                             id="review_due"))
 
     def on_mount(self) -> None:
+        if self.refused:  # never a victim's questionnaire scoring a perpetrator
+            self.app.notify(self.refused, severity="error", timeout=8)
+            self.dismiss(None)
+            return
         super().on_mount()
-        self.query_one("#form-title", Static).update(Text.assemble(
-            self.form_title, " · by ", literal(self.app.user_name), f", {fmt_date(self.app.today())}"))
+        self.show_title()
         self.update_level()
         self._initial = self.values()
         self.query_one("#answers", Questionnaire).focus()
+
+    def show_title(self) -> None:
+        """Whose risk is assessed (masked in privacy mode), by whom and when."""
+        whose = (literal(party_name(self.victim, self.app.private)) if self.victim
+                 else Text("no victim named on the case"))
+        self.query_one("#form-title", Static).update(Text.assemble(
+            self.form_title, " · victim: ", whose, " · by ", literal(self.app.user_name),
+            f", {fmt_date(self.app.today())}"))
+
+    def refresh_privacy(self) -> None:
+        super().refresh_privacy()
+        if self.is_mounted and not self.refused:
+            self.show_title()
 
     def inputs(self):
         # query, not query_one: the drafts timer may look while the form is being removed
@@ -268,11 +304,10 @@ class RiskForm(FormScreen[bool]):
         return wrong
 
     def saver(self):
-        subject = self.file.subject
         values = dict(
             case_id=self.file.case.id, assessed_on=self.app.today(), assessor=self.app.user_name,
             answers=self.answers(), review_due=self.query_one("#review_due", DateField).date,
-            person_id=subject.person_id if subject and subject.is_person else None,
+            person_id=self.victim.person_id if self.victim else None,
             override_level=self.override(),
             override_reason=self.query_one("#override_reason", Input).value.strip(),
         )
