@@ -4,7 +4,8 @@ a case item (``store.minutes.MinutesData.referrals``).
 The reason is sensitive: like every free text in the minutes it goes through the
 view's ``text`` (the redaction engine in the redacted version), and the person
 referred is shown as the redacted minutes show every person on a case (role and
-reference letter), never by name.
+reference letter), never by name. Who made it is a user of jagtui, named as the
+users table names them (staff stay named, as attendees and action owners do).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ def referral_blocks(view) -> list:
                       if row.person_id is not None else "(person)")
         else:
             person = row.person or "(person erased)"
-        by = view.text(row.made_by, row.case_id)
+        by = row.made_by  # a display name: staff, kept whole (a first name alone is not)
         if row.made_by_agency:
             by += f"\n{view.cfg.agency_name(row.made_by_agency)}"
         status = row.status.capitalize()
@@ -44,4 +45,4 @@ def referral_blocks(view) -> list:
 
 def referral_texts(data) -> list[str]:
     """The free text the referral rows pass through the redactor."""
-    return [text for row in data.referrals for text in (row.reason, row.made_by)]
+    return [row.reason for row in data.referrals]

@@ -23,6 +23,7 @@ from jagtui.store.errors import Invalid, NotFound
 from jagtui.store.models import Case, CaseParty, MeetingItem, Person
 from jagtui.store.records import conflict, edit, fetch, one_of, require
 from jagtui.store.referral_tables import REFERRAL_STATUSES, Referral, ReferralStep
+from jagtui.store.user_names import display_names
 
 # Where a referral can go from each status (closing is always possible until closed).
 NEXT = {"made": ("accepted", "declined", "closed"), "accepted": ("closed",),
@@ -158,7 +159,7 @@ class StepRow:
     status: str
     on: date
     note: str
-    by: str
+    by: str              # who recorded it, by name (as ``ReferralRow.made_by``)
 
 
 @dataclass(frozen=True)
@@ -175,7 +176,7 @@ class ReferralRow:
     service_name: str
     referred_on: date
     reason: str
-    made_by: str
+    made_by: str         # the user's display name (the login if no longer registered)
     made_by_agency: str
     status: str
     answered_on: date | None
@@ -209,9 +210,16 @@ def _rows(session: Session, cfg: Config, *conditions, with_steps: bool = True) -
             .order_by(ReferralStep.step_on, ReferralStep.id)
         ):
             steps[rid].append(StepRow(status, on, note, by))
+    # Stored as logins; read as names ("Demo administrator", not "root"), in one query.
+    names = display_names(session, [row.made_by for row in found] +
+                          [step.by for rows in steps.values() for step in rows])
     return [ReferralRow(rid, version, case_id, ref, pid, name or "", service,
-                        cfg.referrals.service_name(service), *rest, steps=tuple(steps[rid]))
-            for rid, version, case_id, ref, pid, name, service, *rest in found]
+                        cfg.referrals.service_name(service), referred_on, reason,
+                        names.get(made_by, made_by), *rest,
+                        steps=tuple(StepRow(step.status, step.on, step.note,
+                                            names.get(step.by, step.by)) for step in steps[rid]))
+            for rid, version, case_id, ref, pid, name, service, referred_on, reason, made_by, *rest
+            in found]
 
 
 def for_case(session: Session, cfg: Config, case_id: int) -> list[ReferralRow]:
