@@ -19,11 +19,11 @@ from datetime import date
 from difflib import SequenceMatcher
 from functools import lru_cache
 
+from jagtui.rules.postcodes import POSTCODE
 from jagtui.store.imports import LocationRecord, PersonRecord
 
 NAME_SIMILARITY = 0.85
 MAX_CANDIDATES = 3
-_POSTCODE = re.compile(r"\b([A-Z]{1,2}[0-9][A-Z0-9]?)\s*([0-9][A-Z]{2})\b", re.IGNORECASE)
 _PUNCTUATION = re.compile(r"[^\w\s]")
 
 
@@ -46,7 +46,7 @@ def address_key(text: str) -> str:
 @lru_cache(maxsize=65536)
 def postcode_of(text: str) -> str:
     """The UK postcode in ``text``, compact and upper case ('LE11 2AB' -> 'LE112AB'), or ''."""
-    found = _POSTCODE.search(text or "")
+    found = POSTCODE.search(text or "")
     return f"{found[1]}{found[2]}".upper() if found else ""
 
 
