@@ -74,9 +74,11 @@ def database(backend: str, cases: int, cfg) -> str:
     if backend == "sqlite":
         path = DATA / f"bench-{cases}.db"
         url = f"sqlite:///{path}"
+        # Private, as a deployment keeps it: else every start pays for the app's warning.
+        path.parent.mkdir(mode=0o700, exist_ok=True)
+        path.parent.chmod(0o700)
         if path.exists():
             return url
-        path.parent.mkdir(exist_ok=True)
     else:
         import psycopg
         from sqlalchemy.engine import make_url
