@@ -15,7 +15,7 @@ from sqlalchemy import select
 from textual.widgets import DataTable
 
 from jagtui.app import JagApp
-from jagtui.export.action_log import export_action_log
+from jagtui.rules.dates import fmt_date
 from jagtui.screens.agenda_runner import AgendaRunnerScreen
 from jagtui.store import actions, meeting_run
 from jagtui.store.db import create_store
@@ -193,3 +193,55 @@ async def test_down_moves_the_highlighted_action_as_soon_as_the_log_is_shown(run
         assert app.focused is table and table.cursor_row == 0
         await press(app, pilot, "down")
         assert table.cursor_row == 1
+
+
+# --- 2. the minutes and the export list the log the item reviewed ------------------------------
+
+def _csv(path):
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+async def test_the_minutes_and_the_export_list_the_log_the_item_showed_with_its_status(
+        running, cfg, tmp_path):
+    """c on the open action, then E, ctrl+s, m and l: the minutes' ACTION LOG and the
+    meeting's action-log export hold the actions the runner's log showed, the one a
+    partner completed before the meeting as Complete with its date; the End screen
+    counts the same log."""
+    from jagtui.screens.meeting_end import MeetingEndScreen
+
+    store, ids, done_id, meeting_id = running
+    ecfg = exports_cfg(cfg, tmp_path / "exports")
+    app = _app(store, ecfg)
+    async with app.run_test(size=(80, 24)) as pilot:
+        runner = await open_runner(app, pilot, meeting_id)
+        await to_action_log(app, pilot, runner)
+        shown = {r.action.id: r.action.text for r in runner.view.review}
+        assert done_id in shown and "Already done" not in shown.values()
+        order = list(shown)
+        await press(app, pilot, *["down"] * order.index(ids.open_action), "c", "ctrl+s")
+        assert app.screen is runner
+        await press(app, pilot, "E")
+        end = app.screen
+        assert isinstance(end, MeetingEndScreen)
+        summary = str(end.query_one("#summary").content)
+        assert ("Action log reviewed: 3 actions (2 complete, 1 open) · updated at this "
+                "meeting (1)") in summary, summary
+        await press(app, pilot, "ctrl+s")
+        assert end.final
+        await press(app, pilot, "m")
+        await press(app, pilot, "l")
+        written = dict(end.exported)
+    by_suffix = {path.suffix: path for path in written["actions"]}
+    rows = {row["Action"]: row for row in _csv(by_suffix[".csv"])}
+    assert set(rows) == set(shown.values())  # nothing raised here: the log alone
+    partner = rows["Leaflet the flats on Pine Road"]
+    assert (partner["Status"], partner["Latest update"], partner["Update date"]) == (
+        "complete", PARTNER_DONE, (TODAY - timedelta(days=4)).isoformat())
+    assert rows["Visit the shop owners on Market Street"]["Status"] == "complete"
+    assert rows["Share the patrol plan"]["Status"] == "open"
+    minutes = next(p for p in written["minutes"] if p.suffix == ".md").read_text(encoding="utf-8")
+    log = minutes[minutes.index("ACTION LOG"):]
+    line = next(row for row in log.splitlines() if "Leaflet the flats on Pine Road" in row)
+    assert "Complete." in line and f"{PARTNER_DONE} ({fmt_date(TODAY - timedelta(days=4))})" in line
+    assert "Already done" not in minutes

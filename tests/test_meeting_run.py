@@ -135,7 +135,7 @@ async def test_a_whole_meeting_with_keys_only_then_its_exports(demo):
         end = app.screen
         assert isinstance(end, MeetingEndScreen)
         changed = str(end.query_one("#summary", Static).content)
-        assert "New actions (2)" in changed and "Action log reviewed (2)" in changed
+        assert "New actions (2)" in changed and "updated at this meeting (2)" in changed
         assert all(words in changed for words in decisions + new_actions)
         await press(app, pilot, "ctrl+s")
         assert end.final

@@ -277,7 +277,10 @@ def summary_text(done: MeetingSummary, final: bool, parties: Sequence[Party] = (
                                           " – ", literal(r.action.owner),
                                           f", by {fmt_date(r.action.due_on)}" if r.action.due_on else "")
                             for r in done.new_actions])
-    section("Action log reviewed", [Text.assemble(literal(r.ref, "dim"), "  ", said(r.action),
+    # The count the minutes and the action-log export list, then what was said here.
+    statuses = ", ".join(f"{n} {status}" for status, n in done.log_statuses)
+    section(f"Action log reviewed: {plural(done.log_count, 'action')}"
+            + (f" ({statuses})" if statuses else "") + " · updated at this meeting", [Text.assemble(literal(r.ref, "dim"), "  ", said(r.action),
                                                   (f"  [{r.status}] ", "bold"), said(r.update))
                                     for r in done.reviewed])
     for what, title in (("rag", "RAG changes"), ("intervention", "Interventions"),

@@ -7,6 +7,7 @@ correction is recorded as an :class:`Amendment` (who and when from its stamp).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -22,6 +23,7 @@ from jagtui.store.agenda import (
 )
 from jagtui.store.errors import Invalid
 from jagtui.store.meetings import changeable_meeting
+from jagtui.store.minutes import reviewed_log
 from jagtui.store.models import (
     Action, ActionUpdate, Amendment, Attendance, AuditEntry, Case, ItemNote, Meeting, MeetingItem,
     Person, User, utcnow,
@@ -132,8 +134,11 @@ def add_attendance(session: Session, meeting_id: int, attendee: Attendee,
     """Someone arriving late, or an apology received on the day."""
     changeable_meeting(session, meeting_id)
     name = require(attendee.name, "A name")
-    if any(row.name.casefold() == name.casefold() for row in meetings.attendance(session, meeting_id)):
+    listed = meetings.listed(session, meeting_id, name)
+    if listed is not None and not (kind == "present" and listed.kind == "apology"):
         raise Invalid(f"{name} is already on the attendance list")
+    if kind == "present":  # arriving late: moved from the apologies if they sent them
+        return meetings.arrived(session, meeting_id, name, attendee.organisation.strip())
     return meetings.add_attendee(session, meeting_id, name, attendee.organisation.strip(), kind)
 
 
@@ -272,6 +277,12 @@ class MeetingSummary:
     new_actions: tuple[ActionRow, ...]
     reviewed: tuple[Reviewed, ...]
     case_changes: tuple[CaseChange, ...]
+    # The action log as the minutes list it: (status, how many), most first.
+    log_statuses: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def log_count(self) -> int:
+        return sum(n for _status, n in self.log_statuses)
 
     def changes(self, what: str) -> list[CaseChange]:
         return [change for change in self.case_changes if change.what == what]
@@ -339,4 +350,6 @@ def summary(session: Session, cfg: Config, meeting_id: int) -> MeetingSummary:
         new_actions=tuple(action_rows(session, status=None, meeting_id=meeting_id)),
         reviewed=tuple(reviewed),
         case_changes=tuple(_case_changes(session, cfg, meeting, refs)),
+        log_statuses=tuple(Counter(line.status for line in reviewed_log(session, cfg, meeting))
+                           .most_common()),
     )

@@ -7,8 +7,10 @@ the redacted export has to know exactly what to remove.
 
 The action log is the one the meeting saw: its own group's actions (as the
 agenda chose them, :func:`jagtui.store.action_groups.belongs_to`) raised before the
-meeting that were still open when it started, each with the update given at
-the meeting (or, failing that, the latest update by the meeting day). Another
+meeting that were still open when it started, and those a partner updated since
+the group's last meeting (the runner's log shows them, done or not:
+:func:`jagtui.store.partner_work.pending_action_ids`), each with the update given
+at the meeting (or, failing that, the latest update by the meeting day). Another
 group's actions never appear: they are not this group's to circulate.
 """
 
@@ -27,8 +29,10 @@ from jagtui.store.models import (
     Action, ActionUpdate, Amendment, Attendance, Case, CaseParty, ItemNote, Location, Meeting,
     MeetingItem, Person,
 )
+from jagtui.store.partner_work import pending_action_ids
 from jagtui.store.records import fetch
 from jagtui.store.referrals import ReferralRow, made_at_meeting
+from jagtui.store.user_names import display_names
 
 
 @dataclass(frozen=True)
@@ -221,11 +225,16 @@ def _action_lines(session: Session, cfg: Config,
     raised_before = or_(Action.meeting_id.is_(None),
                         (Meeting.held_on < meeting.held_on)
                         | ((Meeting.held_on == meeting.held_on) & (Meeting.id < meeting.id)))
-    reviewed = raised_before & or_(Action.status == "open", Action.id.in_(updated_since))
+    # Partners' updates since the last meeting bring their actions to the log the
+    # runner showed, even one completed before the meeting: the minutes list it too.
+    written = pending_action_ids(session, cfg, meeting.id)
+    reviewed = raised_before & or_(Action.status == "open", Action.id.in_(updated_since),
+                                   Action.id.in_(written))
     # Every line is raised here, open or updated since: found by index, so SQLite does
     # not test each of the (mostly long closed) actions ever raised.
     candidates = union(select(Action.id).where(raised_here),
-                       select(Action.id).where(Action.status == "open"), updated_since)
+                       select(Action.id).where(Action.status == "open"), updated_since,
+                       select(Action.id).where(Action.id.in_(written)))
     rows = list(session.execute(
         select(Action.id, Action.ref, Action.text, Action.owner, Action.owner_agency,
                Action.due_on, Action.case_id, Case.reference, Action.item_id, Action.meeting_id)
@@ -252,7 +261,7 @@ def _action_lines(session: Session, cfg: Config,
         at_meeting = [u for u in updates if u.meeting_id == meeting.id]
         before = [u for u in updates if u.meeting_id != meeting.id and u.updated_on < meeting.held_on]
         if row.meeting_id != meeting.id and before and before[-1].status != "open" \
-                and not at_meeting:
+                and not at_meeting and row.id not in written:
             continue  # closed before this meeting started (and not reviewed at it)
         shown = at_meeting[-1] if at_meeting else (updates[-1] if updates else None)
         line = ActionLine(
@@ -264,6 +273,12 @@ def _action_lines(session: Session, cfg: Config,
         )
         (raised if row.meeting_id == meeting.id else log).append(line)
     return raised, log
+
+
+def reviewed_log(session: Session, cfg: Config, meeting: Meeting) -> list[ActionLine]:
+    """The action log the meeting reviewed, each action as its minutes show it (the
+    End screen counts these: the same actions the minutes and the export list)."""
+    return _action_lines(session, cfg, meeting)[1]
 
 
 def meeting_action_log(session: Session, cfg: Config,
@@ -331,11 +346,12 @@ def minutes_data(session: Session, cfg: Config, meeting_id: int) -> MinutesData:
     made = tuple(made_at_meeting(session, cfg, meeting_id))
     case_ids |= {row.case_id for row in made}  # their people are redacted like the agenda's
     cases = _cases(session, case_ids)
-    amendments = tuple(
-        AmendmentInfo(text, by, at) for text, by, at in session.execute(
-            select(Amendment.text, Amendment.created_by, Amendment.created_at)
-            .where(Amendment.meeting_id == meeting_id).order_by(Amendment.created_at, Amendment.id))
-    )
+    amended = session.execute(
+        select(Amendment.text, Amendment.created_by, Amendment.created_at)
+        .where(Amendment.meeting_id == meeting_id).order_by(Amendment.created_at, Amendment.id)
+    ).all()
+    names = display_names(session, [by for _, by, _ in amended])  # by name, not login
+    amendments = tuple(AmendmentInfo(text, names.get(by, by), at) for text, by, at in amended)
     info = MeetingInfo(meeting.id, meeting.held_on, meeting.starts_at, meeting.place,
                        meeting.subgroup, meeting.chair, meeting.status,
                        meeting.confidentiality_ack_at, meeting.ended_at)
