@@ -197,9 +197,11 @@ class EscalationScreen(ListScreen):
             found = sorted((standing(case, cfg, today) for case in board), key=Standing.attention)
             # The names mask notes in privacy mode only: read then, and only for cases
             # with notes (reading every board case's people took ~0.3 s at county scale).
+            if not private:
+                return found, None
             noted = [case.case_id for case in board
                      if any(row.notes.strip() for row in case.interventions)]
-            return found, (case_party_names(session, noted) if private else None)
+            return found, case_party_names(session, noted)
 
         return read
 
