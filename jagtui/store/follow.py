@@ -26,7 +26,7 @@ from jagtui.store.meeting_run import record_note
 from jagtui.store.meeting_view import meeting_parties
 from jagtui.store.casefile import Party
 from jagtui.store.models import (
-    Action, ActionUpdate, Attendance, Draft, ItemNote, Meeting, MeetingItem, User,
+    Action, ActionUpdate, Draft, ItemNote, Meeting, MeetingItem, User,
 )
 from jagtui.store.records import conflict, edit, fetch, one_of, require
 
@@ -125,18 +125,12 @@ def send(session: Session, cfg: Config, meeting_id: int, item_id: int | None, ki
     return message
 
 
-def _listed(session: Session, meeting_id: int, name: str) -> Attendance | None:
-    key = name.strip().casefold()
-    return next((row for row in meetings.attendance(session, meeting_id)
-                 if row.name.strip().casefold() == key), None)
-
-
 def offer_presence(session: Session, cfg: Config, meeting_id: int, login: str) -> FollowMessage | None:
     """A follower joined: offered to the chair as present, unless already listed as
     present (or taking the minutes) or already offered."""
     _running(session, meeting_id)
     name, organisation = _sender(session, cfg, login)
-    listed = _listed(session, meeting_id, name)
+    listed = meetings.listed(session, meeting_id, name)
     if listed is not None and listed.kind != "apology":
         return None
     offered = session.scalar(select(FollowMessage.id).where(
@@ -173,14 +167,8 @@ def decide(session: Session, message_id: int, expected_version: int | None,
                                        and message.version != expected_version):
         raise conflict(message, {"status": "accepted" if accept else "declined"})
     changes: dict = {"status": "accepted" if accept else "declined"}
-    if accept and message.kind == "present":
-        listed = _listed(session, message.meeting_id, message.sender_name)
-        if listed is None:
-            meetings.add_attendee(session, message.meeting_id, message.sender_name,
-                                  message.organisation, "present")
-        elif listed.kind == "apology":
-            edit(session, fetch(session, Attendance, listed.id, lock=True), {"kind": "present"},
-                 listed.version)
+    if accept and message.kind == "present":  # an apology sent earlier becomes present
+        meetings.arrived(session, message.meeting_id, message.sender_name, message.organisation)
     elif accept:
         if message.item_id is None:
             raise Invalid("The item it was sent to is no longer on the agenda: decline it")

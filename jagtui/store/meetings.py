@@ -60,6 +60,31 @@ def add_attendee(session: Session, meeting_id: int, name: str, organisation: str
     return row
 
 
+def listed(session: Session, meeting_id: int, name: str) -> Attendance | None:
+    """The meeting's attendance entry under this name (case and spaces aside), if any."""
+    key = name.strip().casefold()
+    return next((row for row in attendance(session, meeting_id)
+                 if row.name.strip().casefold() == key), None)
+
+
+def arrived(session: Session, meeting_id: int, name: str, organisation: str = "") -> Attendance:
+    """Someone present after all (arriving late, or joining remotely): added as present.
+    Their apology, if they sent one, is replaced by a present entry written now, so the
+    minutes move them from the apologies to the present, arriving late. Already present
+    (or taking the minutes): that entry, unchanged."""
+    changeable_meeting(session, meeting_id)
+    row = listed(session, meeting_id, name)
+    if row is not None and row.kind != "apology":
+        return row
+    if row is not None:
+        # Locked and deleted at the version read: a change since is a Conflict, not lost.
+        apology = fetch(session, Attendance, row.id, "attendance entry", lock=True)
+        name, organisation = apology.name, organisation or apology.organisation
+        session.delete(apology)
+        session.flush()
+    return add_attendee(session, meeting_id, name, organisation, "present")
+
+
 def attendance(session: Session, meeting_id: int) -> list[Attendance]:
     return list(session.scalars(
         select(Attendance).where(Attendance.meeting_id == meeting_id).order_by(Attendance.id)
