@@ -93,3 +93,13 @@ async def test_referral_list_names_who_made_it(store, cfg):
     assert "made 4 Dec 2026 by Terry Tester" in joined and "made (Terry Tester)" in joined
     assert "made 4 Dec 2026 by Dee Partner" in joined  # the steps were all written by tester
     assert f"by {store.login}" not in joined and f"({store.login})" not in joined
+
+
+def test_minutes_name_who_amended_them(store, cfg, tmp_path):
+    seeded = seed(store, cfg)
+    ecfg = exports_cfg(cfg, tmp_path / "exports")
+    for redacted in (False, True):
+        (md,) = export_minutes(store, ecfg, seeded["meeting"], redacted=redacted, formats=["md"])
+        text = md.read_text(encoding="utf-8").replace("\\", "")
+        assert "by Terry Tester: Item 1: the date corrected" in text
+        assert f"by {store.login}:" not in text
