@@ -245,3 +245,87 @@ async def test_the_minutes_and_the_export_list_the_log_the_item_showed_with_its_
     line = next(row for row in log.splitlines() if "Leaflet the flats on Pine Road" in row)
     assert "Complete." in line and f"{PARTNER_DONE} ({fmt_date(TODAY - timedelta(days=4))})" in line
     assert "Already done" not in minutes
+
+
+# --- 3. an action's ref names a real meeting and item --------------------------------------------
+
+async def test_an_action_raised_in_the_meeting_keeps_its_items_ref(running, cfg):
+    """o on a case item: the ref is shown, not a box to type over; the action saved is
+    this meeting's code and the item. The store refuses any other ref for it."""
+    from jagtui.rules.dates import action_ref
+    from jagtui.screens.forms.meeting_forms import MeetingActionForm
+    from jagtui.store import meeting_entries
+
+    store, ids, _done_id, meeting_id = running
+    app = _app(store, cfg)
+    async with app.run_test(size=(80, 24)) as pilot:
+        runner = await open_runner(app, pilot, meeting_id)
+        for _ in range(len(runner.view.items)):
+            if runner.item.case_id == ids.high_risk:
+                break
+            await press(app, pilot, "n")
+        item = runner.item
+        await press(app, pilot, "o")
+        form = app.screen
+        assert isinstance(form, MeetingActionForm)
+        ref = form.query_one("#ref")
+        assert not ref.focusable and not hasattr(ref, "value")  # shown, never typed over
+        assert str(ref.content) == action_ref(TODAY, item.number)
+        await pilot.press(*"Fit a video doorbell", "tab", *"Dee Housing")
+        await press(app, pilot, "ctrl+s")
+        assert app.screen is runner
+    with store.read() as session:
+        saved = session.scalars(select(Action).where(Action.text == "Fit a video doorbell")).one()
+    assert (saved.ref, saved.meeting_id, saved.item_id) == (
+        action_ref(TODAY, item.number), meeting_id, item.id)
+    with store.write() as session:
+        with pytest.raises(Invalid, match="its ref is not changed"):
+            meeting_entries.raise_action(session, item.id, text="x", owner="Dee Housing",
+                                         ref="999999 Item 99")
+
+
+@pytest.mark.parametrize("typed, said", [
+    ("2026-13-01", "Type a meeting's code and item, e.g. 200521 Item 7, or leave it empty"),
+    ("999999 Item 99", "999999 is not a date"),
+    ("011126 Item 2", "no meeting on 1 Nov 2026 is recorded"),
+    ("111026 Item 9", "the meeting on 11 Oct 2026 has no item 9"),
+])
+async def test_the_actions_screen_refuses_a_ref_that_names_no_meeting_item(
+        running, cfg, typed, said):
+    from jagtui.screens.forms.action import ActionForm
+
+    store, *_rest = running
+    app = _app(store, cfg)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await press(app, pilot, "4", "a")
+        form = app.screen
+        assert isinstance(form, ActionForm)
+        await pilot.press(*"Fix the gate", "tab", *"Dee Housing", "shift+tab", "shift+tab")
+        await settle(app, pilot)
+        assert form.focused.id == "ref"
+        await pilot.press(*typed)
+        await press(app, pilot, "ctrl+s")
+        assert app.screen is form
+        status = str(form.query_one("#form-status").content)
+        assert "Not saved" in status and said in status, status
+    with store.read() as session:
+        assert session.scalars(select(Action).where(Action.text == "Fix the gate")).all() == []
+
+
+async def test_the_actions_screen_takes_a_ref_naming_a_recorded_item(running, cfg):
+    """A real meeting's code and item (typed loosely) is kept as the log writes it, and
+    the action is that item's; left empty, it says outside a meeting and when."""
+    store, ids, *_rest = running
+    app = _app(store, cfg)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await press(app, pilot, "4", "a")
+        await pilot.press(*"Fix the gate", "tab", *"Dee Housing", "shift+tab", "shift+tab",
+                          *"111026 item 1")
+        await press(app, pilot, "ctrl+s")
+        assert type(app.screen).__name__ == "ActionsScreen"
+    with store.read() as session:
+        saved = session.scalars(select(Action).where(Action.text == "Fix the gate")).one()
+    assert (saved.ref, saved.meeting_id) == ("111026 Item 1", ids.previous_meeting)
+    assert saved.item_id is not None

@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlmodel import Session
 
-from jagtui.rules.dates import meeting_code
+from jagtui.rules.dates import action_ref, fmt_date, meeting_code
 from jagtui.store.errors import Invalid
 from jagtui.store.models import (
     Action, ActionUpdate, Attendance, Case, CaseParty, Location, Meeting, MeetingItem, Person, User,
@@ -138,6 +138,61 @@ def outside_meeting_ref(today: date) -> str:
     """The ref of an action added outside a meeting: no agenda item to name, so the
     day it was added, e.g. ``Outside meeting 041226``."""
     return f"Outside meeting {meeting_code(today)}"
+
+
+_OUTSIDE = re.compile(r"\s*outside meeting\s+(\d{2})(\d{2})(\d{2})\s*", re.IGNORECASE | re.ASCII)
+REF_EXAMPLE = "a meeting's code and item, e.g. 200521 Item 7"
+
+
+def _day(parts) -> date | None:
+    day, month, yy = (int(part) for part in parts)
+    try:
+        return date(2000 + yy, month, day)
+    except ValueError:
+        return None
+
+
+def ref_problem(ref: str) -> str:
+    """What is wrong with a typed ref's form ('' if nothing): empty, ``200521 Item 7``
+    or ``Outside meeting 041226``, each with a real date. Whether that meeting and item
+    are recorded is :func:`checked_ref`'s to say."""
+    match = _REF.fullmatch(ref or "") or _OUTSIDE.fullmatch(ref or "")
+    if not (ref or "").strip():
+        return ""
+    if match is None:
+        return f"Type {REF_EXAMPLE}, or leave it empty"
+    if _day(match.groups()[:3]) is None:
+        return f"{''.join(match.groups()[:3])} is not a date: the code is the meeting's DDMMYY"
+    if match.re is _REF and int(match.group(4)) < 1:
+        return "Agenda items are numbered from 1"
+    return ""
+
+
+def checked_ref(session: Session, ref: str, today: date) -> tuple[str, int | None, int | None]:
+    """(ref, meeting id, item id) for an action added outside a meeting, or
+    :class:`Invalid`: empty is ``Outside meeting <today>``; a meeting's code and item
+    must name a meeting recorded on that day and one of its items (the action is then
+    that item's); ``Outside meeting <code>`` must not be a day still to come."""
+    problem = ref_problem(ref)
+    if problem:
+        raise Invalid(f"Ref: {problem}")
+    if not (ref or "").strip():
+        return outside_meeting_ref(today), None, None
+    outside = _OUTSIDE.fullmatch(ref)
+    if outside is not None:
+        on = _day(outside.groups())
+        if on > today:
+            raise Invalid(f"Ref: {fmt_date(on)} is still to come")
+        return outside_meeting_ref(on), None, None
+    match = _REF.fullmatch(ref)
+    held_on, number = _day(match.groups()[:3]), int(match.group(4))
+    meeting_id, item_id = meeting_of_ref(session, ref)
+    if meeting_id is None:
+        raise Invalid(f"Ref: no meeting on {fmt_date(held_on)} is recorded; type {REF_EXAMPLE}, "
+                      "or leave it empty")
+    if item_id is None:
+        raise Invalid(f"Ref: the meeting on {fmt_date(held_on)} has no item {number}")
+    return action_ref(held_on, number), meeting_id, item_id
 
 
 def meeting_of_ref(session: Session, ref: str) -> tuple[int | None, int | None]:

@@ -92,8 +92,13 @@ def raise_action(session: Session, item_id: int, *, text: str, owner: str, owner
     meeting, item = item_in_session(session, item_id)
     if due_on is not None and due_on < meeting.held_on:
         raise Invalid(f"The complete-by date ({fmt_date(due_on)}) is before this meeting")
+    # The ref is the meeting's code and the item's number, never typed over: the minutes
+    # and every export name the action by it.
+    own = action_ref(meeting.held_on, item.number)
+    if ref.strip() and " ".join(ref.split()).casefold() != own.casefold():
+        raise Invalid(f"An action raised at this item is {own}: its ref is not changed")
     return actions.add_action(
-        session, ref=ref.strip() or action_ref(meeting.held_on, item.number), text=text, owner=owner,
+        session, ref=own, text=text, owner=owner,
         owner_agency=owner_agency, due_on=due_on, case_id=case_id or item.case_id,
         meeting_id=meeting.id, item_id=item.id,
     )

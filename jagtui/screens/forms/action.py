@@ -218,8 +218,10 @@ class ActionForm(OwnerPicker):
     def fields(self) -> ComposeResult:
         ctx = self.context
         if ctx.default_ref:
-            yield field("Ref", Input(ctx.default_ref, id="ref", placeholder="e.g. 200521 Item 7"),
-                        "The meeting code and item, as in the action log")
+            # In a meeting the ref is the meeting's code and item, shown and never typed
+            # over: the minutes and every export name the action by it.
+            yield field("Ref", Static(ctx.default_ref, id="ref", markup=False),
+                        "This meeting's code and item, as in the action log")
         else:
             outside = actions.outside_meeting_ref(ctx.today)
             yield field("Ref", Input(id="ref", placeholder=outside),
@@ -243,8 +245,10 @@ class ActionForm(OwnerPicker):
 
     def problems(self) -> dict[str, str]:
         wrong = self.owner_problems()
-        if self.context.default_ref and not self.query_one("#ref", Input).value.strip():
-            wrong["ref"] = "Type a reference, e.g. 200521 Item 7"
+        if not self.context.default_ref:
+            problem = actions.ref_problem(self.query_one("#ref", Input).value)
+            if problem:
+                wrong["ref"] = problem
         if not self.query_one("#text", Input).value.strip():
             wrong["text"] = "Say what is to be done"
         due = self.query_one("#due", DateField)
@@ -258,8 +262,9 @@ class ActionForm(OwnerPicker):
         return wrong
 
     def write(self, session) -> int:
-        ref = self.query_one("#ref", Input).value.strip() or actions.outside_meeting_ref(self.context.today)
-        meeting_id, item_id = actions.meeting_of_ref(session, ref)
+        # Checked against the meetings recorded: a ref names a real meeting and item.
+        ref, meeting_id, item_id = actions.checked_ref(
+            session, self.query_one("#ref", Input).value, self.context.today)
         action = actions.add_action(
             session, ref=ref, text=self.query_one("#text", Input).value.strip(),
             owner=self.query_one("#owner", Input).value.strip(),

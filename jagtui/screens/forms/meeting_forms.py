@@ -183,8 +183,7 @@ class MeetingActionForm(ChairOnly, ActionForm):
             text=self.query_one("#text", Input).value.strip(),
             owner=self.query_one("#owner", Input).value.strip(),
             owner_agency=_agency(self.query_one("#agency", Select)),
-            due_on=self.query_one("#due", DateField).date,
-            ref=self.query_one("#ref", Input).value.strip(), case_id=self.case_id())
+            due_on=self.query_one("#due", DateField).date, case_id=self.case_id())
         item_id = self.item_id
         return lambda session: meeting_entries.raise_action(session, item_id, **values).id
 
