@@ -24,6 +24,7 @@ from jagtui.screens.palette import binding_commands
 from jagtui.store.case_listing import (DEFAULT_SORT, CaseFilter, filter_rows, search_rows,
                                        sort_rows, sort_words)
 from jagtui.store.case_search import case_search_texts
+from jagtui.store.changes import latest_change
 from jagtui.store.caselist import CaseRow, case_rows
 from jagtui.store.casework import record_search
 from jagtui.store.errors import StoreError
@@ -125,6 +126,10 @@ class CaseListScreen(Screen):
         self._audited = ""
         self._warmed = False  # the next screens' modules imported (warm_imports)
         self._first_read = False  # the first load (started on mount) has ended
+        # What the shown cases were read at: (newest change, today, filter). Coming back
+        # to an unchanged list reads that one change id, not the cases (see load).
+        self._read_at: tuple | None = None
+        self.loads = 0  # cases read (a test counts them)
         self._audit_pending = ""
 
     def compose(self) -> ComposeResult:
@@ -163,14 +168,22 @@ class CaseListScreen(Screen):
     # -- loading ---------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="case-list")
-    def load(self) -> None:
+    def load(self, if_changed: bool = False) -> None:
         """Every case for the filter with its harm and flags (the costly part) and its
-        searchable text, once: searches then narrow these in memory as you type."""
+        searchable text, once: searches then narrow these in memory as you type.
+
+        ``if_changed``: only if something changed since the cases shown were read (every
+        change writes an audit row: ``store.changes``), the day turned or the filter moved."""
         app = self.app
         today = app.today()
         case_filter = self.case_filter
         try:
             with app.store.read() as session:
+                # First: a change committed while the cases are read moves it on again.
+                read_at = (latest_change(session), today, case_filter)
+                if if_changed and read_at == self._read_at:
+                    return
+                self.loads += 1
                 upcoming = next_meeting_on(session, app.cfg.meetings.cadence_weeks, today)
                 base = filter_rows(case_rows(session, app.cfg, today, next_meeting=upcoming,
                                              **case_filter.sql()), case_filter)
@@ -182,15 +195,20 @@ class CaseListScreen(Screen):
             app.call_from_thread(self._failed, str(error))
             return
         if not get_current_worker().is_cancelled:  # a newer load has started: drop these
-            app.call_from_thread(self.loaded, base, texts, case_filter)
+            app.call_from_thread(self.loaded, base, texts, case_filter, read_at)
 
     def _failed(self, message: str) -> None:
         self._first_read = True
         gc.enable()  # off for the start (jagtui.cli): no list will settle it
         self.app.notify(message, severity="error", markup=False)
 
-    def loaded(self, base: list[CaseRow], texts: dict[int, str], case_filter: CaseFilter) -> None:
+    def loaded(self, base: list[CaseRow], texts: dict[int, str], case_filter: CaseFilter,
+               read_at: tuple | None = None) -> None:
         self._first_read = True
+        self._read_at = read_at
+        if (case_filter == self._sorted_filter and texts == self._texts and self._sorted is not None
+                and sort_rows(base, self.sort_column, self.sort_reverse) == self._sorted):
+            return  # the same cases as shown (a change elsewhere): no refill, nothing to settle
         self.query_one(LazyTable).forget_cells()  # the same cases may hold new facts
         self._texts = texts
         self._badges = {row.id: len(flag_badges([f.code for f in row.flags])) for row in base}
@@ -238,12 +256,15 @@ class CaseListScreen(Screen):
         wanted = self.cursor_key or (None if top else self.key_at_cursor(table))
         self.cursor_key = None
         self.subject_width = self.fit_subject()
-        looks = (self.app.private, self.compact, self.subject_width, self.app.today())
+        looks = self.cells_look()
         if looks != self._cells_look:  # what the cells depend on besides the case
             self._cells_look = looks
             table.forget_cells()
         table.show_items(self.rows, highlight=wanted, row=0 if top else table.cursor_row)
         self.show_status()
+
+    def cells_look(self) -> tuple:
+        return (self.app.private, self.compact, self.subject_width, self.app.today())
 
     def row_cells(self, row: CaseRow) -> list:
         return self.cells(row, self.app.private, self.app.today())
@@ -303,9 +324,11 @@ class CaseListScreen(Screen):
         # the list: a second read beside it doubled the first load's work and cancelled it.
         if not self._first_read:
             return
-        # Back from a case: it may have changed, and privacy may have been toggled there.
-        self.fill()
-        self.action_reload()
+        # Back from a case: privacy may have been toggled there (the cells' looks), and
+        # the cases may have changed: refilled only then, not twice on every return.
+        if self.cells_look() != self._cells_look:
+            self.fill()
+        self.load(if_changed=True)
 
     def on_data_changed(self, _event) -> None:
         # Posted by the app when anyone's change reaches the database (jagtui.screens.lifecycle).
