@@ -89,3 +89,20 @@ async def test_s_names_the_victim_it_assesses_and_records_it_against_them(with_p
     with store.read() as session:
         latest = risk.latest(session, ids.high_risk)
         assert (latest.assessor, latest.person_id) == ("tester", _person(session, "Bob Highrisk"))
+
+
+async def test_r_in_the_case_view_of_a_perpetrator_case_refuses_too(running, cfg):
+    from jagtui.screens.case_view import CaseScreen
+
+    store, _meeting_id, ids = running
+    app = _app(store, cfg)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await press(app, pilot)
+        screen = CaseScreen(ids.due)
+        app.push_screen(screen)
+        await press(app, pilot)
+        await press(app, pilot, "r")
+        assert app.screen is screen
+        assert any("No victim on this case" in str(n.message) for n in app._notifications)
+    with store.read() as session:
+        assert risk.history(session, ids.due) == []
