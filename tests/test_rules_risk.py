@@ -254,3 +254,17 @@ def test_review_due_unknown_level():
 )
 def test_is_review_overdue(due, today, overdue):
     assert is_review_overdue(due, today) is overdue
+
+
+def test_the_questionnaire_is_a_victims_never_a_perpetrators():
+    from jagtui.rules.risk import whom_problem
+
+    roles = {1: {"victim"}, 2: {"perpetrator"}, 3: {"witness"}}
+    assert whom_problem("victim", roles, 1) is None
+    assert "perpetrator" in whom_problem("victim", roles, 2)
+    assert whom_problem("victim", roles, None) is None             # the case's victim, unnamed
+    assert whom_problem("perpetrator", {2: {"perpetrator", "victim"}}, 2) is None
+    assert "No victim" in whom_problem("perpetrator", {2: {"perpetrator"}}, None)
+    assert "No victim" in whom_problem("perpetrator", {}, None)
+    assert "No victim" in whom_problem("location", {2: {"perpetrator"}}, None)
+    assert whom_problem("location", {}, None) is None
