@@ -38,6 +38,7 @@ from jagtui.store.incidents import case_incidents
 from jagtui.store.referral_tables import Referral
 from jagtui.store.models import (
     INCIDENT_SOURCES, Case, CaseParty, Incident, IncidentParty, Location, Person, RiskAssessment,
+    User,
 )
 
 TODAY = date(2026, 11, 22)
@@ -204,6 +205,7 @@ def _reference_board(session, cfg, today: date) -> list[FlagLine]:
 def _reference_referral_lines(session, cfg, today: date) -> list[FlagLine]:
     """Referrals still "made" after their follow-up date, one line per person and case."""
     waiting = defaultdict(list)
+    names = {user.login: user.display_name for user in session.scalars(select(User))}
     for referral in session.scalars(select(Referral).order_by(Referral.follow_up_on, Referral.id)):
         if referral.status == "made" and referral.follow_up_on and referral.follow_up_on < today:
             waiting[(referral.person_id, referral.case_id)].append(referral)
@@ -211,7 +213,7 @@ def _reference_referral_lines(session, cfg, today: date) -> list[FlagLine]:
     for (person_id, case_id), found in waiting.items():
         person, case = session.get(Person, person_id), session.get(Case, case_id)
         said = "; ".join(f"{cfg.referrals.service_name(r.service)}, made {fmt_date(r.referred_on)} "
-                         f"by {r.made_by}, follow-up was due {fmt_date(r.follow_up_on)}"
+                         f"by {names.get(r.made_by, r.made_by)}, follow-up was due {fmt_date(r.follow_up_on)}"
                          for r in found)
         flag = rules.Flag("referral_overdue", REFERRAL_RULE, f"No answer yet: {said}", (),
                           found[0].follow_up_on)
