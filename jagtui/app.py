@@ -36,11 +36,13 @@ class JagApp(TerminalSafe, Screenshots, Failsafe, Lifecycle, DraftKeeping, App):
     """
 
     # Absolute: subclasses live elsewhere. With the app's own, the styles of the screens
-    # opened from the case list: a screen's stylesheet read at its first open made Textual
-    # parse every stylesheet again and restyle every widget open (~40-80 ms of each).
+    # opened from the case list and of the admin screens (retention, audit, case reviews):
+    # a screen's stylesheet read at its first open made Textual parse every stylesheet
+    # again and restyle every widget open (~40-80 ms of each).
     CSS_PATH = [Path(__file__).with_name("app.tcss"),
                 *(Path(__file__).parent / "screens" / name for name in (
-                    "flags.tcss", "escalation.tcss", "actions.tcss", "case_view.tcss"))]
+                    "flags.tcss", "escalation.tcss", "actions.tcss", "case_view.tcss",
+                    "retention.tcss", "audit.tcss", "case_reviews.tcss"))]
     MODES = {entry.name: entry.factory for entry in NAV}
     DEFAULT_MODE = "cases"
     BINDINGS = [

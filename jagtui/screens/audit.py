@@ -22,6 +22,7 @@ from textual.widgets import DataTable, Header, Input, Static
 
 from jagtui.display import literal
 from jagtui.screens.footer import KeysFooter
+from jagtui.screens.list_screen import current_css
 from jagtui.screens.widgets import DateField
 from jagtui.store import audit
 from jagtui.store.audit import Filter, Row
@@ -57,6 +58,7 @@ class AuditScreen(Screen):
 
     def __init__(self) -> None:
         super().__init__()
+        current_css(self)  # styled as it mounts: not re-parsed and restyled at first open
         self.where = Filter()
         self.rows: list[Row] = []
         self.more = False

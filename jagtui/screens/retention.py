@@ -25,6 +25,7 @@ from jagtui.rules.retention import latest_due_closure
 from jagtui.screens.footer import KeysFooter
 from jagtui.screens.forms.base import FORMS_CSS, ConfirmScreen, FormScreen, field
 from jagtui.screens.forms.clash import MINE, ClashRow, ClashScreen
+from jagtui.screens.list_screen import current_css
 from jagtui.screens.widgets import DateField
 from jagtui.store import retention
 from jagtui.store.errors import Conflict, StoreError
@@ -142,6 +143,7 @@ class RetentionScreen(Screen):
 
     def __init__(self) -> None:
         super().__init__()
+        current_css(self)  # styled as it mounts: not re-parsed and restyled at first open
         self.rows: list[ReviewRow] = []
 
     def compose(self) -> ComposeResult:

@@ -1,0 +1,31 @@
+"""The first open of Retention (8), Audit (9) and Case reviews (0) neither re-parses the
+app's stylesheets nor restyles every widget open: their styles are read with the app's at
+start and the screens are marked styled as they mount. A stylesheet read at first open made
+Textual parse every stylesheet again (Audit's first open 215 ms of CPU, Retention's 137 ms)."""
+
+from __future__ import annotations
+
+from textual.css.stylesheet import Stylesheet
+
+from jagtui.app import JagApp
+
+from test_flags_screen import TODAY, seed, settle
+
+
+async def test_admin_screens_bring_no_new_stylesheet(store, cfg, monkeypatch):
+    seed(store, cfg)
+    app = JagApp(store, cfg, today=lambda: TODAY)
+    app.change_poll_seconds = 0
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(app, pilot)
+        reparsed = []
+        original = Stylesheet.reparse
+        monkeypatch.setattr(Stylesheet, "reparse",
+                            lambda self: reparsed.append(type(app.screen).__name__) or original(self))
+        for key, screen in (("8", "RetentionScreen"), ("1", "CaseListScreen"),
+                            ("9", "AuditScreen"), ("1", "CaseListScreen"),
+                            ("0", "CaseReviewsScreen"), ("1", "CaseListScreen")):
+            await pilot.press(key)
+            await settle(app, pilot)
+            assert type(app.screen).__name__ == screen
+        assert reparsed == []
