@@ -329,3 +329,21 @@ async def test_the_actions_screen_takes_a_ref_naming_a_recorded_item(running, cf
         saved = session.scalars(select(Action).where(Action.text == "Fix the gate")).one()
     assert (saved.ref, saved.meeting_id) == ("111026 Item 1", ids.previous_meeting)
     assert saved.item_id is not None
+
+
+async def test_after_a_note_on_the_action_log_down_moves_the_highlighted_action(running, cfg):
+    """i, a point typed, ctrl+s, Esc: back on the log's table, not the agenda behind it,
+    so ↓ moves the highlighted action without three Tabs first."""
+    store, _ids, _done_id, meeting_id = running
+    app = _app(store, cfg)
+    async with app.run_test(size=(80, 24)) as pilot:
+        runner = await open_runner(app, pilot, meeting_id)
+        await to_action_log(app, pilot, runner)
+        await press(app, pilot, "i")
+        await pilot.press(*"Partners asked to update before the meeting", "ctrl+s")
+        await press(app, pilot, "escape")
+        table = runner.query_one("#review", DataTable)
+        assert app.focused is table
+        await press(app, pilot, "down")
+        assert table.cursor_row == 1 and runner.index == [
+            i.kind for i in runner.view.items].index("actions")

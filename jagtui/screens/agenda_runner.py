@@ -70,7 +70,7 @@ class NotesBox(TextArea):
         self.screen.add_note(kind)
 
     def action_leave(self) -> None:
-        self.screen.query_one("#agenda", OptionList).focus()
+        self.screen.back_to_list()
 
 
 class GoToItem(ModalScreen[int]):
@@ -514,9 +514,16 @@ class AgendaRunnerScreen(FollowerInbox, PartnerKeys, EntryKeys, Screen):
         if final:
             self.dismiss_runner()
 
+    def back_to_list(self) -> None:
+        """Out of the notes box: on the action log to its table, so ↓ moves the
+        highlighted action at once (not the agenda behind it); else to the agenda."""
+        table = self.query_one("#review", DataTable)
+        on_log = self.item is not None and self.item.kind == "actions" and table.display
+        (table if on_log else self.query_one("#agenda", OptionList)).focus()
+
     def action_back(self) -> None:
         if self.focused is not None and self.focused.id == "note_draft":
-            self.query_one("#agenda", OptionList).focus()
+            self.back_to_list()
             return
         self.keep_draft_now()
 
