@@ -29,3 +29,31 @@ async def test_admin_screens_bring_no_new_stylesheet(store, cfg, monkeypatch):
             await settle(app, pilot)
             assert type(app.screen).__name__ == screen
         assert reparsed == []
+
+
+async def test_audit_builds_only_the_rows_in_view_of_a_full_page(store, cfg):
+    """A page of the trail is 200 entries: the stock table made and measured every cell
+    of all of them before the first frame. Now only a screenful; End still reaches the
+    page's oldest entry, and its detail is shown."""
+    from jagtui.screens.audit import PAGE
+    from jagtui.screens.lazy_table import LazyTable
+    from jagtui.store import audit
+
+    seed(store, cfg)
+    with store.write() as session:
+        for n in range(PAGE + 20):
+            audit.record(session, "view", table_name="cases", record_id=n, note=f"entry {n}")
+    app = JagApp(store, cfg, today=lambda: TODAY)
+    app.change_poll_seconds = 0
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("9")
+        await settle(app, pilot)
+        screen = app.screen
+        table = screen.query_one("#audit-rows", LazyTable)
+        assert len(screen.rows) == PAGE
+        assert table.row_count < PAGE and len(table._cells) <= 48
+        await pilot.press("end")
+        await settle(app, pilot)
+        assert table.cursor_row == PAGE - 1
+        assert screen.highlighted() is screen.rows[-1]
+        assert f"#{screen.rows[-1].id} " in str(screen.query_one("#audit-detail").render())
