@@ -94,6 +94,17 @@ class Standing:
         running = [row for row in rows if row.running]
         return running[-1] if running else (rows[-1] if rows else None)
 
+    @property
+    def breach_target(self) -> InterventionRow | None:
+        """What b breaches unless another is highlighted: the running intervention the
+        ladder note is about (the latest at the highest step still running), not a
+        lapsed lower one, so the prompt after the breach is about what was breached."""
+        running = [row for row in self.case.interventions if row.running]
+        if not running:
+            return None
+        current = self.state.current.key if self.state.current else None
+        return max(running, key=lambda row: (row.step == current, row.issued_on, row.id))
+
 
 def standing(case: EscalationCase, cfg: Config, today: date) -> Standing:
     """Where the case stands, worked out once, in the worker that reads the board (all
@@ -134,6 +145,15 @@ def standing(case: EscalationCase, cfg: Config, today: date) -> Standing:
     return Standing(case, state, soon, late, breached, next_review, plain)
 
 
+def in_force(cfg: Config, rows: tuple[InterventionRow, ...]) -> list[InterventionRow]:
+    """The running interventions no higher step has been issued over since (a breached
+    ABC stays "breached" once a CPW follows it, but it is no longer what can be breached)."""
+    rank = {step.key: n for n, step in enumerate(cfg.ladder)}
+    return [row for row in rows if row.running and not any(
+        rank.get(later.step, -1) > rank.get(row.step, -1) and later.issued_on >= row.issued_on
+        and later.id != row.id for later in rows)]
+
+
 def ladder_line(cfg: Config, state: LadderState) -> Text:
     """``ADVICE › LETTER › [ABC] › CPW ...``: the current step reversed, the proposal underlined."""
     line = Text("Ladder: ")
@@ -170,7 +190,8 @@ class EscalationScreen(ListScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self._propose_for: int | None = None
+        self._propose_for: tuple[int, int] | None = None  # (case, intervention breached)
+        self._auto_focus: int | None = None  # the history row placed by fill_detail, not the user
         self.names: dict[int, list[NamedParty]] | None = None  # read in privacy mode only
 
     def compose(self) -> ComposeResult:
@@ -210,8 +231,8 @@ class EscalationScreen(ListScreen):
         self.rows, self.names = found
         self.fill(keep.case.case_id if keep else None)
         if self._propose_for is not None:
-            case_id, self._propose_for = self._propose_for, None
-            self.propose(case_id)
+            (case_id, row_id), self._propose_for = self._propose_for, None
+            self.propose(case_id, row_id)
 
     def subject(self, case: EscalationCase) -> str:
         return case_subject(case, self.app.private)
@@ -352,6 +373,7 @@ class EscalationScreen(ListScreen):
         for row, line in zip(rows, cells, strict=True):
             history.add_row(*line, key=str(row.id))
         focus = item.in_focus
+        self._auto_focus = None if focus is None else focus.id
         if focus is not None:
             history.move_cursor(row=rows.index(focus))
         self.show_intervention()
@@ -445,22 +467,28 @@ class EscalationScreen(ListScreen):
         item = self._ready()
         if item is None:
             return
+        target = item.breach_target
+        if target is None:
+            self.app.notify("No active intervention to breach: record one with i",
+                            severity="warning")
+            return
+        # A running row the user highlighted is theirs to breach; the row fill_detail
+        # placed the cursor on (a lapsed review, for o) is not: b takes the note's.
         row = self.highlighted_intervention()
-        if row is None or not row.running:
-            running = [r for r in item.case.interventions if r.running]
-            if not running:
-                self.app.notify("No active intervention to breach: record one with i",
-                                severity="warning")
-                return
-            row = running[-1]
+        if row is None or not row.running or row.id == self._auto_focus:
+            row = target
+        running = in_force(self.app.cfg, item.case.interventions)
         from jagtui.screens.forms.intervention import BreachForm
 
-        def breached(on: date | None) -> None:
-            if on is not None:
-                self._propose_for = item.case.case_id
+        def breached(result: tuple[int, date] | None) -> None:
+            if result is not None:
+                self._propose_for = (item.case.case_id, result[0])
                 self.load()
 
-        self.app.push_screen(BreachForm(item.case, row, self.app.cfg, self.app.today()), breached)
+        # Several running: the form asks which, starting on this one.
+        self.app.push_screen(BreachForm(item.case, row, self.app.cfg, self.app.today(),
+                                        choices=running if len(running) > 1 else None),
+                             breached)
 
     def action_outcome(self) -> None:
         item = self._ready()
@@ -474,12 +502,23 @@ class EscalationScreen(ListScreen):
 
         self.app.push_screen(OutcomeForm(item.case, row, self.app.cfg), self._saved)
 
-    def propose(self, case_id: int) -> None:
-        """After a breach: say what the ladder proposes and offer to record it."""
+    def propose(self, case_id: int, row_id: int) -> None:
+        """After a breach of intervention ``row_id``: say what the ladder proposes and offer
+        to record it, only when that breach is what the ladder's note is about (the latest
+        at the current step); a breach of a lower step is said as such, with no offer."""
         item = next((s for s in self.rows if s.case.case_id == case_id), None)
         if item is None or item.state.suggested is None:
             return
         state = item.state
+        row = next((r for r in item.case.interventions if r.id == row_id), None)
+        if row is not None and not item.breached:
+            cfg = self.app.cfg
+            name = next((s.name for s in cfg.ladder if s.key == row.step), row.step)
+            when = fmt_date(max(row.breaches)) if row.breaches else ""
+            self.app.notify(f"Breach of {name} recorded{' on ' + when if when else ''}. "
+                            f"{state.note}", title="Breach recorded", severity="warning",
+                            timeout=12, markup=False)
+            return
         if state.current is not None and state.suggested.key == state.current.key:
             self.app.notify(state.note, title="Next step", severity="warning", timeout=12)
             return

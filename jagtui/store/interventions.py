@@ -52,7 +52,31 @@ def issue_intervention(session: Session, **values) -> Intervention:
     same transaction, so someone who became the case's victim meanwhile is refused too.
     ``record_intervention`` alone is for history loaded as it was (demo, tests)."""
     check_recipient(session, values["case_id"], values.get("person_id"))
-    return record_intervention(session, **values)
+    intervention = record_intervention(session, **values)
+    supersede(session, intervention, values["steps"])
+    return intervention
+
+
+def supersede(session: Session, issued: Intervention, steps: list[str]) -> list[Intervention]:
+    """Close the lower steps still active for the same case and recipient: the step just
+    issued replaces them (a CPN replaces its CPW), so they no longer run, lapse or take a
+    breach. The outcome model has no "superseded": they are marked expired (ran their
+    course); any breached stay breached. Returns those closed."""
+    rank = {key: n for n, key in enumerate(steps)}
+    below = [key for key in steps if rank[key] < rank[issued.step]]
+    if not below:
+        return []
+    closed = list(session.scalars(
+        select(Intervention).where(
+            Intervention.case_id == issued.case_id, Intervention.id != issued.id,
+            Intervention.outcome == "active", Intervention.step.in_(below),
+            Intervention.person_id.is_not_distinct_from(issued.person_id),
+            Intervention.issued_on <= issued.issued_on)
+        .order_by(Intervention.id).with_for_update()))
+    for old in closed:
+        old.outcome = "expired"
+    session.flush()
+    return closed
 
 
 def record_breach(session: Session, intervention_id: int, breached_on: date, notes: str = "") -> Breach:

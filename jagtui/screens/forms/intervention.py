@@ -254,31 +254,48 @@ class InterventionForm(_OnCase[int]):
         return f"Recorded: {step_name(self.cfg, self.query_one('#step', Select).value)}"
 
 
-class BreachForm(_OnCase[date]):
-    """A breach of a running intervention; the screen then proposes the next step."""
+class BreachForm(_OnCase[tuple[int, date]]):
+    """A breach of a running intervention; the screen then proposes the next step.
+
+    With ``choices`` (several running) it asks which was breached, starting on ``row``;
+    the context line names the one chosen, and the result names it: (id, date)."""
 
     form_title = "Record a breach"
 
-    def __init__(self, case: EscalationCase, row: InterventionRow, cfg: Config, today: date) -> None:
+    def __init__(self, case: EscalationCase, row: InterventionRow, cfg: Config, today: date,
+                 choices: Sequence[InterventionRow] | None = None) -> None:
         super().__init__()
         self.case = case
         self.row = row
         self.cfg = cfg
         self.today = today
-        self.draft_key = f"breach:{row.id}"
+        self.choices = list(choices) if choices else None
+        self.draft_key = f"breach:{case.case_id}" if self.choices else f"breach:{row.id}"
 
     def about(self) -> str:
         return f" · {step_name(self.cfg, self.row.step)}, issued {fmt_date(self.row.issued_on)}"
 
     def fields(self) -> ComposeResult:
         yield self.context()
+        if self.choices:
+            yield field("Breach of", Select(
+                [(f"{step_name(self.cfg, r.step)}, issued {fmt_date(r.issued_on)}"
+                  f"{' (' + r.outcome + ')' if r.outcome != 'active' else ''}", r.id)
+                 for r in reversed(self.choices)],
+                value=self.row.id, allow_blank=False, id="target"),
+                "Several are running: which was breached")
         yield field("Breached on", DateField(self.today, today=self.today, id="breached"))
         yield field("What happened", Input(id="notes", placeholder="Optional: e.g. seen on CCTV"))
-
 
     def on_mount(self) -> None:
         super().on_mount()
         self.query_one("#breached").focus()
+
+    def value_changed(self, widget: Widget) -> None:
+        # The context line names the intervention chosen.
+        if widget.id == "target" and self.choices:
+            self.row = next((r for r in self.choices if r.id == widget.value), self.row)
+            self.query_one("#form-context", Static).update(self._context_text())
 
     def problems(self) -> dict[str, str]:
         breached = self.query_one("#breached", DateField)
@@ -294,14 +311,14 @@ class BreachForm(_OnCase[date]):
         on, row_id = self.query_one("#breached", DateField).date, self.row.id
         notes = self.query_one("#notes", Input).value.strip()
 
-        def write(session) -> date:
+        def write(session) -> tuple[int, date]:
             interventions.record_breach(session, row_id, on, notes)
-            return on
+            return row_id, on
 
         return write
 
-    def saved_message(self, result: date) -> str:
-        return f"Breach recorded on {fmt_date(result)}"
+    def saved_message(self, result: tuple[int, date]) -> str:
+        return f"Breach of {step_name(self.cfg, self.row.step)} recorded on {fmt_date(result[1])}"
 
 
 class OutcomeForm(_OnCase[str]):
