@@ -57,3 +57,31 @@ async def test_audit_builds_only_the_rows_in_view_of_a_full_page(store, cfg):
         assert table.cursor_row == PAGE - 1
         assert screen.highlighted() is screen.rows[-1]
         assert f"#{screen.rows[-1].id} " in str(screen.query_one("#audit-detail").render())
+
+
+async def test_admin_screens_are_not_restyled_whole_as_they_first_open(store, cfg, monkeypatch):
+    """Textual resumes a new screen twice as it opens, restyling every widget each time;
+    these were styled as they mounted. Coming back later still restyles (styles may have
+    changed while away)."""
+    from textual.dom import DOMNode
+    from textual.screen import Screen
+
+    seed(store, cfg)
+    app = JagApp(store, cfg, today=lambda: TODAY)
+    app.change_poll_seconds = 0
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(app, pilot)
+        restyled = []
+        original = DOMNode.update_node_styles
+        monkeypatch.setattr(DOMNode, "update_node_styles", lambda self, animate=True: (
+            isinstance(self, Screen) and restyled.append(type(self).__name__))
+            or original(self, animate))
+        for key, screen in (("8", "RetentionScreen"), ("9", "AuditScreen"),
+                            ("0", "CaseReviewsScreen")):
+            await pilot.press(key)
+            await settle(app, pilot)
+            assert type(app.screen).__name__ == screen
+        assert restyled == []
+        await pilot.press("9")
+        await settle(app, pilot)
+        assert restyled == ["AuditScreen"]

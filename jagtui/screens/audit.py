@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -23,7 +23,7 @@ from textual.widgets import DataTable, Header, Input, Static
 from jagtui.display import literal
 from jagtui.screens.footer import KeysFooter
 from jagtui.screens.lazy_table import LazyTable
-from jagtui.screens.list_screen import current_css
+from jagtui.screens.list_screen import current_css, unstyled_first_resume
 from jagtui.screens.widgets import DateField
 from jagtui.store import audit
 from jagtui.store.audit import Filter, Row
@@ -66,6 +66,7 @@ class AuditScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         current_css(self)  # styled as it mounts: not re-parsed and restyled at first open
+        self.left = False  # suspended at least once (unstyled_first_resume)
         self.where = Filter()
         self.rows: list[Row] = []
         self.more = False
@@ -165,8 +166,12 @@ class AuditScreen(Screen):
         if self.is_mounted:
             self.show_detail()
 
-    def on_screen_resume(self) -> None:
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        unstyled_first_resume(self, event)
         self.refresh_privacy()
+
+    def on_screen_suspend(self) -> None:
+        self.left = True
 
     # -- filters and pages ----------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from rich.text import Text
 from sqlmodel import Session
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Header, Static
@@ -21,7 +21,7 @@ from jagtui.rules.dates import fmt_date
 from jagtui.screens.case_review_view import new_application, open_review, shown_applicant
 from jagtui.screens.case_view import open_case
 from jagtui.screens.footer import KeysFooter
-from jagtui.screens.list_screen import ListScreen
+from jagtui.screens.list_screen import ListScreen, unstyled_first_resume
 from jagtui.screens.privacy import person_name
 from jagtui.store.case_reviews import ReviewRow, register
 
@@ -67,6 +67,14 @@ class CaseReviewsScreen(ListScreen):
     def __init__(self) -> None:
         super().__init__()
         self.kind: str | None = None
+        self.left = False  # suspended at least once (unstyled_first_resume)
+
+    # Textual calls ListScreen's on_screen_resume (the reload) as well: not called from here.
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        unstyled_first_resume(self, event)
+
+    def on_screen_suspend(self) -> None:
+        self.left = True
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -25,7 +25,7 @@ from jagtui.rules.retention import latest_due_closure
 from jagtui.screens.footer import KeysFooter
 from jagtui.screens.forms.base import FORMS_CSS, ConfirmScreen, FormScreen, field
 from jagtui.screens.forms.clash import MINE, ClashRow, ClashScreen
-from jagtui.screens.list_screen import current_css
+from jagtui.screens.list_screen import current_css, unstyled_first_resume
 from jagtui.screens.widgets import DateField
 from jagtui.store import retention
 from jagtui.store.errors import Conflict, StoreError
@@ -144,6 +144,7 @@ class RetentionScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         current_css(self)  # styled as it mounts: not re-parsed and restyled at first open
+        self.left = False  # suspended at least once (unstyled_first_resume)
         self.rows: list[ReviewRow] = []
 
     def compose(self) -> ComposeResult:
@@ -205,8 +206,12 @@ class RetentionScreen(Screen):
         if self.is_mounted:
             self.fill()
 
-    def on_screen_resume(self) -> None:
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        unstyled_first_resume(self, event)
         self.fill()
+
+    def on_screen_suspend(self) -> None:
+        self.left = True
 
     def highlighted(self) -> ReviewRow | None:
         table = self.query_one(DataTable)
