@@ -57,6 +57,10 @@ async def test_a_cpn_closes_its_cpw_and_b_then_breaches_the_cpn(store, cfg):
         form = app.screen
         assert type(form).__name__ == "InterventionForm"
         assert form.query_one("#step", Select).value == "CPN"
+        # The CPN proposed over a CPW with no breach recorded: the form says so.
+        assert str(form.query_one("#step-msg").render()) == (
+            "Closes the active Community Protection Warning (marked expired); no breach of it "
+            "is recorded: if it was breached, record that first")
         await pilot.press("enter", "tab", "tab", "tab", *"+3m", "tab", *"served in person", "ctrl+s")
         await settle(app, pilot)
         assert type(app.screen).__name__ == "EscalationScreen", app.screen

@@ -218,6 +218,27 @@ class InterventionForm(_OnCase[int]):
         self._auto_review = self._review_for(self.query_one("#step", Select).value, issued)
         review.value = self._auto_review
 
+    def hints(self) -> dict[str, str]:
+        found = super().hints()
+        found["step"] = self.superseded_hint(self.query_one("#step", Select).value)
+        return found
+
+    def superseded_hint(self, step_key: str) -> str:
+        """Issuing a step above an active one closes it (``interventions.supersede``): say
+        so, and when it has no breach on record, that a breach belongs there first."""
+        rank = {s.key: n for n, s in enumerate(self.cfg.ladder)}
+        person = self.person_id()
+        below = [row for row in self.case.interventions
+                 if row.outcome == "active" and rank.get(row.step, -1) < rank.get(step_key, -1)
+                 and (self.recipients is None or row.person_id == person)]
+        if not below:
+            return ""
+        names = ", ".join(step_name(self.cfg, row.step) for row in below)
+        unbreached = not any(row.breaches for row in below)
+        return (f"Closes the active {names} (marked expired)"
+                + ("; no breach of it is recorded: if it was breached, record that first"
+                   if unbreached else ""))
+
     def problems(self) -> dict[str, str]:
         wrong = {}
         if (self.recipients is not None and self.person_id() is None
