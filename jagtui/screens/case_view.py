@@ -23,12 +23,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widget import Widget
 from textual.widgets import DataTable, Header, Sparkline, Static, TabbedContent, TabPane
 
 from jagtui.display import RISK_STYLES, cell, literal
 from jagtui.rules.dates import fmt_date
 from jagtui.screens import case_text
+from jagtui.screens.case_opening import hold_collector, measure_rows, release_collector
+from jagtui.screens.case_panes import pane_content
 from jagtui.screens.footer import KeysFooter
 from jagtui.screens.palette import binding_commands
 from jagtui.screens.privacy import party_address, party_name, person_name, redact, where
@@ -50,55 +51,6 @@ TAB_IDS = tuple(pane for pane, _, _ in TABS)
 TAB_KEYS = Binding.Group("Tabs", compact=True)
 # Tabs where "a" adds something.
 ADD_TABS = ("people", "incidents", "risk")
-COLUMNS = {
-    "people-table": ("Role", "Name", "Address / place", "Beat", "Born", "Vulnerabilities"),
-    "incidents-table": ("Date", "Ref", "Category", "Hate", "Source", "Where", "People"),
-    "risk-table": ("Assessed", "Level", "Score", "Assessor", "Review due"),
-    "harm-table": ("Category", "Incidents", "Weight", "Harm"),
-    "interventions-table": ("Issued", "Step", "To", "Agency", "Review", "Outcome", "Breaches",
-                            "Notes"),
-    "actions-table": ("Ref", "Action", "Owner", "Due", "Status", "Latest update"),
-}
-
-
-def new_table(table_id: str, zebra_stripes: bool = True) -> DataTable:
-    table = DataTable(id=table_id, cursor_type="row", zebra_stripes=zebra_stripes)
-    for label in COLUMNS[table_id]:
-        table.add_column(label, key=label.lower())
-    return table
-
-
-def pane_content(pane: str) -> list[Widget]:
-    """A tab's widgets (new, empty), built when the tab is first shown."""
-    if pane == "people":
-        return [new_table("people-table")]
-    if pane == "incidents":
-        return [new_table("incidents-table"), Static("", id="incident-detail", classes="detail")]
-    if pane == "risk":
-        return [VerticalScroll(Static("", id="risk-latest"), new_table("risk-table"),
-                               Static("", id="risk-answers"), id="risk-scroll")]
-    if pane == "harm":
-        return [Static("", id="harm-summary"), Sparkline([], id="harm-spark"),
-                Static("", id="harm-months", classes="hint"), new_table("harm-table", zebra_stripes=False)]
-    if pane == "interventions":
-        return [Static("", id="ladder"), new_table("interventions-table"),
-                Static("", id="intervention-detail", classes="detail")]
-    if pane == "actions":
-        return [new_table("actions-table")]
-    return [VerticalScroll(Static("", id="history-body"), id="history-scroll")]
-
-
-def measure_rows(table: DataTable) -> None:
-    """Size the table for the rows just added now, as DataTable does when next idle (its
-    ``_on_idle``; lazy_table.py relies on the same internals): done then, after the frame
-    that follows the fill, the table is laid out and painted again to show its rows."""
-    if table._require_update_dimensions:
-        table._require_update_dimensions = False
-        rows = table._new_rows.copy()
-        table._new_rows.clear()
-        table._update_dimensions(rows)
-
-
 KEPT = "case-view"  # the name the kept case screen is installed under
 # How long the screen, as it resumes, waits for a read still under way so that its
 # first frame shows the case: a read takes 5-25 ms, a painted frame of this screen
@@ -111,6 +63,7 @@ def open_case(app, case_id: int) -> None:
     """Show case ``case_id``: in the case screen kept from the last case, refilled (its
     widgets already built and styled: building a 7-tab screen was most of the time to
     open a case), or in a new one if that is still open somewhere (another screen's stack)."""
+    hold_collector(app)
     kept = app.get_screen(KEPT) if app.is_screen_installed(KEPT) else None
     if kept is not None and not _on_a_stack(app, kept):
         kept.reopen(case_id)
@@ -288,6 +241,8 @@ class CaseScreen(Screen):
         self.file = loaded
         self.sub_title = loaded.case.reference
         self.fill()
+        # Once the frame with the case is out (a message after the refresh's callbacks).
+        self.call_after_refresh(self.call_later, release_collector)
 
     def fill(self) -> None:
         if self.file is None or not self.is_mounted:
