@@ -18,6 +18,7 @@ from rich.cells import cell_len
 from rich.text import Text
 from sqlmodel import Session
 from textual import events, work
+from textual._context import NoActiveAppError
 from textual.screen import Screen
 from textual.widgets import DataTable
 from textual.worker import get_current_worker
@@ -48,7 +49,11 @@ def current_css(screen: Screen) -> None:
     take the stylesheet as they mount. Textual starts a screen's CSS count at -1, so
     opening a screen as a new mode re-parsed every stylesheet twice and restyled every
     widget of the screens already open (~100 ms of the Flags screen's first open)."""
-    screen._css_update_count = screen.app._css_update_count
+    try:
+        app = screen.app
+    except NoActiveAppError:
+        return  # made before any app runs (a test pushes it later): styled the usual way
+    screen._css_update_count = app._css_update_count
 
 
 def unstyled_first_resume(screen: Screen, event: events.ScreenResume) -> None:
