@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import select
-from textual.widgets import Input, Select
+from textual.widgets import Select
 
 from jagtui.app import JagApp
 from jagtui.store import cases, interventions, people
@@ -103,6 +103,8 @@ async def test_b_breaches_what_the_note_is_about_not_the_lapsed_row_in_focus(sto
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("3")
         await settle(app, pilot)
+        assert "o acts on this one, b on the CPN" in str(
+            app.screen.query_one("#esc-detail").render())
         await pilot.press("b")
         await settle(app, pilot)
         form = app.screen

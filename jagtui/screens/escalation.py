@@ -86,8 +86,9 @@ class Standing:
 
     @property
     def in_focus(self) -> InterventionRow | None:
-        """The intervention the note asks about, which o and b act on until another is
-        highlighted: the longest-lapsed review, else the latest still running, else the latest."""
+        """Where the history's cursor starts, which o acts on until another is highlighted:
+        the longest-lapsed review, else the latest still running, else the latest (b starts
+        on :attr:`breach_target` instead)."""
         rows = self.case.interventions
         if self.lapsed:
             return self.lapsed[0]
@@ -406,7 +407,11 @@ class EscalationScreen(ListScreen):
         if row.breaches:
             dates = ", ".join(map(fmt_date, row.breaches))
             text.append(f" · breach{'es' if len(row.breaches) > 1 else ''} on {dates}", style="red")
-        text.append(" — o and b act on this one", style="dim")
+        target = item.breach_target
+        if row.id == self._auto_focus and target is not None and target.id != row.id:
+            text.append(f" — o acts on this one, b on the {target.step}", style="dim")
+        else:
+            text.append(" — o and b act on this one", style="dim")
         text.append("\nNotes: ", style="bold")
         if row.notes.strip():
             text.append_text(literal(self.masked(item.case, row.notes.strip())))
