@@ -160,3 +160,29 @@ async def test_b_asks_which_when_several_are_in_force(store, cfg):
         assert any(m.startswith("Breach of Community Protection Notice recorded on 5 Dec 2026.")
                    for m in said), said
     assert breached_ids(store) == [first]
+
+
+def test_supersede_closes_only_lower_active_steps_of_the_same_recipient(store, cfg):
+    steps = [s.key for s in cfg.ladder]
+    with store.write() as session:
+        one = people.add_person(session, "Ann One", date_of_birth=date(1990, 1, 1), beat="62")
+        two = people.add_person(session, "Bob Two", date_of_birth=date(1991, 1, 1), beat="62")
+        case = cases.open_case(session, case_type="perpetrator", title="Two of them",
+                               subgroup="ASB", lead_agency="POLICE", opened_on=date(2026, 1, 5))
+        cases.link_party(session, case.id, "perpetrator", person_id=one.id, primary=True)
+        cases.link_party(session, case.id, "perpetrator", person_id=two.id)
+
+        def give(step, on, person):
+            return interventions.record_intervention(
+                session, case_id=case.id, step=step, steps=steps, issuing_agency="POLICE",
+                issued_on=on, person_id=person)
+        breached = give("ABC", date(2026, 2, 1), one.id)
+        interventions.record_breach(session, breached.id, date(2026, 3, 1))
+        give("CPW", date(2026, 4, 1), one.id)
+        give("CPW", date(2026, 4, 1), two.id)       # another person's: stays active
+        give("CPN", date(2026, 12, 1), one.id)      # issued later than the CPN: stays
+        interventions.issue_intervention(
+            session, case_id=case.id, step="CPN", steps=steps, issuing_agency="POLICE",
+            issued_on=date(2026, 6, 1), person_id=one.id)
+    assert outcomes(store, case.id) == [("ABC", "breached"), ("CPW", "expired"),
+                                        ("CPW", "active"), ("CPN", "active"), ("CPN", "active")]
