@@ -6,9 +6,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
-from jagtui.store import actions, cases, interventions, meetings, people, plan, risk, users
+import pytest
+
+from jagtui.screens.agenda_runner import AgendaRunnerScreen
+from jagtui.store import (actions, cases, interventions, meeting_run, meetings, people, plan,
+                          risk, users)
+from jagtui.store.meeting_run import Attendee
 
 TODAY = date(2026, 11, 22)
+# The meeting began at STARTED; the runner's clock stands at FROZEN (its ticking off),
+# so its elapsed time and the minutes' times are the same on every run.
+STARTED = datetime(2026, 11, 22, 10, 2, tzinfo=timezone.utc)
+FROZEN = datetime(2026, 11, 22, 10, 41, 30, tzinfo=timezone.utc)
 PREVIOUS = date(2026, 10, 11)
 ANSWERS_HIGH = {"ongoing": 1, "frequency": 6, "targeted": 1, "hate": 1, "fear": 1, "health": 1}
 
@@ -108,3 +117,23 @@ def seed(store, cfg) -> Seeded:
                              lead="Youth JAG")
         return Seeded(earlier.id, open_action.id, undated.id, other_action.id, referral.id,
                       high.id, red.id, due.id, green.id, quiet.id, other.id, closed.id)
+
+
+@pytest.fixture(autouse=True)
+def frozen_clocks(monkeypatch):
+    """Every test of a module that imports this: the runner's clock at FROZEN."""
+    monkeypatch.setattr(AgendaRunnerScreen, "now", staticmethod(lambda: FROZEN))
+    monkeypatch.setattr(AgendaRunnerScreen, "tick_seconds", None)
+
+
+def start_jag(store, cfg, apologies: tuple[Attendee, ...] = ()) -> int:
+    """The JAG under way today, chaired, Dee Housing present, the statement acknowledged
+    at STARTED: the meeting's id."""
+    with store.write() as session:
+        meeting = meeting_run.start_meeting(
+            session, cfg, subgroup="JAG", held_on=TODAY,
+            chair=Attendee("Insp. Rhea Chairwoman", "Leicestershire Police"),
+            present=[Attendee("Dee Housing", "Charnwood Borough Council")],
+            apologies=list(apologies))
+        meeting_run.acknowledge(session, meeting.id, at=STARTED)
+    return meeting.id

@@ -4,7 +4,6 @@ Driven by keys in the running meeting, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 
 import pytest
 
@@ -12,31 +11,17 @@ from jagtui.app import JagApp
 from jagtui.screens.agenda_runner import AgendaRunnerScreen, LeaveMeeting
 from jagtui.screens.forms.base import ConfirmScreen
 from jagtui.store import interventions, meeting_run
-from jagtui.store.meeting_run import Attendee
 
-from meeting_data import TODAY, seed
+from meeting_data import TODAY, frozen_clocks, seed, start_jag  # noqa: F401 (autouse)
 from pilot_help import settle
 
-STARTED = datetime(2026, 11, 22, 10, 2, tzinfo=timezone.utc)
-FROZEN = datetime(2026, 11, 22, 10, 41, 30, tzinfo=timezone.utc)
 
-
-@pytest.fixture(autouse=True)
-def frozen_clocks(monkeypatch):
-    monkeypatch.setattr(AgendaRunnerScreen, "now", staticmethod(lambda: FROZEN))
-    monkeypatch.setattr(AgendaRunnerScreen, "tick_seconds", None)
 
 
 @pytest.fixture
 def running(store, cfg):
     ids = seed(store, cfg)
-    with store.write() as session:
-        meeting = meeting_run.start_meeting(
-            session, cfg, subgroup="JAG", held_on=TODAY,
-            chair=Attendee("Insp. Rhea Chairwoman", "Leicestershire Police"),
-            present=[Attendee("Dee Housing", "Charnwood Borough Council")], apologies=[])
-        meeting_run.acknowledge(session, meeting.id, at=STARTED)
-    return store, meeting.id, ids
+    return store, start_jag(store, cfg), ids
 
 
 async def press(app, pilot, *keys: str) -> None:

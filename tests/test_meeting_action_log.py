@@ -8,7 +8,7 @@ Complete, with the date), and an action's ref names a real meeting and item.
 from __future__ import annotations
 
 import csv
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -24,18 +24,11 @@ from jagtui.store.meeting_run import Attendee
 from jagtui.store.models import Action, ActionUpdate, AuditEntry
 
 from export_fixture import exports_cfg
-from meeting_data import PREVIOUS, TODAY, seed
+from meeting_data import PREVIOUS, STARTED, TODAY, frozen_clocks, seed  # noqa: F401 (autouse)
 from pilot_help import settle
 
-STARTED = datetime(2026, 11, 22, 10, 2, tzinfo=timezone.utc)
-FROZEN = datetime(2026, 11, 22, 10, 41, 30, tzinfo=timezone.utc)
 PARTNER_DONE = "Leaflets delivered to every flat"
 
-
-@pytest.fixture(autouse=True)
-def frozen_clocks(monkeypatch):
-    monkeypatch.setattr(AgendaRunnerScreen, "now", staticmethod(lambda: FROZEN))
-    monkeypatch.setattr(AgendaRunnerScreen, "tick_seconds", None)
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ intervention, and its notes), and the keystroke count of a full case review.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -22,31 +22,17 @@ from jagtui.store.meeting_run import Attendee
 from jagtui.store.minutes import minutes_data
 from jagtui.store.models import Action, ActionUpdate, Person
 
-from meeting_data import TODAY, seed
+from meeting_data import TODAY, frozen_clocks, seed, start_jag  # noqa: F401 (autouse)
 from pilot_help import settle
 
-STARTED = datetime(2026, 11, 22, 10, 2, tzinfo=timezone.utc)
-FROZEN = datetime(2026, 11, 22, 10, 41, 30, tzinfo=timezone.utc)
 
-
-@pytest.fixture(autouse=True)
-def frozen_clocks(monkeypatch):
-    monkeypatch.setattr(AgendaRunnerScreen, "now", staticmethod(lambda: FROZEN))
-    monkeypatch.setattr(AgendaRunnerScreen, "tick_seconds", None)
 
 
 @pytest.fixture
 def running(store, cfg):
     """A JAG meeting under way on either database, the statement acknowledged."""
     ids = seed(store, cfg)
-    with store.write() as session:
-        meeting = meeting_run.start_meeting(
-            session, cfg, subgroup="JAG", held_on=TODAY,
-            chair=Attendee("Insp. Rhea Chairwoman", "Leicestershire Police"),
-            present=[Attendee("Dee Housing", "Charnwood Borough Council")],
-            apologies=[Attendee("Pat Apology", "Probation Service")])
-        meeting_run.acknowledge(session, meeting.id, at=STARTED)
-    return store, meeting.id, ids
+    return store, start_jag(store, cfg, (Attendee("Pat Apology", "Probation Service"),)), ids
 
 
 def _app(store, cfg):

@@ -8,7 +8,6 @@ Regenerate snapshots with ``pytest tests/test_meeting_screens.py --snapshot-upda
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 
 import pytest
 from rich.console import Console
@@ -22,17 +21,10 @@ from jagtui.screens.plan import PlanScreen
 from jagtui.store import actions, agenda, cases, interventions, meeting_run, plan, risk
 from jagtui.store.meeting_run import Attendee
 
-from meeting_data import TODAY, seed
+from meeting_data import STARTED, TODAY, frozen_clocks, seed  # noqa: F401 (autouse)
 from pilot_help import settle
 
-STARTED = datetime(2026, 11, 22, 10, 2, tzinfo=timezone.utc)
-FROZEN = datetime(2026, 11, 22, 10, 41, 30, tzinfo=timezone.utc)
 
-
-@pytest.fixture(autouse=True)
-def frozen_clocks(monkeypatch):
-    monkeypatch.setattr(AgendaRunnerScreen, "now", staticmethod(lambda: FROZEN))
-    monkeypatch.setattr(AgendaRunnerScreen, "tick_seconds", None)
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ reaches the database and the minutes as typed (issue 11, defect 15)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 
 import pytest
 from textual import events
@@ -19,18 +18,12 @@ from jagtui.store import agenda, meeting_run, meetings, plan
 from jagtui.store.meeting_run import Attendee
 from textual._xterm_parser import XTermParser
 
-from meeting_data import TODAY, seed
+from meeting_data import FROZEN, TODAY, frozen_clocks, seed  # noqa: F401 (autouse)
 from pilot_help import settle
 
 PASTED = "alpha \x1b[31mRED \x1b[0m omega"
 SHOWN = "alpha \u241b[31mRED \u241b[0m omega"
-FROZEN = datetime(2026, 11, 22, 10, 41, 30, tzinfo=timezone.utc)
 
-
-@pytest.fixture(autouse=True)
-def frozen_clocks(monkeypatch):
-    monkeypatch.setattr(AgendaRunnerScreen, "now", staticmethod(lambda: FROZEN))
-    monkeypatch.setattr(AgendaRunnerScreen, "tick_seconds", None)
 
 
 def _app(store, cfg):

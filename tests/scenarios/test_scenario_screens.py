@@ -249,7 +249,8 @@ async def test_actions_screen_add_update_complete_reassign(scenario_store, scfg,
             first_wrong = next(w.id for w in form.inputs() if w.id in wrong)
             assert chair.focused_id == first_wrong, (
                 f"cursor in #{chair.focused_id}, the first field to fix is #{first_wrong}")
-        await chair.fill("ref", "Outside meeting 1")
+        # Left empty: "Outside meeting <today>" (a typed ref must name a real meeting's item).
+        await chair.fill("ref", "")
         await chair.fill("text", "Check the CCTV request")
         await chair.fill("owner", "PC Hale")
         await chair.fill("due", "+10d")
@@ -258,6 +259,7 @@ async def test_actions_screen_add_update_complete_reassign(scenario_store, scfg,
             added = [r.action for r in actions.action_rows(session, search="Check the CCTV request")]
         assert [(a.text, a.owner, a.due_on, a.status) for a in added] == [
             ("Check the CCTV request", "PC Hale", TODAY + timedelta(days=10), "open")]
+        assert added[0].ref == f"Outside meeting {TODAY:%d%m%y}", added[0].ref
         with checks("defect 12: the action added outside a meeting belongs to no meeting item"):
             assert (added[0].meeting_id, added[0].item_id) == (None, None), (
                 added[0].ref, added[0].meeting_id, added[0].item_id)
