@@ -111,10 +111,12 @@ def _status_changes(store, action_id):
                 if "status" in entry.detail]
 
 
-@pytest.mark.parametrize("key", ["u", "f"])
-async def test_u_or_f_on_a_completed_action_is_refused_and_it_stays_complete(running, cfg, key):
-    """The partner's completed action is first on the log, shown as done: u (update) or f
-    (carry forward) says it is complete, as the Actions screen does, and opens no form."""
+@pytest.mark.parametrize("key", ["u", "f", "c"])
+async def test_u_f_or_c_on_a_completed_action_is_refused_and_it_stays_complete(running, cfg, key):
+    """The partner's completed action is first on the log, shown as done: u (update), f
+    (carry forward) or c (complete) says it is complete, as the Actions screen does, and
+    opens no form. (c once added a second "Complete." that pushed the partner's own
+    completing update out of the minutes and the action log.)"""
     store, _ids, done_id, meeting_id = running
     app = _app(store, cfg)
     told: list[str] = []

@@ -87,10 +87,12 @@ class EntryKeys:
         row = self.pane.review_row(self.view)
         if row is None or not self.app.allowed("chair"):
             return
-        if kind != "complete" and row.action.status != "open":
-            # As on the Actions screen: u or f would reopen it (the store refuses it too).
-            self.app.notify(f"This action is already {row.action.status}: u and f are for "
-                            "open actions", severity="warning")
+        if row.action.status != "open":
+            # As on the Actions screen: u or f would reopen it (the store refuses it too),
+            # and a second "Complete." would push the update that closed it out of the minutes.
+            self.app.notify(f"This action is already {row.action.status}: the minutes give "
+                            "its own update; u, c and f are for open actions",
+                            severity="warning")
             return
         meeting = self.view.meeting
         if kind == "carry":
