@@ -19,13 +19,14 @@ from textual.widgets import Header, Label, Static
 from jagtui.display import literal
 from jagtui.rules.dates import financial_quarter, fmt_date
 from jagtui.screens.footer import KeysFooter
+from jagtui.screens.forms.base import ConfirmScreen
 from jagtui.screens.meeting_text import summary_text
 from jagtui.screens.privacy import redact
 from jagtui.screens.widgets import DateField
 from jagtui.store import meeting_run
 from jagtui.store.errors import StoreError
 from jagtui.store.meeting_run import MeetingSummary
-from jagtui.store.meeting_view import meeting_parties
+from jagtui.store.meeting_view import meeting_parties, typed_notes
 
 EXPORTS = {
     "minutes": "the minutes",
@@ -194,9 +195,17 @@ class MeetingEndScreen(Screen[bool]):
         self.finalise(box.date)
 
     @work(thread=True, exclusive=True, group="end-write")
-    def finalise(self, next_on) -> None:
+    def finalise(self, next_on, unadded_seen: bool = False) -> None:
         app = self.app
         try:
+            if not unadded_seen:
+                # Read now, not when the screen opened: the runner's last draft is saved
+                # as E is pressed, by a write that may land after this screen's load.
+                with app.store.read() as session:
+                    typed = typed_notes(session, self.meeting_id)
+                if typed:
+                    app.call_from_thread(self.ask_unadded, typed, next_on)
+                    return
             with app.store.write() as session:
                 meeting_run.end_meeting(session, app.cfg, self.meeting_id, next_on)
         except StoreError as error:
@@ -204,6 +213,26 @@ class MeetingEndScreen(Screen[bool]):
             return
         app.call_from_thread(app.notify, f"The minutes are final. Next meeting {fmt_date(next_on)}.")
         self.load()
+
+    def ask_unadded(self, typed: list[tuple[int, str]], next_on) -> None:
+        """Points typed under items but never added (ctrl+s in the notes box): ending
+        now leaves them out of the minutes, so the chair is asked first."""
+
+        def start(text: str) -> str:
+            return " ".join(redact(text, self.parties, self.app.private).split())[:60]
+
+        shown = "; ".join(f"item {number}: \u201c{start(text)}\u201d" for number, text in typed[:3])
+        if len(typed) > 3:
+            shown += f"; and {len(typed) - 3} more"
+        question = (f"Typed but not added to the minutes ({shown}). End the meeting without "
+                    f"{'it' if len(typed) == 1 else 'them'}? (n: go back to the meeting with "
+                    "Esc, and ctrl+s in the item's notes box adds it)")
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.finalise(next_on, unadded_seen=True)
+
+        self.app.push_screen(ConfirmScreen(question), answered)
 
     # -- after: exports and amendments -----------------------------------------------------------
 

@@ -97,6 +97,17 @@ def keep_note_draft(session: Session, item: MeetingItem, text: str) -> None:
         drafts.discard(session, note_draft_key(item))
 
 
+def typed_notes(session: Session, meeting_id: int) -> list[tuple[int, str]]:
+    """(item number, text) of each point this user typed under an item of the meeting
+    and never added: what ending the meeting now would leave out of the minutes."""
+    found = []
+    for item in items(session, meeting_id):
+        text = str((drafts.load(session, note_draft_key(item)) or {}).get("note_draft", ""))
+        if text.strip():
+            found.append((item.number, text))
+    return found
+
+
 def meeting_parties(session: Session, meeting_id: int) -> tuple[Party, ...]:
     """Everyone and everywhere linked to the meeting's cases: what privacy mode masks."""
     rows = session.execute(
