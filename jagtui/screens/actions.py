@@ -32,6 +32,7 @@ from jagtui.store.errors import StoreError
 COLUMNS = (("Ref", "ref", None, None), ("Action", "text", 18, 52), ("Owner", "owner", 13, 28),
            ("Due", "due", None, None), ("Case", "case", None, None),
            ("Latest update", "update", 20, 44))
+OUTSIDE = "Outside meeting "  # before the date in store.actions.outside_meeting_ref
 # (name, key): each sort keeps the rest in due-date order.
 SORTS = (
     ("due date", lambda row: (row.action.due_on or date.max, row.action.id)),
@@ -179,8 +180,12 @@ class ActionsScreen(ListScreen):
             due.append("!", style="bold red")
         update = row.latest_update
         update_text = self.masked(row, update.text) if update else "-"
+        ref = action.ref
+        if self.size.width < 120 and ref.startswith(OUTSIDE):
+            # As wide as "111026 Item 12": the full ref would push the case out of view.
+            ref = "Outside " + ref.removeprefix(OUTSIDE)
         return [
-            cell(action.ref, style), cell(self.masked(row, action.text), style),
+            cell(ref, style), cell(self.masked(row, action.text), style),
             cell(owner_shown(row, self.app.private), style), due,
             cell(row.case_reference or "-", style),
             cell(f"{action.status}: {update_text}" if done else update_text, "dim"),
