@@ -96,3 +96,17 @@ async def test_w_in_the_runner_marks_an_apology_present(store, cfg, running, mon
         assert app.screen is runner
     _data, present, apologies = _roll(store, cfg, running)
     assert apologies == [] and present["Gareth Osmer"].arrived_at is not None
+
+
+@pytest.mark.parametrize("typed", ["dee  HOUSING", " Dee\tHousing ", "Dee Housing"])
+def test_a_name_typed_with_other_spaces_is_the_same_person(store, cfg, running, typed):
+    """"ben  HARROWELL" was taken as a second attendee beside "Ben Harrowell"."""
+    with pytest.raises(Invalid, match="already on the attendance list"):
+        with store.write() as session:
+            meeting_run.add_attendance(session, running, Attendee(typed, ""), "present")
+    with store.write() as session:  # an apology arriving, typed loosely, is moved
+        meeting_run.add_attendance(session, running, Attendee("gareth   osmer", ""), "present")
+    with store.read() as session:
+        kinds = sorted((a.name, a.kind) for a in meetings.attendance(session, running))
+    assert kinds == [("Dee Housing", "present"), ("Gareth Osmer", "present"),
+                     ("Insp. Rhea Chairwoman", "present")]

@@ -53,7 +53,8 @@ def list_meetings(session: Session, subgroup: str | None = None) -> list[Meeting
 def add_attendee(session: Session, meeting_id: int, name: str, organisation: str = "",
                  kind: str = "present") -> Attendance:
     changeable_meeting(session, meeting_id)
-    row = Attendance(meeting_id=meeting_id, name=require(name, "A name"), organisation=organisation,
+    row = Attendance(meeting_id=meeting_id, name=" ".join(require(name, "A name").split()),
+                     organisation=organisation,
                      kind=one_of(kind, ATTENDANCE_KINDS, "Attendance"))
     session.add(row)
     session.flush()
@@ -62,9 +63,14 @@ def add_attendee(session: Session, meeting_id: int, name: str, organisation: str
 
 def listed(session: Session, meeting_id: int, name: str) -> Attendance | None:
     """The meeting's attendance entry under this name (case and spaces aside), if any."""
-    key = name.strip().casefold()
-    return next((row for row in attendance(session, meeting_id)
-                 if row.name.strip().casefold() == key), None)
+    key = _name_key(name)
+    return next((row for row in attendance(session, meeting_id) if _name_key(row.name) == key),
+                None)
+
+
+def _name_key(name: str) -> str:
+    # "ben  HARROWELL" is Ben Harrowell: spaces as typed and letter case aside.
+    return " ".join(name.split()).casefold()
 
 
 def arrived(session: Session, meeting_id: int, name: str, organisation: str = "") -> Attendance:
