@@ -167,6 +167,7 @@ async def test_lapsed_and_expiring_reviews_and_privacy(sqlite_store, cfg):
         alerts = [str(table.get_cell(key, "alert")) for key in table.rows]
         assert subjects == ["Alan Lapsed", "Zed Current"]  # lapsed first
         assert alerts == ["LAPSED", "DUE SOON"]
+        assert text_of(app, "#esc-status").startswith("2 cases · 1 lapsed review · 1 review due")
         assert "Lapsed: CPW review was due 19 Nov 2026" in text_of(app, "#esc-note")
         await pilot.press("down")
         await pilot.pause()

@@ -32,6 +32,7 @@ from jagtui.store.actions import NamedParty, case_party_names
 from jagtui.store.errors import StoreError
 from jagtui.store.interventions import (
     EscalationCase, InterventionRow, Recipient, default_recipient, escalation_cases, recipients)
+from jagtui.words import plural
 
 CASE_COLUMNS = (("Ref", "ref"), ("Subject", "subject"), ("Alert", "alert"), ("Step", "step"),
                 ("Next", "next"), ("Review", "review"))
@@ -319,8 +320,8 @@ class EscalationScreen(ListScreen):
         lapsed_count = sum(1 for item in self.rows if item.lapsed)
         due = sum(1 for item in self.rows if item.expiring)
         self.query_one("#esc-status", Static).update(Text(
-            f"{len(self.rows)} cases · {lapsed_count} lapsed reviews · "
-            f"{due} reviews due before the next meeting"))
+            f"{plural(len(self.rows), 'case')} · {plural(lapsed_count, 'lapsed review')} · "
+            f"{plural(due, 'review')} due before the next meeting"))
         self.fill_detail()
 
     @property
