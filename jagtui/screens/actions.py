@@ -11,7 +11,7 @@ from datetime import date
 
 from rich.text import Text
 from sqlmodel import Session
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Header, Input, Static
@@ -25,7 +25,6 @@ from jagtui.screens.lazy_table import LazyTable
 from jagtui.screens.list_screen import ListScreen
 from jagtui.screens.privacy import redact
 from jagtui.store.actions import ActionRow, NamedParty, action_rows, case_party_names
-from jagtui.store.errors import StoreError
 
 # (label, key, width at under 120 columns, width wider): text columns are cut with an
 # ellipsis so the due date and case stay in view; the panel below shows them in full.
@@ -282,38 +281,14 @@ class ActionsScreen(ListScreen):
 
     def action_add(self) -> None:
         if self.app.allowed("edit"):
-            self.gather_context()
+            from jagtui.screens.forms.action import open_action_form
 
-    @work(thread=True, exclusive=True, group="actions-context")
-    def gather_context(self) -> None:
-        """What the add form needs (next meeting, open cases), read first. Outside a
-        meeting there is no item ref to default to (a finished meeting's last item is not it)."""
-        from jagtui.screens.forms.action import ActionContext
-        from jagtui.store import actions, meetings
+            open_action_form(self, self.added)
 
-        app = self.app
-        today = app.today()
-        try:
-            with app.store.read() as session:
-                context = ActionContext(
-                    today, "",
-                    meetings.next_meeting_on(session, app.cfg.meetings.cadence_weeks, today,
-                                             app.cfg.subgroups[0].key),
-                    actions.open_case_refs(session))
-        except StoreError as error:
-            app.call_from_thread(app.notify, str(error), severity="error")
-            return
-        app.call_from_thread(self.open_add_form, context)
-
-    def open_add_form(self, context) -> None:
-        from jagtui.screens.forms.action import ActionForm
-
-        def added(action_id: int | None) -> None:
-            if action_id is not None:
-                self._highlight = action_id
-                self.load()
-
-        self.app.push_screen(ActionForm(context, self.app.cfg), added)
+    def added(self, action_id: int | None) -> None:
+        if action_id is not None:
+            self._highlight = action_id
+            self.load()
 
     def action_update(self) -> None:
         row = self._open_row("update")

@@ -50,7 +50,7 @@ TAB_IDS = tuple(pane for pane, _, _ in TABS)
 # One footer entry for every tab key: "[]pikhvty Tabs".
 TAB_KEYS = Binding.Group("Tabs", compact=True)
 # Tabs where "a" adds something.
-ADD_TABS = ("people", "incidents", "risk")
+ADD_TABS = ("people", "incidents", "risk", "actions")
 KEPT = "case-view"  # the name the kept case screen is installed under
 # How long the screen, as it resumes, waits for a read still under way so that its
 # first frame shows the case: a read takes 5-25 ms, a painted frame of this screen
@@ -97,7 +97,8 @@ class CaseScreen(Screen):
         Binding("escape", "back", "Back", key_display="Esc", id="case-back",
                 tooltip="Back to the previous screen"),
         Binding("a", "add", "Add", id="case-add",
-                tooltip="Add to this tab: link a person or place, add an incident, new risk assessment"),
+                tooltip="Add to this tab: link a person or place, add an incident, new risk "
+                        "assessment, add an action on this case"),
         Binding("e", "edit_incident", "Edit incident", id="case-edit-incident",
                 tooltip="Edit the highlighted incident"),
         Binding("e", "edit_case", "Edit case", id="case-edit",
@@ -527,6 +528,10 @@ class CaseScreen(Screen):
             self.action_add_incident()
         elif tab == "risk":
             self.action_assess()
+        elif tab == "actions" and self._can_edit():
+            from jagtui.screens.forms.action import open_action_form
+
+            open_action_form(self, self._saved, self.file.case.reference)
 
     def action_link_party(self) -> None:
         if self._can_edit():

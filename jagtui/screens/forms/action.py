@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -20,7 +21,8 @@ from jagtui.rules.dates import fmt_date
 from jagtui.screens.forms.base import FORMS_CSS, FormScreen, field
 from jagtui.screens.privacy import redact
 from jagtui.screens.widgets import DateField
-from jagtui.store import actions
+from jagtui.screens.worker_calls import call_from_worker
+from jagtui.store import actions, meetings
 from jagtui.store.actions import ActionRow, NamedParty
 from jagtui.store.errors import Conflict, StoreError
 
@@ -382,3 +384,26 @@ class ReassignForm(_OnAction, OwnerPicker):
 
     def saved_message(self, result: bool) -> str:
         return "Action reassigned"
+
+
+def open_action_form(owner: Widget, done: Callable[[int | None], None], case_ref: str = "") -> None:
+    """Outside a meeting: read what the add form needs (the next meeting, the open cases)
+    in a worker on ``owner``, then open it, its case filled in when ``case_ref`` is given
+    (the case view's Actions tab). There is no agenda item to default the ref to."""
+    app = owner.app
+
+    def read() -> None:
+        today = app.today()
+        try:
+            with app.store.read() as session:
+                context = ActionContext(
+                    today, "",
+                    meetings.next_meeting_on(session, app.cfg.meetings.cadence_weeks, today,
+                                             app.cfg.subgroups[0].key),
+                    actions.open_case_refs(session))
+        except StoreError as error:
+            call_from_worker(app, app.notify, str(error), severity="error", markup=False)
+            return
+        call_from_worker(app, lambda: app.push_screen(ActionForm(context, app.cfg, case_ref), done))
+
+    owner.run_worker(read, thread=True, exclusive=True, group="add-action", exit_on_error=False)
