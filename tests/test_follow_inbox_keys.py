@@ -135,3 +135,51 @@ async def test_a_read_that_ends_after_an_answer_does_not_bring_the_answered_one_
         await until(cp, lambda: all(m.status == "accepted" for m in _messages(store)))
         assert [m.status for m in _messages(store)] == ["accepted", "accepted"]
         assert any("Patrol done" in text for text in _notes(store, high.id))
+
+
+async def test_a_follower_read_overtaken_by_a_newer_one_does_not_show_over_it(
+        running, cfg, monkeypatch):
+    """Two changes in quick succession (the chair accepts the follower's presence, then
+    their update): the read the first began can end after the read the second began.
+    Its older view must not be shown over the newer one, or the follower is left with
+    "Update: waiting for the chair" after it was accepted (seen over SSH in CI)."""
+    import threading
+
+    from jagtui.screens.follow import FollowScreen
+
+    store, meeting_id, high, index = running
+    with store.write() as session:
+        sent = follow.send(session, cfg, meeting_id, high.id, "update", "Patrol done", "member1")
+    gate, held = threading.Event(), threading.Event()
+    hold = {"on": False}
+    real = follow.follow_view
+
+    def slow_view(session, meeting, login):
+        found = real(session, meeting, login)
+        if hold["on"]:
+            hold["on"] = False
+            held.set()
+            gate.wait(10)
+        return found
+
+    monkeypatch.setattr(follow, "follow_view", slow_view)
+    follower = _app(store, cfg, "member1", "member")
+    async with follower.run_test(size=(120, 40)) as fp:
+        await settle(follower, fp)
+        follower.push_screen(FollowScreen(meeting_id))
+        await settle(follower, fp)
+        await until(fp, lambda: "Update: waiting for the chair" in shown(follower))
+        screen = follower.screen
+        screen.watcher.stop()  # only these two reads: no later change comes to put it right
+        hold["on"] = True
+        screen.load()  # an older read: sees the update waiting, then stalls
+        await until(fp, held.is_set)
+        with store.write() as session:
+            follow.decide(session, sent.id, None, True)
+        screen.load()  # the newer read: the update accepted
+        await until(fp, lambda: "Update: accepted by the chair" in shown(follower))
+        gate.set()  # the older read ends now
+        await fp.pause(0.3)
+        await settle(follower, fp)
+        assert "Update: accepted by the chair" in shown(follower)
+        assert "Update: waiting for the chair" not in shown(follower)

@@ -21,6 +21,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Header, Input, Static
+from textual.worker import get_current_worker
 
 from jagtui.display import literal
 from jagtui.rules.dates import fmt_date
@@ -139,7 +140,10 @@ class FollowScreen(Screen):
         except StoreError as error:
             call_from_worker(app, app.notify, str(error), severity="error", markup=False)
             return
-        call_from_worker(app, self.show, view)
+        # A newer read began after this one (the next change): its view is the one to
+        # show, and this older one, ending later, must not be drawn over it.
+        if not get_current_worker().is_cancelled:
+            call_from_worker(app, self.show, view)
 
     def action_reload(self) -> None:
         self.load()

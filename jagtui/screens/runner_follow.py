@@ -17,6 +17,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
+from textual.worker import get_current_worker
 
 from jagtui.display import literal
 from jagtui.screens.footer import KeysFooter
@@ -152,7 +153,8 @@ class FollowerInbox(Screen):
     def _read_inbox(self) -> None:
         with self.app.store.read() as session:
             waiting = tuple(follow.waiting(session, self.meeting_id))
-        call_from_worker(self.app, self.show_inbox, waiting)
+        if not get_current_worker().is_cancelled:  # else a newer read shows the queue
+            call_from_worker(self.app, self.show_inbox, waiting)
 
     def show_inbox(self, waiting: tuple[FollowMessage, ...]) -> None:
         if not still_shown(self, "#follow-inbox"):
