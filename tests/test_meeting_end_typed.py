@@ -11,7 +11,7 @@ from jagtui.app import JagApp
 from jagtui.screens.agenda_runner import AgendaRunnerScreen
 from jagtui.screens.forms.base import ConfirmScreen
 from jagtui.screens.meeting_end import MeetingEndScreen
-from jagtui.store.models import ItemNote, Meeting
+from jagtui.store.models import Draft, ItemNote, Meeting
 
 from meeting_data import TODAY, frozen_clocks, seed, start_jag  # noqa: F401 (autouse)
 from pilot_help import settle
@@ -60,3 +60,6 @@ async def test_ending_with_a_point_typed_but_not_added_asks_first(store, cfg, an
             assert status != "final" and isinstance(app.screen, MeetingEndScreen)
         else:
             assert status == "final"
+            with store.read() as session:  # the unadded point is not kept after the end
+                assert not session.scalars(select(Draft).where(
+                    Draft.key.like(f"meeting:{meeting_id}:item:%"))).all()

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlmodel import Session
 
 from jagtui.config import Config
@@ -25,8 +25,8 @@ from jagtui.store.errors import Invalid
 from jagtui.store.meetings import changeable_meeting
 from jagtui.store.minutes import reviewed_log
 from jagtui.store.models import (
-    Action, ActionUpdate, Amendment, Attendance, AuditEntry, Case, ItemNote, Meeting, MeetingItem,
-    Person, User, utcnow,
+    Action, ActionUpdate, Amendment, Attendance, AuditEntry, Case, Draft, ItemNote, Meeting,
+    MeetingItem, Person, User, utcnow,
 )
 from jagtui.store.records import edit, fetch, one_of, require
 from jagtui.store.text_search import contains
@@ -225,6 +225,9 @@ def end_meeting(session: Session, cfg: Config, meeting_id: int, next_meeting_on:
     if scheduled is None:
         session.add(Meeting(held_on=next_on, subgroup=meeting.subgroup, chair=meeting.chair,
                             starts_at=meeting.starts_at, place=meeting.place, status="planned"))
+    # Points typed under its items and never added can no longer be: not kept, as
+    # personal data with no purpose left (everyone's, not only the chair's).
+    session.execute(delete(Draft).where(Draft.key.like(f"meeting:{meeting_id}:item:%")))
     session.flush()
     return meeting
 
